@@ -1,0 +1,36 @@
+# -*- test-case-name: twistedtesting.test -*-
+"""
+twistedtesting: test Twisted network code well under trial.
+
+The public API is the names in ``__all__``; the modules whose names start with
+an underscore are private.
+"""
+
+from twistedtesting._seeds import (
+    SEED_VARIABLE,
+    SeedableRandom,
+    registerRandom,
+    runSeed,
+    seed,
+    unregisterRandom,
+)
+from twistedtesting._testcase import SynchronousTestCase, TestCase
+
+__all__ = [
+    "SEED_VARIABLE",
+    "SeedableRandom",
+    "SynchronousTestCase",
+    "TestCase",
+    "registerRandom",
+    "runSeed",
+    "seed",
+    "unregisterRandom",
+]
+
+# Show the public classes and functions as twistedtesting.X (in reprs,
+# tracebacks and docs) rather than as the private module that defines them.
+for _name in __all__:
+    _public = globals()[_name]
+    if isinstance(_public, type) or callable(_public):
+        _public.__module__ = __name__
+del _name, _public

@@ -1,0 +1,335 @@
+# -*- test-case-name: twistedtesting.test.test_seeds -*-
+"""
+Where a test's random seed comes from, and which generators it seeds.
+
+A test's seed is, first match wins: the value of ``@seed(N)`` on the test
+method; the value of ``@seed(N)`` on its class (or a base class); otherwise a
+value derived from the *run seed* and the test's id.  The run seed is read
+from the ``TWISTEDTESTING_SEED`` environment variable, or chosen from the
+operating system's randomness once per process and exported in that variable
+so that trial's worker processes (``trial -j``) share it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+from collections.abc import Callable, MutableMapping
+from typing import Any, Literal, Protocol, TypeVar
+
+import attrs
+
+SEED_VARIABLE = "TWISTEDTESTING_SEED"
+"""
+The name of the environment variable that holds the run seed.
+"""
+
+# Where @seed stores its value: a function attribute on test methods, a class
+# attribute (found through the MRO, so inherited) on test classes.
+_METHOD_SEED = "__twistedtesting_seed__"
+_CLASS_SEED = "_twistedtestingClassSeed"
+
+# Set to True on the test case classes that manage seeds, so that @seed can
+# refuse classes whose seed would be silently ignored.
+SEED_MANAGED = "_twistedtestingSeedManaged"
+
+_T = TypeVar("_T")
+
+
+def checkSeed(value: object, name: str) -> int:
+    """
+    Check that ``value`` is usable as a seed.
+
+    :param value: The candidate seed.
+    :param name: How to name the value in an error message.
+    :returns: ``value``, typed as an ``int``.
+    :raises TypeError: If ``value`` is not an ``int`` (``bool`` is refused).
+    :raises ValueError: If ``value`` is negative.
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(
+            f"{name} must be a non-negative int, not {type(value).__name__} {value!r}"
+        )
+    if value < 0:
+        raise ValueError(f"{name} must be a non-negative int, got {value}")
+    return value
+
+
+def seed(value: int) -> Callable[[_T], _T]:
+    """
+    Pin the random seed of a test method or of every test in a test class.
+
+    Use it on a test method of a :class:`twistedtesting.TestCase` or
+    :class:`twistedtesting.SynchronousTestCase`, or on such a class (the pin is
+    inherited by subclasses; a pin on a method wins over one on its class)::
+
+        @seed(1234)
+        def test_reassembly(self) -> None:
+            ...
+
+    :param value: The seed, a non-negative ``int``.
+    :returns: A decorator that records the seed on its argument and returns
+        the argument unchanged.
+    :raises TypeError: If ``value`` is not an ``int`` (a ``bool``, ``float``,
+        ``str`` or ``None`` is refused), or if the decorator is applied to
+        something that is neither a test method (a function whose name starts
+        with ``test``) nor a seed-managing test case class.
+    :raises ValueError: If ``value`` is negative, or if the target already
+        has a seed pinned by another ``@seed``.
+    """
+    checkSeed(value, "@seed() argument")
+
+    def pin(target: _T) -> _T:
+        if isinstance(target, type):
+            if not getattr(target, SEED_MANAGED, False):
+                raise TypeError(
+                    f"@seed({value}) was applied to class {target.__qualname__}, "
+                    "which does not manage seeds; subclass "
+                    "twistedtesting.TestCase or twistedtesting.SynchronousTestCase"
+                )
+            _refuseSecondPin(value, target, vars(target).get(_CLASS_SEED))
+            setattr(target, _CLASS_SEED, value)
+            return target
+        name = getattr(target, "__name__", None)
+        if not callable(target) or not isinstance(name, str):
+            raise TypeError(
+                f"@seed({value}) must decorate a test method or a test case "
+                f"class, not {target!r}"
+            )
+        if not name.startswith("test"):
+            raise TypeError(
+                f"@seed({value}) must decorate a test method (a method whose "
+                f"name starts with 'test') or a test case class, not {name!r}"
+            )
+        _refuseSecondPin(value, target, getattr(target, _METHOD_SEED, None))
+        setattr(target, _METHOD_SEED, value)
+        return target
+
+    return pin
+
+
+def _refuseSecondPin(value: int, target: object, existing: int | None) -> None:
+    """
+    Refuse a second ``@seed`` on one target: one of the two would be lost.
+    """
+    if existing is not None:
+        raise ValueError(
+            f"@seed({value}) applied to {target!r}, which @seed({existing}) "
+            "already pins; keep one of them"
+        )
+
+
+def deriveSeed(runSeed: int, testId: str) -> int:
+    """
+    Derive a test's seed from the run seed and the test's id.
+
+    The derivation is a cryptographic hash, so it is the same in every
+    process, on every platform and in every test order (unlike Python's
+    salted ``hash()``), and distinct tests get unrelated seeds.
+
+    :param runSeed: The run seed.
+    :param testId: The test's id, such as ``pkg.test.test_x.XTests.test_y``.
+    :returns: A seed in ``range(2 ** 32)``, so that generators with a 32-bit
+        seed (such as NumPy's legacy one) accept it.
+    """
+    digest = hashlib.sha256(f"{runSeed}\0{testId}".encode()).digest()
+    return int.from_bytes(digest[:4], "big")
+
+
+def parseRunSeed(raw: str) -> int:
+    """
+    Parse the text of the ``TWISTEDTESTING_SEED`` variable.
+
+    :param raw: The variable's value.
+    :returns: The run seed.
+    :raises ValueError: If ``raw`` is not a non-negative decimal integer;
+        the message names the variable.
+    """
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(
+            f"the environment variable {SEED_VARIABLE} must be a non-negative "
+            f"integer (the run seed), got {raw!r}; unset it for a random run seed"
+        )
+    return int(text)
+
+
+@attrs.define
+class RunSeedChooser:
+    """
+    Chooses the run seed once and remembers it.
+
+    :ivar environ: The environment to read the seed from and to export a
+        chosen seed to.
+    :ivar randomBits: Returns a fresh random run seed.
+    """
+
+    environ: MutableMapping[str, str]
+    randomBits: Callable[[], int]
+    _chosen: int | None = None
+
+    def runSeed(self) -> int:
+        """
+        Return the run seed, choosing it on the first call.
+
+        :raises ValueError: If the environment variable is set to something
+            other than a non-negative integer.  Nothing is remembered then, so
+            every later call raises the same error: never a silent random run.
+        """
+        if self._chosen is None:
+            raw = self.environ.get(SEED_VARIABLE)
+            if raw is None:
+                self._chosen = self.randomBits()
+                self.environ[SEED_VARIABLE] = str(self._chosen)
+            else:
+                self._chosen = parseRunSeed(raw)
+        return self._chosen
+
+
+def _osRandomBits() -> int:
+    return int.from_bytes(os.urandom(4), "big")
+
+
+_chooser = RunSeedChooser(os.environ, _osRandomBits)
+
+
+def runSeed() -> int:
+    """
+    Return this process's run seed.
+
+    It comes from the ``TWISTEDTESTING_SEED`` environment variable when that
+    is set; otherwise it is chosen from the operating system's randomness on
+    the first call and exported in that variable, so that processes started
+    afterwards (trial's ``-j`` workers among them) use the same run seed.
+
+    :raises ValueError: If ``TWISTEDTESTING_SEED`` is set to something other
+        than a non-negative integer.
+    """
+    return _chooser.runSeed()
+
+
+@attrs.frozen
+class SeedChoice:
+    """
+    A test's seed and where it came from, for the failure report.
+
+    :ivar value: The seed.
+    :ivar source: ``"method"`` or ``"class"`` when ``@seed`` pinned it,
+        ``"run"`` when it was derived from the run seed.
+    :ivar runSeed: The run seed it was derived from, when ``source`` is
+        ``"run"``.
+    """
+
+    value: int
+    source: Literal["method", "class", "run"]
+    runSeed: int | None = None
+
+
+def chooseSeed(testClass: type, testMethod: object, testId: str) -> SeedChoice:
+    """
+    Choose the seed for one test: method pin, then class pin, then derived.
+
+    :param testClass: The test's class.
+    :param testMethod: The test method.
+    :param testId: The test's id, to derive a seed from.
+    :raises ValueError: If a derived seed is needed and the run seed cannot
+        be had (see :func:`runSeed`).
+    """
+    pinned = getattr(testMethod, _METHOD_SEED, None)
+    if pinned is not None:
+        return SeedChoice(pinned, "method")
+    pinned = getattr(testClass, _CLASS_SEED, None)
+    if pinned is not None:
+        return SeedChoice(pinned, "class")
+    run = runSeed()
+    return SeedChoice(deriveSeed(run, testId), "run", run)
+
+
+class SeedableRandom(Protocol):
+    """
+    A random generator that can be seeded and whose state can be saved and
+    restored, such as a :class:`random.Random`.
+    """
+
+    def seed(self, a: int, /) -> None:
+        """Seed the generator."""
+
+    def getstate(self) -> Any:
+        """Return the generator's state."""
+
+    def setstate(self, state: Any, /) -> None:
+        """Restore a state that ``getstate`` returned."""
+
+
+_registered: list[SeedableRandom] = []
+
+
+def registerRandom(generator: SeedableRandom) -> None:
+    """
+    Seed ``generator`` with each test's seed and restore it after the test,
+    as is done for the global :mod:`random` module.
+
+    Registering a generator that is already registered changes nothing.
+
+    :param generator: An object with ``seed(int)``, ``getstate()`` and
+        ``setstate(state)`` methods, such as a :class:`random.Random`.  For a
+        generator with other method names, register a small adapter.
+    :raises TypeError: If ``generator`` lacks one of those methods.
+    """
+    missing = [
+        name
+        for name in ("seed", "getstate", "setstate")
+        if not callable(getattr(generator, name, None))
+    ]
+    if missing:
+        raise TypeError(
+            f"registerRandom() generator must have seed(), getstate() and "
+            f"setstate() methods; {generator!r} lacks {', '.join(missing)}"
+        )
+    if not any(generator is known for known in _registered):
+        _registered.append(generator)
+
+
+def unregisterRandom(generator: SeedableRandom) -> None:
+    """
+    Stop seeding a generator that :func:`registerRandom` registered.
+
+    :param generator: The registered generator.
+    :raises ValueError: If ``generator`` is not registered.
+    """
+    for index, known in enumerate(_registered):
+        if known is generator:
+            del _registered[index]
+            return
+    raise ValueError(f"unregisterRandom() generator {generator!r} is not registered")
+
+
+@attrs.define
+class SeededGenerators:
+    """
+    The saved states of the global :mod:`random` module and of every
+    registered generator, to put back after a test.
+    """
+
+    _globalState: Any
+    _saved: list[tuple[SeedableRandom, Any]]
+
+    @classmethod
+    def seedAll(cls, value: int) -> SeededGenerators:
+        """
+        Save the state of every generator, then seed each with ``value``.
+        """
+        saved = cls(random.getstate(), [(g, g.getstate()) for g in _registered])
+        random.seed(value)
+        for generator, _ in saved._saved:
+            generator.seed(value)
+        return saved
+
+    def restore(self) -> None:
+        """
+        Put back the states saved by :meth:`seedAll`.
+        """
+        for generator, state in reversed(self._saved):
+            generator.setstate(state)
+        random.setstate(self._globalState)

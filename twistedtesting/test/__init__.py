@@ -1,0 +1,4 @@
+# -*- test-case-name: twistedtesting.test -*-
+"""
+Tests for twistedtesting, run with trial.
+"""

@@ -1,0 +1,832 @@
+# -*- test-case-name: twistedtesting.test.test_testcase -*-
+"""
+Tests for L{twistedtesting.TestCase} and L{twistedtesting.SynchronousTestCase}.
+
+Most tests run small suites in this process with trial's own reporter and
+check what a user would see; the tests of C{trial -j}, pytest and rerunning
+by the run seed start real processes on generated modules.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shlex
+import subprocess
+import sys
+import unittest as pyunit
+from collections.abc import Callable, Generator
+from io import StringIO
+
+from twisted.internet import defer, reactor, task
+from twisted.python import log
+from twisted.python.failure import Failure
+from twisted.trial import reporter, unittest
+from twisted.trial.itrial import IReporter
+from zope.interface.verify import verifyObject
+
+import twistedtesting
+from twistedtesting import SEED_VARIABLE, SynchronousTestCase, TestCase, _seeds, seed
+from twistedtesting._seeds import RunSeedChooser, deriveSeed
+from twistedtesting._testcase import _SeedReporter
+
+RUN_SEED = 7
+
+
+def runQuietly(*tests: pyunit.TestCase) -> tuple[reporter.Reporter, str]:
+    """
+    Run C{tests} with trial's plain reporter, as C{trial} would, and return
+    the reporter and everything it printed (failures with their tracebacks
+    included).
+    """
+    stream = StringIO()
+    result = reporter.Reporter(stream=stream)
+    pyunit.TestSuite(tests).run(result)
+    result.done()
+    return result, stream.getvalue()
+
+
+def derivedNote(test: pyunit.TestCase) -> str:
+    """
+    The report note of a test whose seed was derived from L{RUN_SEED}.
+    """
+    value = deriveSeed(RUN_SEED, test.id())
+    return (
+        f"twistedtesting: this test ran with random seed {value}, derived from "
+        f"run seed {RUN_SEED}.\n"
+        f"  Rerun it with: {SEED_VARIABLE}={RUN_SEED} trial {shlex.quote(test.id())}\n"
+        f"  or pin it: add @seed({value}) to the test method "
+        "(from twistedtesting import seed).\n"
+    )
+
+
+def _neverDrawn() -> int:
+    raise AssertionError("the run seed was given; nothing should be drawn")
+
+
+def problemsOf(result: reporter.Reporter) -> list[Failure]:
+    """
+    The failures and errors C{result} recorded, in that order.
+    """
+    problems = [f for _, f in result.failures + result.errors]
+    assert all(isinstance(f, Failure) for f in problems)
+    return [f for f in problems if isinstance(f, Failure)]
+
+
+class _FixedRunSeed:
+    """
+    Mixin for tests that need a known run seed: patches the chooser.
+    """
+
+    patch: Callable[..., None]
+
+    def setUp(self) -> None:
+        self.patch(
+            _seeds, "_chooser", RunSeedChooser({SEED_VARIABLE: "7"}, _neverDrawn)
+        )
+
+
+class SeedingTests(_FixedRunSeed, unittest.SynchronousTestCase):
+    """
+    Every phase of a test runs with the global generator seeded with the
+    test's seed, and the generators are put back afterwards.
+    """
+
+    def test_synchronousPhases(self) -> None:
+        """
+        setUp, the test method, a cleanup and tearDown draw, in that order,
+        the first values of C{random.Random(seed)}; C{self.random} is a
+        separate generator with that seed.
+        """
+        drawn: list[tuple[str, float]] = []
+
+        class Inner(SynchronousTestCase):
+            def setUp(self) -> None:
+                drawn.append(("setUp", random.random()))
+                self.addCleanup(lambda: drawn.append(("cleanup", random.random())))
+
+            def test_phases(self) -> None:
+                drawn.append(("test", random.random()))
+                drawn.append(("self.random", self.random.random()))
+
+            def tearDown(self) -> None:
+                drawn.append(("tearDown", random.random()))
+
+        test = Inner("test_phases")
+        result, _ = runQuietly(test)
+        self.assertTrue(result.wasSuccessful())
+        self.assertEqual(test.seed, deriveSeed(RUN_SEED, test.id()))
+        expected = random.Random(test.seed)
+        first = random.Random(test.seed).random()
+        self.assertEqual(
+            drawn,
+            [
+                ("setUp", expected.random()),
+                ("test", expected.random()),
+                ("self.random", first),
+                ("cleanup", expected.random()),
+                ("tearDown", expected.random()),
+            ],
+        )
+
+    def test_asynchronousPhases(self) -> None:
+        """
+        In L{TestCase}, the seed holds across Deferreds that fire later in
+        setUp, an C{async def} test, a Deferred-returning cleanup and
+        tearDown.
+        """
+        drawn: list[tuple[str, float]] = []
+
+        def later(label: str) -> defer.Deferred[None]:
+            return task.deferLater(
+                reactor, 0, lambda: drawn.append((label, random.random()))
+            )
+
+        class Inner(TestCase):
+            def setUp(self) -> defer.Deferred[None]:  # type: ignore[override]
+                self.addCleanup(later, "cleanup")
+                return later("setUp")
+
+            async def test_phases(self) -> None:
+                await later("test")
+
+            def tearDown(self) -> defer.Deferred[None]:  # type: ignore[override]
+                return later("tearDown")
+
+        test = Inner("test_phases")
+        result, output = runQuietly(test)
+        self.assertTrue(result.wasSuccessful(), output)
+        expected = random.Random(test.seed)
+        self.assertEqual(
+            drawn,
+            [
+                (label, expected.random())
+                for label in ["setUp", "test", "cleanup", "tearDown"]
+            ],
+        )
+
+    def test_inlineCallbacks(self) -> None:
+        """
+        An C{inlineCallbacks} test in L{TestCase} runs with its seed.
+        """
+        drawn: list[float] = []
+
+        class Inner(TestCase):
+            @defer.inlineCallbacks
+            def test_gen(self) -> Generator[defer.Deferred[None], None, None]:
+                yield task.deferLater(reactor, 0, lambda: None)
+                drawn.append(random.random())
+
+        test = Inner("test_gen")
+        result, output = runQuietly(test)
+        self.assertTrue(result.wasSuccessful(), output)
+        self.assertEqual(drawn, [random.Random(test.seed).random()])
+
+    def test_globalStateRestored(self) -> None:
+        """
+        After passing and failing tests, the global generator is exactly
+        where it was before them.
+        """
+
+        class Inner(SynchronousTestCase):
+            def test_pass(self) -> None:
+                random.random()
+
+            def test_fail(self) -> None:
+                random.random()
+                self.fail("no")
+
+        random.seed(1234)
+        before = random.getstate()
+        runQuietly(Inner("test_pass"), Inner("test_fail"))
+        self.assertEqual(random.getstate(), before)
+
+    def test_sameTestSameValues(self) -> None:
+        """
+        Running one test twice draws the same values; two different tests
+        draw different ones.
+        """
+        drawn: list[float] = []
+
+        class Inner(SynchronousTestCase):
+            def test_a(self) -> None:
+                drawn.append(random.random())
+
+            def test_b(self) -> None:
+                drawn.append(random.random())
+
+        runQuietly(Inner("test_a"), Inner("test_a"), Inner("test_b"))
+        self.assertEqual(drawn[0], drawn[1])
+        self.assertNotEqual(drawn[0], drawn[2])
+
+    def test_pins(self) -> None:
+        """
+        A method pin wins over a class pin, which subclasses inherit; a
+        test without either gets the seed derived from the run seed.
+        """
+
+        @seed(100)
+        class Pinned(SynchronousTestCase):
+            @seed(200)
+            def test_method(self) -> None:
+                pass
+
+            def test_class(self) -> None:
+                pass
+
+        class Sub(Pinned):
+            pass
+
+        class Unpinned(SynchronousTestCase):
+            def test_derived(self) -> None:
+                pass
+
+        tests = [
+            Pinned("test_method"),
+            Pinned("test_class"),
+            Sub("test_class"),
+            Unpinned("test_derived"),
+        ]
+        runQuietly(*tests)
+        self.assertEqual(
+            [t.seed for t in tests],
+            [200, 100, 100, deriveSeed(RUN_SEED, tests[3].id())],
+        )
+
+
+class ReportTests(_FixedRunSeed, unittest.SynchronousTestCase):
+    """
+    Every failure or error reported for a test shows its seed and how to
+    rerun it, and leaves the exception as it was.
+    """
+
+    def assertReported(
+        self,
+        test: pyunit.TestCase,
+        exceptionType: type[BaseException],
+        args: tuple[object, ...] | None = None,
+        count: int = 1,
+    ) -> str:
+        """
+        Run C{test}, check that it reported C{count} failures or errors of
+        C{exceptionType} (with C{args}, if given), each followed by the seed
+        note, and return the output.
+        """
+        result, output = runQuietly(test)
+        problems = problemsOf(result)
+        self.assertEqual(len(problems), count, output)
+        for problem in problems:
+            self.assertIsInstance(problem, Failure)
+            self.assertIs(problem.type, exceptionType)
+            if args is not None:
+                self.assertEqual(getattr(problem.value, "args", None), args)
+        self.assertEqual(output.count(derivedNote(test)), count, output)
+        return output
+
+    def test_failedAssertion(self) -> None:
+        """
+        A failed assertion keeps its message and is followed by the note,
+        right after the exception line.
+        """
+
+        class Inner(SynchronousTestCase):
+            def test_x(self) -> None:
+                self.assertEqual(1, 2)
+
+        test = Inner("test_x")
+        output = self.assertReported(test, unittest.FailTest, ("1 != 2",))
+        self.assertIn(
+            "twisted.trial.unittest.FailTest: 1 != 2\n" + derivedNote(test), output
+        )
+
+    def test_exceptionsWithOddArguments(self) -> None:
+        """
+        Exceptions whose message is not their first argument, or that have
+        no arguments at all, keep their type and arguments.
+        """
+
+        class Inner(SynchronousTestCase):
+            def test_keyError(self) -> None:
+                raise KeyError(3)
+
+            def test_noArgs(self) -> None:
+                raise ValueError()
+
+            def test_notStr(self) -> None:
+                raise OSError(2, "gone", "/x")
+
+        self.assertReported(Inner("test_keyError"), KeyError, (3,))
+        self.assertReported(Inner("test_noArgs"), ValueError, ())
+        self.assertReported(Inner("test_notStr"), FileNotFoundError, (2, "gone"))
+
+    def test_fixturesAndCleanups(self) -> None:
+        """
+        Errors in setUp, tearDown and a cleanup are each reported with the
+        note.
+        """
+
+        class SetUp(SynchronousTestCase):
+            def setUp(self) -> None:
+                raise RuntimeError("setUp")
+
+            def test_x(self) -> None:
+                pass
+
+        class TearDownAndCleanup(SynchronousTestCase):
+            def tearDown(self) -> None:
+                raise RuntimeError("tearDown")
+
+            def test_x(self) -> None:
+                self.addCleanup(lambda: 1 / 0)
+
+        self.assertReported(SetUp("test_x"), RuntimeError, ("setUp",))
+        test = TearDownAndCleanup("test_x")
+        result, output = runQuietly(test)
+        self.assertEqual(
+            sorted(type(f.value).__name__ for f in problemsOf(result)),
+            ["RuntimeError", "ZeroDivisionError"],
+        )
+        self.assertEqual(output.count(derivedNote(test)), 2, output)
+
+    def test_asynchronousErrors(self) -> None:
+        """
+        Errors from a Deferred, an C{async def} test and an
+        C{inlineCallbacks} test in L{TestCase} are reported with the note.
+        """
+
+        class Inner(TestCase):
+            def test_deferred(self) -> defer.Deferred[None]:
+                def explode() -> None:
+                    raise ZeroDivisionError("later")
+
+                return task.deferLater(reactor, 0, explode)
+
+            async def test_async(self) -> None:
+                await task.deferLater(reactor, 0, lambda: None)
+                raise KeyError("k")
+
+        self.assertReported(Inner("test_deferred"), ZeroDivisionError)
+        self.assertReported(Inner("test_async"), KeyError, ("k",))
+
+    def test_trialTimeout(self) -> None:
+        """
+        trial's own timeout is reported with the note.  This is the one test
+        that waits on the wall clock, a twentieth of a second, because real
+        time is what trial's timeout measures.
+        """
+
+        class Inner(TestCase):
+            timeout = 0.05
+
+            def test_hang(self) -> defer.Deferred[None]:
+                return defer.Deferred()
+
+        self.assertReported(Inner("test_hang"), defer.TimeoutError)
+
+    def test_dirtyReactor(self) -> None:
+        """
+        A delayed call left in the reactor is reported with the note.
+        """
+
+        class Inner(TestCase):
+            def test_dirty(self) -> None:
+                reactor.callLater(3600, lambda: None)
+
+        from twisted.trial.util import DirtyReactorAggregateError
+
+        self.assertReported(Inner("test_dirty"), DirtyReactorAggregateError)
+
+    def test_loggedError(self) -> None:
+        """
+        An error logged during the test is reported with the note.
+        """
+
+        class Inner(SynchronousTestCase):
+            def test_log(self) -> None:
+                log.err(ZeroDivisionError("logged"))
+
+        self.assertReported(Inner("test_log"), ZeroDivisionError, ("logged",))
+
+    def test_pinnedNote(self) -> None:
+        """
+        A pinned test's note names the pin and where it is.
+        """
+
+        @seed(9)
+        class Inner(SynchronousTestCase):
+            @seed(5)
+            def test_method(self) -> None:
+                self.fail("m")
+
+            def test_class(self) -> None:
+                self.fail("c")
+
+        _, output = runQuietly(Inner("test_method"), Inner("test_class"))
+        self.assertIn(
+            "FailTest: m\ntwistedtesting: this test ran with random seed 5, "
+            "pinned by @seed(5) on the test method; rerunning it reproduces "
+            "the same random values.\n",
+            output,
+        )
+        self.assertIn(
+            "FailTest: c\ntwistedtesting: this test ran with random seed 9, "
+            "pinned by @seed(9) on its class; rerunning it reproduces the same "
+            "random values.\n",
+            output,
+        )
+
+    def test_passAndSkipSilent(self) -> None:
+        """
+        Passing, skipped and expected-failure tests print no note.
+        """
+
+        class Inner(SynchronousTestCase):
+            def test_pass(self) -> None:
+                pass
+
+            def test_skip(self) -> None:
+                raise unittest.SkipTest("later")
+
+            def test_todo(self) -> None:
+                self.fail("known")
+
+            test_todo.todo = "known bug"  # type: ignore[attr-defined]
+
+        result, output = runQuietly(
+            Inner("test_pass"), Inner("test_skip"), Inner("test_todo")
+        )
+        self.assertEqual(
+            (result.successes, len(result.skips), len(result.expectedFailures)),
+            (1, 1, 1),
+        )
+        self.assertNotIn("twistedtesting:", output)
+
+    def test_noteAddedToException(self) -> None:
+        """
+        The note is added to the exception's PEP 678 notes, once even when
+        the same exception is reported twice, so reporters that format the
+        exception themselves (pytest, the standard library) show it too.
+        """
+        shared = ValueError("twice")
+
+        class Inner(SynchronousTestCase):
+            def test_twice(self) -> None:
+                log.err(shared)
+                raise shared
+
+        test = Inner("test_twice")
+        runQuietly(test)
+        self.assertEqual(vars(shared)["__notes__"], [derivedNote(test).rstrip("\n")])
+
+    def test_pyunitResult(self) -> None:
+        """
+        With a standard library result, failures and errors are recorded
+        as usual and carry the note.
+        """
+
+        class Inner(SynchronousTestCase):
+            def test_fail(self) -> None:
+                self.fail("f")
+
+            def test_error(self) -> None:
+                raise KeyError(1)
+
+        result = pyunit.TestResult()
+        pyunit.TestSuite([Inner("test_fail"), Inner("test_error")]).run(result)
+        self.assertEqual((len(result.failures), len(result.errors)), (1, 1))
+        self.assertEqual(result.testsRun, 2)
+        if sys.version_info >= (3, 11):
+            self.assertIn("twistedtesting: this test ran", result.errors[0][1])
+
+    def test_badRunSeedVariable(self) -> None:
+        """
+        With a malformed C{TWISTEDTESTING_SEED}, every test that needs the run
+        seed reports a L{ValueError} that names the variable, and its body
+        does not run; pinned tests still run.
+        """
+        self.patch(_seeds, "_chooser", RunSeedChooser({SEED_VARIABLE: "x1"}, self.fail))
+        ran: list[str] = []
+
+        class Inner(SynchronousTestCase):
+            def test_derived(self) -> None:
+                ran.append("derived")
+
+            @seed(1)
+            def test_pinned(self) -> None:
+                ran.append("pinned")
+
+        result, output = runQuietly(Inner("test_derived"), Inner("test_pinned"))
+        self.assertEqual(ran, ["pinned"])
+        self.assertEqual(len(result.errors), 1)
+        self.assertEqual(result.testsRun, 2)
+        self.assertIn(
+            f"ValueError: the environment variable {SEED_VARIABLE} must be a "
+            "non-negative integer (the run seed), got 'x1'",
+            output,
+        )
+
+    def test_reporterInterface(self) -> None:
+        """
+        The reporter that tests see provides trial's L{IReporter}.
+        """
+        wrapped = _SeedReporter(reporter.Reporter(stream=StringIO()), "note")
+        self.assertTrue(verifyObject(IReporter, wrapped))
+
+
+class SynchronousOnlyTests(_FixedRunSeed, unittest.SynchronousTestCase):
+    """
+    L{SynchronousTestCase} refuses test methods whose work would silently
+    never be waited for.
+    """
+
+    def test_coroutine(self) -> None:
+        """
+        An C{async def} test is an error saying its body never ran (trial
+        would pass it), and no "never awaited" warning is left behind.
+        """
+        ran: list[bool] = []
+
+        class Inner(SynchronousTestCase):
+            async def test_async(self) -> None:
+                ran.append(True)
+
+        test = Inner("test_async")
+        result, _ = runQuietly(test)
+        self.assertEqual(ran, [])
+        [error] = problemsOf(result)
+        self.assertEqual(
+            error.getErrorMessage().splitlines()[0],
+            f"{test.id()} is a coroutine function, but SynchronousTestCase does "
+            "not run coroutines, so its body never ran; subclass "
+            "twistedtesting.TestCase instead",
+        )
+        self.assertEqual(self.flushWarnings(), [])
+
+    def test_deferred(self) -> None:
+        """
+        A test returning a Deferred is an error; when that Deferred failed,
+        the message says how, and the failure is not left unhandled.
+        """
+
+        class Inner(SynchronousTestCase):
+            def test_succeeded(self) -> defer.Deferred[None]:
+                return defer.succeed(None)
+
+            def test_failed(self) -> defer.Deferred[None]:
+                return defer.fail(ValueError("boom"))
+
+        succeeded, failed = Inner("test_succeeded"), Inner("test_failed")
+        result, _ = runQuietly(succeeded, failed)
+        messages = [f.getErrorMessage().splitlines()[0] for f in problemsOf(result)]
+        self.assertEqual(
+            messages,
+            [
+                f"{succeeded.id()} returned a Deferred, but SynchronousTestCase "
+                "does not wait for Deferreds; check its result with "
+                "successResultOf() or failureResultOf(), or subclass "
+                "twistedtesting.TestCase",
+                f"{failed.id()} returned a Deferred, but SynchronousTestCase "
+                "does not wait for Deferreds; it failed with ValueError: boom; "
+                "check its result with successResultOf() or failureResultOf(), "
+                "or subclass twistedtesting.TestCase",
+            ],
+        )
+        self.assertEqual(self.flushLoggedErrors(ValueError), [])
+
+    def test_methodRestored(self) -> None:
+        """
+        The check does not outlive the run: afterwards the test's method is
+        the class's own, and its attributes (skip, todo) were honoured.
+        """
+
+        class Inner(SynchronousTestCase):
+            def test_skipped(self) -> None:
+                pass
+
+            test_skipped.skip = "not today"  # type: ignore[attr-defined]
+
+        test = Inner("test_skipped")
+        result, _ = runQuietly(test)
+        self.assertEqual(result.skips, [(test, "not today")])
+        self.assertNotIn("test_skipped", vars(test))
+
+    def test_generatorStillRefused(self) -> None:
+        """
+        trial's own error for a generator test method still applies.
+        """
+
+        class Inner(SynchronousTestCase):
+            def test_gen(self) -> Generator[None, None, None]:
+                yield None
+
+        result, _ = runQuietly(Inner("test_gen"))
+        [error] = problemsOf(result)
+        self.assertIn("is a generator function", error.getErrorMessage())
+
+    def test_asynchronousTestCaseAllowsThem(self) -> None:
+        """
+        L{TestCase} runs the same kinds of tests without complaint.
+        """
+
+        class Inner(TestCase):
+            async def test_async(self) -> None:
+                pass
+
+            def test_deferred(self) -> defer.Deferred[None]:
+                return defer.succeed(None)
+
+        result, output = runQuietly(Inner("test_async"), Inner("test_deferred"))
+        self.assertEqual(result.successes, 2, output)
+
+
+class PublicNamesTests(unittest.SynchronousTestCase):
+    """
+    The package's public names.
+    """
+
+    def test_allExported(self) -> None:
+        """
+        Every name in C{__all__} is defined in the package, and its classes
+        and functions show as C{twistedtesting.X}.
+        """
+        for name in twistedtesting.__all__:
+            value = getattr(twistedtesting, name)
+            if callable(value):
+                self.assertEqual(value.__module__, "twistedtesting", name)
+
+    def test_subclassesOfTrial(self) -> None:
+        """
+        The test cases are trial's, and L{TestCase} is also a
+        L{SynchronousTestCase}.
+        """
+        self.assertTrue(issubclass(TestCase, unittest.TestCase))
+        self.assertTrue(issubclass(TestCase, SynchronousTestCase))
+        self.assertTrue(issubclass(SynchronousTestCase, unittest.SynchronousTestCase))
+
+
+GENERATED = """\
+import random
+from twistedtesting import TestCase, SynchronousTestCase
+
+class DrawTests(TestCase):
+    def test_a(self):
+        self.fail("drew %r" % ([random.random(), self.random.random()],))
+
+    def test_b(self):
+        self.fail("drew %r" % ([random.random()],))
+
+class MoreTests(SynchronousTestCase):
+    def test_c(self):
+        self.fail("drew %r" % ([random.random()],))
+
+    def test_d(self):
+        self.fail("drew %r" % ([random.random()],))
+"""
+
+_NOTE = re.compile(
+    r"FailTest: drew (\[[^\]]*\])\ntwistedtesting: this test ran with random "
+    r"seed (\d+), derived from run seed (\d+)\.\n  Rerun it with: "
+    + SEED_VARIABLE
+    + r"=(\d+) (.*)\n  or pin it: add @seed\((\d+)\)"
+)
+
+
+class ProcessTests(unittest.SynchronousTestCase):
+    """
+    What users see from real C{trial} and pytest processes, and that the
+    commands shown reproduce the test.
+    """
+
+    def setUp(self) -> None:
+        self.directory = self.mktemp()
+        os.makedirs(os.path.join(self.directory, "seedgen"))
+        # pytest.ini keeps pytest from using a configuration file found in
+        # a parent directory.
+        for name, text in [
+            ("__init__.py", ""),
+            ("test_draws.py", GENERATED),
+            ("../pytest.ini", "[pytest]\n"),
+        ]:
+            with open(os.path.join(self.directory, "seedgen", name), "w") as f:
+                f.write(text)
+
+    def run_(self, args: list[str], runSeed: str | None = None) -> str:
+        """
+        Run C{python args} in the generated directory and return its output.
+        """
+        env = {k: v for k, v in os.environ.items() if k != SEED_VARIABLE}
+        env["PYTHONPATH"] = os.pathsep.join([self.directory, *sys.path])
+        if runSeed is not None:
+            env[SEED_VARIABLE] = runSeed
+        completed = subprocess.run(
+            [sys.executable, *args],
+            cwd=self.directory,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        return completed.stdout + completed.stderr
+
+    def notes(self, output: str) -> dict[str, tuple[str, int, int, str]]:
+        """
+        Parse the notes in C{output}: for each test, what it drew, its seed,
+        its run seed and the command shown to rerun it.
+        """
+        found = {}
+        # pytest prefixes the exception's lines with "E" and indentation.
+        output = re.sub(r"^E {7}", "", output, flags=re.MULTILINE)
+        for drew, testSeed, run, runAgain, command, pin in _NOTE.findall(output):
+            self.assertEqual((run, testSeed), (runAgain, pin))
+            found[command.split()[-1].split("::")[-1]] = (
+                drew,
+                int(testSeed),
+                int(run),
+                command,
+            )
+        return found
+
+    def test_trialRerunWithRunSeed(self) -> None:
+        """
+        Without the variable, trial reports each failing test's seed and a
+        command; running that command alone reproduces the same values, and
+        so does the whole module under C{trial -j 2} with that run seed.
+        """
+        first = self.notes(self.run_(["-m", "twisted.trial", "seedgen"]))
+        self.assertEqual(len(first), 4)
+        [runSeed] = {run for _, _, run, _ in first.values()}
+        drew, testSeed, _, command = first["seedgen.test_draws.DrawTests.test_a"]
+        self.assertEqual(command, "trial seedgen.test_draws.DrawTests.test_a")
+        self.assertEqual(
+            testSeed, deriveSeed(runSeed, "seedgen.test_draws.DrawTests.test_a")
+        )
+        # The global generator and self.random both start at the test's seed.
+        firstValue = random.Random(testSeed).random()
+        self.assertEqual(drew, repr([firstValue, firstValue]))
+
+        alone = self.notes(
+            self.run_(["-m", "twisted.trial", command.split()[-1]], str(runSeed))
+        )
+        self.assertEqual(alone, {k: first[k] for k in alone})
+        self.assertEqual(list(alone), ["seedgen.test_draws.DrawTests.test_a"])
+
+        parallel = self.notes(
+            self.run_(["-m", "twisted.trial", "-j", "2", "seedgen"], str(runSeed))
+        )
+        self.assertEqual(parallel, first)
+
+    def test_parallelWorkersShareRunSeed(self) -> None:
+        """
+        Under C{trial -j 2} without the variable, both workers use the run
+        seed chosen by trial's main process.
+        """
+        notes = self.notes(self.run_(["-m", "twisted.trial", "-j", "2", "seedgen"]))
+        self.assertEqual(len(notes), 4)
+        self.assertEqual(len({run for _, _, run, _ in notes.values()}), 1)
+
+    def test_pytest(self) -> None:
+        """
+        Under pytest, the note appears in pytest's report with a pytest
+        command, and the seed is the one trial gives with the same run seed.
+        """
+        try:
+            import pytest  # noqa: F401
+        except ImportError:
+            raise unittest.SkipTest("pytest is not installed") from None
+        output = self.run_(
+            [
+                "-m",
+                "pytest",
+                "-p",
+                "no:cacheprovider",
+                "-p",
+                "no:randomly",
+                "seedgen/test_draws.py",
+            ],
+            "31",
+        )
+        notes = self.notes(output)
+        self.assertEqual(len(notes), 4, output)
+        _, testSeed, run, command = notes["test_c"]
+        self.assertEqual(
+            command, "python -m pytest seedgen/test_draws.py::MoreTests::test_c"
+        )
+        self.assertEqual(
+            (testSeed, run),
+            (deriveSeed(31, "seedgen.test_draws.MoreTests.test_c"), 31),
+        )
+
+    def test_badVariableInProcess(self) -> None:
+        """
+        A malformed variable makes every test error with a message naming
+        it; no test runs with a random seed.
+        """
+        output = self.run_(["-m", "twisted.trial", "seedgen"], "0x1F")
+        self.assertIn(
+            f"ValueError: the environment variable {SEED_VARIABLE} must be a "
+            "non-negative integer (the run seed), got '0x1F'",
+            output,
+        )
+        self.assertNotIn("drew", output)
+        self.assertIn("FAILED (errors=4)", output)
