@@ -29,6 +29,8 @@ from twistedtesting._seeds import (
     runSeed,
 )
 
+_ABSENT = object()
+
 
 class SynchronousTestCase(unittest.SynchronousTestCase):
     """
@@ -94,6 +96,9 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
         shadowed = self._twistedtestingSynchronousOnly and not (
             inspect.isgeneratorfunction(method)
         )
+        # The check is an instance attribute for this run only; whatever the
+        # instance had under that name (pytest puts the method there) returns.
+        before = vars(self).get(name, _ABSENT)
         if shadowed:
             setattr(self, name, _refuseAsynchronousResults(method, self.id()))
         generators = SeededGenerators.seedAll(choice.value)
@@ -103,7 +108,10 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
         finally:
             generators.restore()
             if shadowed:
-                delattr(self, name)
+                if before is _ABSENT:
+                    delattr(self, name)
+                else:
+                    setattr(self, name, before)
 
 
 class TestCase(SynchronousTestCase, unittest.TestCase):

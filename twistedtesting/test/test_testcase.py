@@ -13,8 +13,10 @@ import os
 import random
 import re
 import shlex
+import shutil
 import subprocess
 import sys
+import tempfile
 import unittest as pyunit
 from collections.abc import Callable, Generator
 from io import StringIO
@@ -611,6 +613,23 @@ class SynchronousOnlyTests(_FixedRunSeed, unittest.SynchronousTestCase):
         self.assertEqual(result.skips, [(test, "not today")])
         self.assertNotIn("test_skipped", vars(test))
 
+    def test_instanceAttributeRestored(self) -> None:
+        """
+        When the instance already has the test method as an attribute (pytest
+        puts it there), that attribute is the same object after the run.
+        """
+
+        class Inner(SynchronousTestCase):
+            def test_x(self) -> None:
+                pass
+
+        test = Inner("test_x")
+        own = test.test_x
+        vars(test)["test_x"] = own
+        result, _ = runQuietly(test)
+        self.assertEqual(result.successes, 1)
+        self.assertIs(vars(test)["test_x"], own)
+
     def test_generatorStillRefused(self) -> None:
         """
         trial's own error for a generator test method still applies.
@@ -699,7 +718,10 @@ class ProcessTests(unittest.SynchronousTestCase):
     """
 
     def setUp(self) -> None:
-        self.directory = self.mktemp()
+        # Not self.mktemp(): under pytest that is relative to the current
+        # directory, which may be the checkout.
+        self.directory = tempfile.mkdtemp(prefix="twistedtesting-")
+        self.addCleanup(shutil.rmtree, self.directory)
         os.makedirs(os.path.join(self.directory, "seedgen"))
         # pytest.ini keeps pytest from using a configuration file found in
         # a parent directory.
@@ -808,6 +830,8 @@ class ProcessTests(unittest.SynchronousTestCase):
         )
         notes = self.notes(output)
         self.assertEqual(len(notes), 4, output)
+        # Exactly the four deliberate failures: no error from the seeding.
+        self.assertRegex(output, r"\n=+ 4 failed in [0-9.]+s =+\n")
         _, testSeed, run, command = notes["test_c"]
         self.assertEqual(
             command, "python -m pytest seedgen/test_draws.py::MoreTests::test_c"
