@@ -103,7 +103,7 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
             setattr(self, name, _refuseAsynchronousResults(method, self.id()))
         generators = SeededGenerators.seedAll(choice.value)
         try:
-            note = _reproduction(self, choice, result)
+            note = functools.partial(_reproduction, self, choice, result)
             super().run(_SeedReporter(reporter, note))  # type: ignore[no-untyped-call]
         finally:
             generators.restore()
@@ -199,9 +199,12 @@ class _SeedReporter:
     """
     A reporter that passes everything on to another one, adding the note
     that reproduces the test to every failure and error.
+
+    :ivar _note: Makes the note; called only when there is something to
+        report, so a passing test pays nothing for it.
     """
 
-    def __init__(self, original: IReporter, note: str) -> None:
+    def __init__(self, original: IReporter, note: Callable[[], str]) -> None:
         self._original = original
         self._note = note
 
@@ -223,10 +226,10 @@ class _SeedReporter:
         self._original.addSuccess(test)
 
     def addError(self, test: Any, error: Any) -> None:
-        self._original.addError(test, _noted(error, self._note))
+        self._original.addError(test, _noted(error, self._note()))
 
     def addFailure(self, test: Any, failure: Any) -> None:
-        self._original.addFailure(test, _noted(failure, self._note))
+        self._original.addFailure(test, _noted(failure, self._note()))
 
     def addExpectedFailure(self, test: Any, failure: Any, todo: Any = None) -> None:
         self._original.addExpectedFailure(test, failure, todo)

@@ -532,7 +532,7 @@ class ReportTests(_FixedRunSeed, unittest.SynchronousTestCase):
         """
         The reporter that tests see provides trial's L{IReporter}.
         """
-        wrapped = _SeedReporter(reporter.Reporter(stream=StringIO()), "note")
+        wrapped = _SeedReporter(reporter.Reporter(stream=StringIO()), lambda: "note")
         self.assertTrue(verifyObject(IReporter, wrapped))
 
 
