@@ -270,6 +270,10 @@ def registerRandom(generator: SeedableRandom) -> None:
     Seed ``generator`` with each test's seed and restore it after the test,
     as is done for the global :mod:`random` module.
 
+    Register a project's generators once, when the module that defines them
+    (or a test package's ``__init__``) is imported.  A generator registered
+    while a test runs is seeded with that test's seed at once, and its state
+    from before the registration is put back when the test ends.
     Registering a generator that is already registered changes nothing.
 
     :param generator: An object with ``seed(int)``, ``getstate()`` and
@@ -289,6 +293,8 @@ def registerRandom(generator: SeedableRandom) -> None:
         )
     if not any(generator is known for known in _registered):
         _registered.append(generator)
+        if _running:
+            _running[-1].adopt(generator)
 
 
 def unregisterRandom(generator: SeedableRandom) -> None:
@@ -305,31 +311,49 @@ def unregisterRandom(generator: SeedableRandom) -> None:
     raise ValueError(f"unregisterRandom() generator {generator!r} is not registered")
 
 
-@attrs.define
+@attrs.define(eq=False)
 class SeededGenerators:
     """
-    The saved states of the global :mod:`random` module and of every
-    registered generator, to put back after a test.
+    The generators seeded for a running test, and the states to put back
+    when it ends.
+
+    :ivar value: The running test's seed.
     """
 
+    value: int
     _globalState: Any
     _saved: list[tuple[SeedableRandom, Any]]
 
     @classmethod
     def seedAll(cls, value: int) -> SeededGenerators:
         """
-        Save the state of every generator, then seed each with ``value``.
+        Save the state of every generator, then seed each with ``value``,
+        until :meth:`restore`.
         """
-        saved = cls(random.getstate(), [(g, g.getstate()) for g in _registered])
+        seeded = cls(value, random.getstate(), [])
         random.seed(value)
-        for generator, _ in saved._saved:
-            generator.seed(value)
-        return saved
+        for generator in _registered:
+            seeded.adopt(generator)
+        _running.append(seeded)
+        return seeded
+
+    def adopt(self, generator: SeedableRandom) -> None:
+        """
+        Save the state of ``generator``, then seed it with :attr:`value`.
+        """
+        self._saved.append((generator, generator.getstate()))
+        generator.seed(self.value)
 
     def restore(self) -> None:
         """
-        Put back the states saved by :meth:`seedAll`.
+        Put back the states saved by :meth:`seedAll` and :meth:`adopt`.
         """
+        _running.remove(self)
         for generator, state in reversed(self._saved):
             generator.setstate(state)
         random.setstate(self._globalState)
+
+
+# The seeded generators of the tests running now, innermost last (a test may
+# run another test, as this project's own tests do).
+_running: list[SeededGenerators] = []

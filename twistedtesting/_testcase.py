@@ -138,6 +138,7 @@ def _refuseAsynchronousResults(
 
     @functools.wraps(method)
     def checked() -> object:
+        __tracebackhide__ = True  # pytest leaves this frame out of reports
         outcome = method()
         if inspect.iscoroutine(outcome):
             outcome.close()
@@ -271,6 +272,8 @@ def _noted(error: Failure | tuple[Any, Any, Any], note: str) -> Failure:
         notes.append(note)
     noted = _NotedFailure.__new__(_NotedFailure)
     noted.__dict__.update(error.__dict__)
+    # trial trims its own frames from a report; trim ours the same way.
+    noted.frames = [f for f in error.frames if f[1] != __file__]
     return noted
 
 

@@ -346,9 +346,10 @@ class RegistryTests(SynchronousTestCase):
         registered one with the seed; C{restore} puts back the states they
         had, so they continue as if nothing had happened.
         """
-        mine = random.Random(1)
+        mine = random.Random()
         registerRandom(mine)
         self.addCleanup(unregisterRandom, mine)
+        mine.seed(1)
         random.seed(2)
         expectedGlobal = random.Random(2).random()
         expectedMine = random.Random(1).random()
@@ -377,6 +378,29 @@ class RegistryTests(SynchronousTestCase):
         test = Inner("test_a")
         test.run(_quietResult())
         self.assertEqual(counting.seeded, [test.seed])
+
+    def test_registerDuringTest(self) -> None:
+        """
+        A generator registered while a test runs is seeded with that test's
+        seed at once, and after the test it is back in the state it had
+        before the registration, even when the test unregistered it.
+        """
+        mine = random.Random(5)
+        drawn: list[float] = []
+
+        class Inner(SynchronousTestCase):
+            def setUp(self) -> None:
+                registerRandom(mine)
+                self.addCleanup(unregisterRandom, mine)
+
+            def test_a(self) -> None:
+                drawn.append(mine.random())
+
+        test = Inner("test_a")
+        test.run(_quietResult())
+        self.assertEqual(drawn, [random.Random(test.seed).random()])
+        self.assertEqual(mine.random(), random.Random(5).random())
+        self.assertRaises(ValueError, unregisterRandom, mine)
 
     def test_registerTwice(self) -> None:
         """

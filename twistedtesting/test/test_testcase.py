@@ -29,7 +29,14 @@ from twisted.trial.itrial import IReporter
 from zope.interface.verify import verifyObject
 
 import twistedtesting
-from twistedtesting import SEED_VARIABLE, SynchronousTestCase, TestCase, _seeds, seed
+from twistedtesting import (
+    SEED_VARIABLE,
+    SynchronousTestCase,
+    TestCase,
+    _seeds,
+    _testcase,
+    seed,
+)
 from twistedtesting._seeds import RunSeedChooser, deriveSeed
 from twistedtesting._testcase import _SeedReporter
 
@@ -301,6 +308,28 @@ class ReportTests(_FixedRunSeed, unittest.SynchronousTestCase):
         self.assertIn(
             "twisted.trial.unittest.FailTest: 1 != 2\n" + derivedNote(test), output
         )
+
+    def test_tracebackStartsInTest(self) -> None:
+        """
+        The traceback of a failing synchronous test starts at the test
+        method, as with trial's own test cases: no frame of this library.
+        """
+
+        class Inner(SynchronousTestCase):
+            def test_x(self) -> None:
+                raise ValueError("here")
+
+        test = Inner("test_x")
+        output = self.assertReported(test, ValueError, ("here",))
+        traceback = output[output.index("Traceback (most recent call last):") :]
+        self.assertRegex(
+            traceback,
+            r"^Traceback \(most recent call last\):\n"
+            r'  File ".*test_testcase\.py", line \d+, in test_x\n'
+            r'    raise ValueError\("here"\)\n'
+            r"builtins\.ValueError: here\n",
+        )
+        self.assertNotIn(_testcase.__file__, output)
 
     def test_exceptionsWithOddArguments(self) -> None:
         """
