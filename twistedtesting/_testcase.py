@@ -12,7 +12,7 @@ import inspect
 import random
 import shlex
 from collections.abc import Callable
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, cast, overload
 
 from twisted.internet.defer import Deferred
 from twisted.python import log
@@ -30,6 +30,29 @@ from twistedtesting._seeds import (
 )
 
 _ABSENT = object()
+
+
+class _TestRandom:
+    """
+    The ``random`` attribute of a seed-managed test: a :class:`random.Random`
+    seeded with the running test's seed, made on first use (most tests never
+    use it) and then kept in the instance until the next run.
+    """
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> _TestRandom: ...
+
+    @overload
+    def __get__(self, instance: SynchronousTestCase, owner: type) -> random.Random: ...
+
+    def __get__(
+        self, instance: SynchronousTestCase | None, owner: type
+    ) -> _TestRandom | random.Random:
+        if instance is None:
+            return self
+        generator = random.Random(instance.seed)
+        vars(instance)["random"] = generator
+        return generator
 
 
 class SynchronousTestCase(unittest.SynchronousTestCase):
@@ -55,7 +78,7 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
     """
 
     seed: int
-    random: random.Random
+    random = _TestRandom()
 
     # Lets @seed accept this class (see _seeds.SEED_MANAGED).
     _twistedtestingSeedManaged: ClassVar[bool] = True
@@ -92,7 +115,7 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
             reporter.stopTest(self)
             return
         self.seed = choice.value
-        self.random = random.Random(choice.value)
+        vars(self).pop("random", None)
         shadowed = self._twistedtestingSynchronousOnly and not (
             inspect.isgeneratorfunction(method)
         )
@@ -136,7 +159,9 @@ def _refuseAsynchronousResults(
     coroutine is an error instead of a test that silently never ran.
     """
 
-    @functools.wraps(method)
+    # Not functools.wraps: it costs more than the rest of this together, and
+    # trial reads the method's attributes (skip, todo, ...) from the method
+    # it found when the test was made, not from this.
     def checked() -> object:
         __tracebackhide__ = True  # pytest leaves this frame out of reports
         outcome = method()
