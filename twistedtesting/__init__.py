@@ -6,6 +6,7 @@ The public API is the names in ``__all__``; the modules whose names start with
 an underscore are private.
 """
 
+from twistedtesting._clock import DEFAULT_MAX_INSTANT_CALLS, Clock, ClockLoopError
 from twistedtesting._seeds import (
     SEED_VARIABLE,
     SeedableRandom,
@@ -15,12 +16,25 @@ from twistedtesting._seeds import (
     unregisterRandom,
 )
 from twistedtesting._testcase import SynchronousTestCase, TestCase
+from twistedtesting._timeouts import (
+    DEFAULT_TIMEOUT_EXCEPTIONS,
+    WaitError,
+    advanceUntil,
+    assertTimesOut,
+)
 
 __all__ = [
+    "DEFAULT_MAX_INSTANT_CALLS",
+    "DEFAULT_TIMEOUT_EXCEPTIONS",
     "SEED_VARIABLE",
+    "Clock",
+    "ClockLoopError",
     "SeedableRandom",
     "SynchronousTestCase",
     "TestCase",
+    "WaitError",
+    "advanceUntil",
+    "assertTimesOut",
     "registerRandom",
     "runSeed",
     "seed",

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar, cast, overload
 
 from twisted.internet.defer import Deferred
+from twisted.internet.interfaces import IReactorTime
 from twisted.python import log
 from twisted.python.failure import Failure
 from twisted.trial import unittest
@@ -28,6 +29,7 @@ from twistedtesting._seeds import (
     chooseSeed,
     runSeed,
 )
+from twistedtesting._timeouts import DEFAULT_TIMEOUT_EXCEPTIONS, assertTimesOut
 
 _ABSENT = object()
 
@@ -92,6 +94,46 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
         # it.  A malformed TWISTEDTESTING_SEED is reported when the test runs.
         with contextlib.suppress(ValueError):
             runSeed()
+
+    @overload
+    def assertTimesOut(
+        self,
+        operation: Deferred[Any] | Callable[[], Deferred[Any]],
+        clock: IReactorTime,
+        seconds: float,
+        expected: type[BaseException] | tuple[type[BaseException], ...] = ...,
+    ) -> Failure: ...
+
+    @overload
+    def assertTimesOut(
+        self,
+        operation: Callable[[], bool],
+        clock: IReactorTime,
+        seconds: float,
+        expected: type[BaseException] | tuple[type[BaseException], ...] = ...,
+    ) -> float: ...
+
+    def assertTimesOut(
+        self,
+        operation: Deferred[Any] | Callable[[], Deferred[Any]] | Callable[[], bool],
+        clock: IReactorTime,
+        seconds: float,
+        expected: type[BaseException]
+        | tuple[type[BaseException], ...] = DEFAULT_TIMEOUT_EXCEPTIONS,
+    ) -> Failure | float:
+        """
+        Check that ``operation`` times out after exactly ``seconds`` of
+        virtual time on ``clock``, and nothing happens before; fail the test
+        otherwise.  See :func:`twistedtesting.assertTimesOut`, which this
+        calls with the test's ``failureException``.
+        """
+        return assertTimesOut(
+            operation,
+            clock,
+            seconds,
+            expected,
+            failureException=self.failureException,
+        )
 
     def run(self, result: Any = None) -> None:
         """

@@ -1,0 +1,388 @@
+# -*- test-case-name: twistedtesting.test.test_clock -*-
+"""
+A deterministic clock for tests: a drop-in for ``twisted.internet.task.Clock``
+that runs each delayed call at its own time, refuses to spin forever, and
+schedules in O(log n).
+"""
+
+from __future__ import annotations
+
+import builtins
+import heapq
+import math
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from twisted.internet.error import AlreadyCalled, AlreadyCancelled
+from twisted.internet.interfaces import IDelayedCall, IReactorTime
+from zope.interface import implementer
+
+DEFAULT_MAX_INSTANT_CALLS = 10_000
+"""
+How long a chain of calls a :class:`Clock` runs at one instant, each call
+scheduled by the one before for that same instant (``callLater(0)`` from a
+call), before it decides the chain will never end and raises
+:class:`ClockLoopError`.  Calls that one call or the test schedules side by
+side for an instant are not a chain, however many there are.
+"""
+
+
+class ClockLoopError(RuntimeError):
+    """
+    Delayed calls kept scheduling more calls at the same instant, so
+    advancing the clock would never end.
+
+    The call that would have run next is still scheduled, and the clock
+    reads the instant at which the loop was found.
+    """
+
+
+def checkSeconds(value: object, name: str) -> float:
+    """
+    Check that ``value`` is a finite, non-negative number of seconds.
+
+    :param value: The candidate.
+    :param name: How to name it in an error message.
+    :returns: ``value`` as a ``float``.
+    :raises TypeError: If ``value`` is not an ``int`` or ``float`` (``bool``
+        is refused).
+    :raises ValueError: If ``value`` is negative, NaN or infinite.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(
+            f"{name} must be a number of seconds, not {type(value).__name__} {value!r}"
+        )
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    return float(value)
+
+
+@implementer(IDelayedCall)
+class _DelayedCall:
+    """
+    A call that a :class:`Clock` will make at a given time.
+
+    :ivar time: When the call is due.
+    :ivar func: What to call, with :ivar args: and :ivar kw:.
+    :ivar called: Whether it ran (an ``int``, as Twisted's ``DelayedCall``).
+    :ivar cancelled: Whether it was cancelled.
+    """
+
+    __slots__ = (
+        "_clock",
+        "_entry",
+        "_generation",
+        "args",
+        "called",
+        "cancelled",
+        "func",
+        "kw",
+        "time",
+    )
+
+    def __init__(
+        self,
+        clock: Clock,
+        time: float,
+        func: Callable[..., object],
+        args: tuple[object, ...],
+        kw: dict[str, object],
+    ) -> None:
+        self._clock = clock
+        self.time = time
+        self.func = func
+        self.args = args
+        self.kw = kw
+        self.called = 0
+        self.cancelled = 0
+        # The heap entry that is this call's live one, and how long a chain
+        # of same-instant calls it ends (see DEFAULT_MAX_INSTANT_CALLS).
+        self._entry: list[Any] = []
+        self._generation = clock._generationFor(time)
+
+    def getTime(self) -> float:
+        """
+        Return the time at which the call is due.
+        """
+        return self.time
+
+    def active(self) -> bool:
+        """
+        Return whether the call has neither run nor been cancelled.
+        """
+        return not (self.called or self.cancelled)
+
+    def _checkActive(self) -> None:
+        if self.cancelled:
+            raise AlreadyCancelled()
+        if self.called:
+            raise AlreadyCalled()
+
+    def cancel(self) -> None:
+        """
+        Unschedule the call.
+
+        :raises twisted.internet.error.AlreadyCancelled: If it was cancelled.
+        :raises twisted.internet.error.AlreadyCalled: If it ran.
+        """
+        self._checkActive()
+        self.cancelled = 1
+        self._clock._forget(self)
+
+    def reset(self, secondsFromNow: float) -> None:
+        """
+        Make the call due ``secondsFromNow`` after the clock's current time.
+
+        :raises ValueError: If ``secondsFromNow`` is negative or not finite.
+        """
+        self._checkActive()
+        delay = checkSeconds(secondsFromNow, "secondsFromNow")
+        self._clock._reschedule(self, self._clock._now + delay)
+
+    def delay(self, secondsLater: float) -> None:
+        """
+        Make the call due ``secondsLater`` after it was due.
+
+        :raises ValueError: If ``secondsLater`` is not finite, or would make
+            the call due before the clock's current time.
+        """
+        self._checkActive()
+        if isinstance(secondsLater, bool) or not isinstance(secondsLater, int | float):
+            raise TypeError(
+                f"secondsLater must be a number of seconds, not "
+                f"{type(secondsLater).__name__} {secondsLater!r}"
+            )
+        if not math.isfinite(secondsLater):
+            raise ValueError(f"secondsLater must be finite, got {secondsLater!r}")
+        self._clock._reschedule(self, max(self.time + secondsLater, self._clock._now))
+
+    def __repr__(self) -> str:
+        state = "called" if self.called else "cancelled" if self.cancelled else "due"
+        name = getattr(self.func, "__qualname__", None) or repr(self.func)
+        return f"<DelayedCall {state} at t={self.time!r}: {name}()>"
+
+
+@implementer(IReactorTime)
+class Clock:
+    """
+    A clock that a test moves by hand, a drop-in for
+    :class:`twisted.internet.task.Clock`, with three differences:
+
+    - When :meth:`advance` passes several delayed calls, each runs with
+      :meth:`seconds` equal to its own due time, so calls it schedules are
+      placed from that time (``task.Clock`` runs them all at the final time,
+      and chains of calls drift).  After the calls, the clock reads the time
+      advanced to.
+    - Calls that keep scheduling calls at the very instant they run (a
+      ``callLater(0)`` loop) are stopped after ``maxInstantCalls`` of them
+      with :class:`ClockLoopError`, instead of hanging the test.
+    - Scheduling, cancelling, rescheduling and running a call each take
+      O(log n) time in the number of pending calls (``task.Clock`` sorts
+      every pending call each time).
+
+    Calls due at the same time run in the order they were scheduled (a
+    rescheduled call counts as scheduled when it was rescheduled).  If a call
+    raises, :meth:`advance` raises that exception at once: the clock reads
+    that call's time and the calls after it stay scheduled.
+
+    :param maxInstantCalls: How long a chain of calls, each scheduled by the
+        one before for the instant it runs at, may run before
+        :class:`ClockLoopError` (see :data:`DEFAULT_MAX_INSTANT_CALLS`).
+    :raises ValueError: If ``maxInstantCalls`` is less than 1.
+    """
+
+    def __init__(self, *, maxInstantCalls: int = DEFAULT_MAX_INSTANT_CALLS) -> None:
+        if isinstance(maxInstantCalls, bool) or not isinstance(maxInstantCalls, int):
+            raise TypeError(f"maxInstantCalls must be an int, not {maxInstantCalls!r}")
+        if maxInstantCalls < 1:
+            raise ValueError(f"maxInstantCalls must be >= 1, got {maxInstantCalls}")
+        self._maxInstantCalls = maxInstantCalls
+        self._now = 0.0
+        # Heap of [time, sequence, call]; an entry is stale once its call
+        # is no longer active or has a newer entry.
+        self._heap: list[list[Any]] = []
+        self._sequence = 0
+        self._stale = 0
+        # The active calls, in the order they were scheduled.
+        self._pending: dict[_DelayedCall, None] = {}
+        # The generation of the call running now, or -1 between calls.
+        self._running = -1
+
+    @property
+    def rightNow(self) -> float:
+        """
+        The current time, as ``task.Clock.rightNow`` (read-only here: move
+        the clock with :meth:`advance`).
+        """
+        return self._now
+
+    def seconds(self) -> float:
+        """
+        Return the clock's current time: while a delayed call runs, the time
+        it was due.
+        """
+        return self._now
+
+    def callLater(
+        self, delay: float, callable: Callable[..., object], *args: object, **kw: object
+    ) -> IDelayedCall:
+        """
+        Schedule ``callable(*args, **kw)`` to run ``delay`` seconds from now.
+
+        :returns: The delayed call, which can be cancelled or rescheduled.
+        :raises TypeError: If ``delay`` is not a number or ``callable`` is not
+            callable.
+        :raises ValueError: If ``delay`` is negative, NaN or infinite.
+        """
+        seconds = checkSeconds(delay, "delay")
+        if not builtins.callable(callable):
+            raise TypeError(f"callLater() callable must be callable, not {callable!r}")
+        call = _DelayedCall(self, self._now + seconds, callable, args, kw)
+        self._pending[call] = None
+        self._push(call)
+        return call
+
+    def getDelayedCalls(self) -> list[IDelayedCall]:
+        """
+        Return the calls that have neither run nor been cancelled, soonest
+        first (in scheduling order among calls due at the same time).
+        """
+        return [entry[2] for entry in sorted(self._liveEntries())]
+
+    def advance(self, amount: float) -> None:
+        """
+        Move the clock ``amount`` seconds forward, running every call due by
+        then, each at its own time.
+
+        :raises TypeError: If ``amount`` is not a number.
+        :raises ValueError: If ``amount`` is negative, NaN or infinite.
+        :raises ClockLoopError: If calls keep scheduling calls at one instant.
+        """
+        self._runUntil(self._now + checkSeconds(amount, "amount"))
+
+    def pump(self, timings: Iterable[float]) -> None:
+        """
+        Advance the clock by each amount in ``timings`` in turn.
+        """
+        for amount in timings:
+            self.advance(amount)
+
+    def nextCallTime(self) -> float | None:
+        """
+        Return when the soonest pending call is due, or ``None`` when no call
+        is pending.
+        """
+        entry = self._peek()
+        return None if entry is None else float(entry[0])
+
+    def advanceTo(self, time: float) -> None:
+        """
+        Move the clock forward to ``time``, running every call due by then.
+
+        :raises ValueError: If ``time`` is before the current time or not
+            finite.
+        """
+        target = checkSeconds(time, "time")
+        if target < self._now:
+            raise ValueError(
+                f"time {target!r} is before the clock's current time {self._now!r}"
+            )
+        self._runUntil(target)
+
+    def __repr__(self) -> str:
+        return f"<twistedtesting.Clock t={self._now!r} pending={len(self._pending)}>"
+
+    # Implementation.
+
+    def _push(self, call: _DelayedCall) -> None:
+        self._sequence += 1
+        entry = [call.time, self._sequence, call]
+        call._entry = entry
+        heapq.heappush(self._heap, entry)
+
+    def _forget(self, call: _DelayedCall) -> None:
+        """
+        A call was cancelled: its entry is stale from now on.
+        """
+        del self._pending[call]
+        self._stale += 1
+        self._compact()
+
+    def _generationFor(self, time: float) -> int:
+        """
+        The generation of a call due at ``time`` that is scheduled now: one
+        more than the running call's when both are at the same instant.
+        """
+        if self._running >= 0 and time == self._now:
+            return self._running + 1
+        return 0
+
+    def _reschedule(self, call: _DelayedCall, time: float) -> None:
+        call.time = time
+        call._generation = self._generationFor(time)
+        self._stale += 1
+        self._push(call)
+        self._compact()
+
+    def _compact(self) -> None:
+        """
+        Rebuild the heap once stale entries outnumber live ones, so that
+        cancelled and rescheduled calls do not pile up.
+        """
+        if self._stale > 64 and self._stale * 2 > len(self._heap):
+            self._heap = self._liveEntries()
+            heapq.heapify(self._heap)
+            self._stale = 0
+
+    def _liveEntries(self) -> list[list[Any]]:
+        return [
+            entry
+            for entry in self._heap
+            if entry[2]._entry is entry and entry[2].active()
+        ]
+
+    def _peek(self) -> list[Any] | None:
+        """
+        Return the soonest live entry, dropping stale ones on the way.
+        """
+        heap = self._heap
+        while heap:
+            entry: list[Any] = heap[0]
+            call: _DelayedCall = entry[2]
+            if call._entry is entry and not (call.called or call.cancelled):
+                return entry
+            heapq.heappop(heap)
+            self._stale -= 1
+        return None
+
+    def _runUntil(self, target: float) -> None:
+        heap = self._heap
+        while True:
+            entry = self._peek()
+            if entry is None or entry[0] > target:
+                break
+            heapq.heappop(heap)
+            call: _DelayedCall = entry[2]
+            # Never move time backwards (a nested advance() may have moved
+            # it past this call's time).
+            when = max(call.time, self._now)
+            self._now = when
+            if call._generation >= self._maxInstantCalls:
+                heapq.heappush(heap, entry)
+                raise ClockLoopError(
+                    f"{self._maxInstantCalls} calls in a row at t={when!r} "
+                    "each scheduled the next for that same instant, so time "
+                    f"could never move on; the next would be {call!r}.  Look "
+                    "for a call that keeps rescheduling itself with "
+                    "callLater(0)."
+                )
+            call.called = 1
+            del self._pending[call]
+            outer = self._running
+            self._running = call._generation
+            try:
+                call.func(*call.args, **call.kw)
+            finally:
+                self._running = outer
+            heap = self._heap  # _compact() may have replaced it
+        self._now = max(self._now, target)
