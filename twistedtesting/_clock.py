@@ -11,11 +11,12 @@ import builtins
 import heapq
 import math
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from twisted.internet.error import AlreadyCalled, AlreadyCancelled
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from zope.interface import implementer
+
+_INF = math.inf
 
 DEFAULT_MAX_INSTANT_CALLS = 10_000
 """
@@ -95,10 +96,12 @@ class _DelayedCall:
         self.kw = kw
         self.called = 0
         self.cancelled = 0
-        # The heap entry that is this call's live one, and how long a chain
-        # of same-instant calls it ends (see DEFAULT_MAX_INSTANT_CALLS).
-        self._entry: list[Any] = []
-        self._generation = clock._generationFor(time)
+        # The heap entry that is this call's live one (None once it ran or
+        # was cancelled: every other entry for it is stale), and how long a
+        # chain of same-instant calls it ends (see DEFAULT_MAX_INSTANT_CALLS).
+        self._entry: tuple[float, int, _DelayedCall] | None = None
+        running = clock._running
+        self._generation = running + 1 if running >= 0 and time == clock._now else 0
 
     def getTime(self) -> float:
         """
@@ -127,6 +130,7 @@ class _DelayedCall:
         """
         self._checkActive()
         self.cancelled = 1
+        self._entry = None
         self._clock._forget(self)
 
     def reset(self, secondsFromNow: float) -> None:
@@ -198,13 +202,11 @@ class Clock:
             raise ValueError(f"maxInstantCalls must be >= 1, got {maxInstantCalls}")
         self._maxInstantCalls = maxInstantCalls
         self._now = 0.0
-        # Heap of [time, sequence, call]; an entry is stale once its call
+        # Heap of (time, sequence, call); an entry is stale once its call
         # is no longer active or has a newer entry.
-        self._heap: list[list[Any]] = []
+        self._heap: list[tuple[float, int, _DelayedCall]] = []
         self._sequence = 0
         self._stale = 0
-        # The active calls, in the order they were scheduled.
-        self._pending: dict[_DelayedCall, None] = {}
         # The generation of the call running now, or -1 between calls.
         self._running = -1
 
@@ -234,12 +236,16 @@ class Clock:
             callable.
         :raises ValueError: If ``delay`` is negative, NaN or infinite.
         """
-        seconds = checkSeconds(delay, "delay")
+        # The common case first: this is the hot path of every test.
+        if not (type(delay) is float or type(delay) is int) or not 0 <= delay < _INF:
+            delay = checkSeconds(delay, "delay")
         if not builtins.callable(callable):
             raise TypeError(f"callLater() callable must be callable, not {callable!r}")
-        call = _DelayedCall(self, self._now + seconds, callable, args, kw)
-        self._pending[call] = None
-        self._push(call)
+        call = _DelayedCall(self, self._now + delay, callable, args, kw)
+        self._sequence += 1
+        entry = (call.time, self._sequence, call)
+        call._entry = entry
+        heapq.heappush(self._heap, entry)
         return call
 
     def getDelayedCalls(self) -> list[IDelayedCall]:
@@ -290,13 +296,14 @@ class Clock:
         self._runUntil(target)
 
     def __repr__(self) -> str:
-        return f"<twistedtesting.Clock t={self._now!r} pending={len(self._pending)}>"
+        pending = len(self._liveEntries())
+        return f"<twistedtesting.Clock t={self._now!r} pending={pending}>"
 
     # Implementation.
 
     def _push(self, call: _DelayedCall) -> None:
         self._sequence += 1
-        entry = [call.time, self._sequence, call]
+        entry = (call.time, self._sequence, call)
         call._entry = entry
         heapq.heappush(self._heap, entry)
 
@@ -304,7 +311,6 @@ class Clock:
         """
         A call was cancelled: its entry is stale from now on.
         """
-        del self._pending[call]
         self._stale += 1
         self._compact()
 
@@ -334,38 +340,40 @@ class Clock:
             heapq.heapify(self._heap)
             self._stale = 0
 
-    def _liveEntries(self) -> list[list[Any]]:
-        return [
-            entry
-            for entry in self._heap
-            if entry[2]._entry is entry and entry[2].active()
-        ]
+    def _liveEntries(self) -> list[tuple[float, int, _DelayedCall]]:
+        return [entry for entry in self._heap if entry[2]._entry is entry]
 
-    def _peek(self) -> list[Any] | None:
+    def _peek(self) -> tuple[float, int, _DelayedCall] | None:
         """
         Return the soonest live entry, dropping stale ones on the way.
         """
         heap = self._heap
         while heap:
-            entry: list[Any] = heap[0]
+            entry = heap[0]
             call: _DelayedCall = entry[2]
-            if call._entry is entry and not (call.called or call.cancelled):
+            if call._entry is entry:
                 return entry
             heapq.heappop(heap)
             self._stale -= 1
         return None
 
     def _runUntil(self, target: float) -> None:
+        # The hot loop: _peek() is written out here.
         heap = self._heap
-        while True:
-            entry = self._peek()
-            if entry is None or entry[0] > target:
+        heappop = heapq.heappop
+        while heap:
+            entry = heap[0]
+            call = entry[2]
+            if call._entry is not entry:
+                heappop(heap)
+                self._stale -= 1
+                continue
+            if entry[0] > target:
                 break
-            heapq.heappop(heap)
-            call: _DelayedCall = entry[2]
+            heappop(heap)
             # Never move time backwards (a nested advance() may have moved
             # it past this call's time).
-            when = max(call.time, self._now)
+            when = self._now if call.time < self._now else call.time
             self._now = when
             if call._generation >= self._maxInstantCalls:
                 heapq.heappush(heap, entry)
@@ -377,7 +385,7 @@ class Clock:
                     "callLater(0)."
                 )
             call.called = 1
-            del self._pending[call]
+            call._entry = None
             outer = self._running
             self._running = call._generation
             try:
@@ -385,4 +393,5 @@ class Clock:
             finally:
                 self._running = outer
             heap = self._heap  # _compact() may have replaced it
-        self._now = max(self._now, target)
+        if target > self._now:
+            self._now = target
