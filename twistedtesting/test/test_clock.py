@@ -104,6 +104,31 @@ class TaskClockCompatibilityTests(SynchronousTestCase):
         self.assertEqual(clock.getDelayedCalls(), [soon, late])
         self.assertFalse(ran.active())
 
+    def test_noDelayedCalls(self) -> None:
+        """
+        A new clock has no delayed calls, nor does one whose calls all ran.
+        """
+        clock = Clock()
+        self.assertEqual(clock.getDelayedCalls(), [])
+        clock.callLater(1, print)
+        clock.advance(1)
+        self.assertEqual(clock.getDelayedCalls(), [])
+
+    def test_resetInsideCallKeepsOrder(self) -> None:
+        """
+        A call that reschedules another while it runs leaves the calls in
+        due order, as C{task.Clock} keeps them sorted.
+        """
+        clock = Clock()
+        order: list[str] = []
+        second = clock.callLater(3, order.append, "second")
+        third = clock.callLater(4, order.append, "third")
+        clock.callLater(1, lambda: (second.reset(3), third.reset(1)))
+        clock.advance(1)
+        self.assertEqual(clock.getDelayedCalls(), [third, second])
+        clock.advance(3)
+        self.assertEqual(order, ["third", "second"])
+
     def test_cancel(self) -> None:
         """
         A cancelled call never runs; cancelling it again raises
