@@ -123,7 +123,12 @@ class TaskClockCompatibilityTests(SynchronousTestCase):
         order: list[str] = []
         second = clock.callLater(3, order.append, "second")
         third = clock.callLater(4, order.append, "third")
-        clock.callLater(1, lambda: (second.reset(3), third.reset(1)))
+
+        def reorder() -> None:
+            second.reset(3)
+            third.reset(1)
+
+        clock.callLater(1, reorder)
         clock.advance(1)
         self.assertEqual(clock.getDelayedCalls(), [third, second])
         clock.advance(3)
