@@ -297,9 +297,10 @@ def _checkDeferred(
     results: list[object] = []
     deferred.addBoth(results.append)
 
-    for _ in _steps(clock, start, timeout):
-        if results:
-            break
+    if not results:
+        for _ in _steps(clock, start, timeout):
+            if results:
+                break
     at = clock.seconds() - start
     if not results:
         raise failureException(

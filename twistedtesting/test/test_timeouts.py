@@ -300,6 +300,22 @@ class AssertTimesOutTests(SynchronousTestCase):
             "30.0 seconds",
         )
 
+    def test_alreadyFired(self) -> None:
+        """
+        A Deferred that has its result before any time passes fired early at
+        t=0.0, and the clock has not moved.
+        """
+        clock = Clock()
+        clock.callLater(5, print)
+        with self.assertRaises(self.failureException) as caught:
+            self.assertTimesOut(defer.succeed("now"), clock, 30)
+        self.assertEqual(
+            str(caught.exception),
+            "fired early at t=0.0 with result 'now', before its timeout of 30.0 "
+            "seconds",
+        )
+        self.assertEqual(clock.seconds(), 0.0)
+
     def test_stillPending(self) -> None:
         """
         An operation with no result at its timeout is a failure that says
