@@ -11,6 +11,7 @@ from __future__ import annotations
 import configparser
 import importlib
 import pkgutil
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -58,6 +59,9 @@ html_theme_options = {
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
+# Show default values as the source writes them (DEFAULT_TIMEOUT_EXCEPTIONS),
+# not as their reprs (see also _interfaceNames below).
+autodoc_preserve_defaults = True
 
 # Every cross-reference must resolve.  There is no intersphinx (the docs build
 # without network access): references to the standard library are resolved
@@ -206,9 +210,42 @@ def _protocolSignature(
     return None
 
 
+# How autodoc writes a zope.interface interface into a signature: its repr.
+_interfaceRepr = re.compile(r"<InterfaceClass ([\w.]+)>")
+
+
+def _interfaceNames(
+    app: Sphinx,
+    what: str,
+    name: str,
+    obj: object,
+    options: object,
+    signature: str | None,
+    returnAnnotation: str | None,
+) -> tuple[str | None, str | None] | None:
+    """
+    Name an interface in a signature (``clock: IReactorTime``) by its dotted
+    name instead of its repr, ``<InterfaceClass ...>``, which is not Python:
+    Sphinx could neither parse nor link a signature that has it.  Leave other
+    signatures to the next handler.
+
+    autodoc writes the signatures of ``@overload`` variants without this
+    event, so a method with overloads is documented with a hand-written
+    signature in ``api.rst``.
+    """
+    if "<InterfaceClass " not in f"{signature}{returnAnnotation}":
+        return None
+
+    def plain(text: str | None) -> str | None:
+        return None if text is None else _interfaceRepr.sub(r"\1", text)
+
+    return plain(signature), plain(returnAnnotation)
+
+
 def setup(app: Sphinx) -> None:
     app.connect("env-check-consistency", _checkPublicNamesDocumented)
     app.connect("missing-reference", _resolveOutside)
     app.connect("viewcode-follow-imported", _followImported)
     app.connect("autodoc-process-docstring", _documentData)
     app.connect("autodoc-process-signature", _protocolSignature)
+    app.connect("autodoc-process-signature", _interfaceNames)

@@ -147,8 +147,9 @@ class _DelayedCall:
         """
         Make the call due ``secondsLater`` after it was due.
 
-        :raises ValueError: If ``secondsLater`` is not finite, or would make
-            the call due before the clock's current time.
+        A call delayed to before the clock's current time is due now.
+
+        :raises ValueError: If ``secondsLater`` is not finite.
         """
         self._checkActive()
         if isinstance(secondsLater, bool) or not isinstance(secondsLater, int | float):
@@ -170,7 +171,8 @@ class _DelayedCall:
 class Clock:
     """
     A clock that a test moves by hand, a drop-in for
-    :class:`twisted.internet.task.Clock`, with three differences:
+    :class:`twisted.internet.task.Clock`.  The differences that change what
+    a test sees:
 
     - When :meth:`advance` passes several delayed calls, each runs with
       :meth:`seconds` equal to its own due time, so calls it schedules are
@@ -184,10 +186,16 @@ class Clock:
       O(log n) time in the number of pending calls (``task.Clock`` sorts
       every pending call each time).
 
-    Calls due at the same time run in the order they were scheduled (a
-    rescheduled call counts as scheduled when it was rescheduled).  If a call
-    raises, :meth:`advance` raises that exception at once: the clock reads
-    that call's time and the calls after it stay scheduled.
+    Smaller ones: calls due at the same time run in the order they were
+    scheduled, and a rescheduled call counts as scheduled when it was
+    rescheduled.  If a call raises, :meth:`advance` raises that exception at
+    once: the clock reads that call's time and the calls after it stay
+    scheduled.  Negative, NaN and infinite delays and amounts, and callables
+    that are not callable, are refused.  The delayed calls are not Twisted's
+    ``DelayedCall`` objects, but provide ``IDelayedCall`` and have the same
+    ``func``, ``args``, ``kw``, ``called`` and ``cancelled`` attributes.
+    ``calls`` (the pending calls, soonest first, as a new list) and
+    :attr:`rightNow` can be read but not assigned.
 
     :param maxInstantCalls: How long a chain of calls, each scheduled by the
         one before for the instant it runs at, may run before
@@ -209,6 +217,14 @@ class Clock:
         self._stale = 0
         # The generation of the call running now, or -1 between calls.
         self._running = -1
+
+    @property
+    def calls(self) -> list[IDelayedCall]:
+        """
+        The pending calls, soonest first, as ``task.Clock.calls`` lists them
+        (a new list: changing it changes nothing).
+        """
+        return self.getDelayedCalls()
 
     @property
     def rightNow(self) -> float:

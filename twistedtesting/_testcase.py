@@ -29,7 +29,12 @@ from twistedtesting._seeds import (
     chooseSeed,
     runSeed,
 )
-from twistedtesting._timeouts import DEFAULT_TIMEOUT_EXCEPTIONS, assertTimesOut
+from twistedtesting._timeouts import (
+    DEFAULT_TIMEOUT_EXCEPTIONS,
+    Condition,
+    advanceUntil,
+    assertTimesOut,
+)
 
 _ABSENT = object()
 
@@ -133,6 +138,19 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
             seconds,
             expected,
             failureException=self.failureException,
+        )
+
+    def advanceUntil(
+        self, clock: IReactorTime, condition: Condition, limit: float
+    ) -> float:
+        """
+        Advance ``clock`` from one scheduled call to the next until
+        ``condition`` holds, and return the virtual time that took; fail the
+        test if it cannot hold.  See :func:`twistedtesting.advanceUntil`,
+        which this calls with the test's ``failureException``.
+        """
+        return advanceUntil(
+            clock, condition, limit, failureException=self.failureException
         )
 
     def run(self, result: Any = None) -> None:

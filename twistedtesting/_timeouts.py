@@ -124,9 +124,10 @@ def advanceUntil(
         made to hold (a test case passes its ``failureException``).
     :returns: The virtual seconds that passed, ``0.0`` if the condition
         held already.
-    :raises failureException: At once, with "would wait forever", when
-        nothing is left scheduled and the condition does not hold; or, after
-        advancing exactly ``limit`` seconds, with what was still scheduled.
+    :raises WaitError: Or ``failureException`` if given: at once, with
+        "would wait forever", when nothing is left scheduled and the
+        condition does not hold; or, after advancing exactly ``limit``
+        seconds, with what was still scheduled.
     :raises TypeError: If ``clock`` or ``condition`` is of the wrong kind.
     :raises ValueError: If ``limit`` is negative, NaN or infinite.
     """
@@ -214,9 +215,9 @@ def assertTimesOut(
     :returns: For a Deferred, the failure it failed with (handled, so it is
         not logged as unhandled); for a condition, the exact virtual time at
         which it became true, which is ``seconds``.
-    :raises failureException: With what happened and when: "fired early at
-        t=12.0 with ...", "still pending at t=30.0 ...", "failed with
-        ValueError instead of TimeoutError ...".
+    :raises AssertionError: Or ``failureException`` if given, with what
+        happened and when: "fired early at t=12.0 with ...", "still pending
+        at t=30.0 ...", "failed with ValueError instead of TimeoutError ...".
     :raises TypeError: If ``operation`` or ``clock`` is of the wrong kind, or
         the callable returns neither a Deferred nor a ``bool``.
     :raises ValueError: If ``seconds`` is negative, NaN or infinite.

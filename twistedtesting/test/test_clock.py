@@ -104,6 +104,18 @@ class TaskClockCompatibilityTests(SynchronousTestCase):
         self.assertEqual(clock.getDelayedCalls(), [soon, late])
         self.assertFalse(ran.active())
 
+    def test_calls(self) -> None:
+        """
+        C{calls} lists the pending calls soonest first, as C{task.Clock}'s
+        attribute does, for tests that read it.
+        """
+        clock = Clock()
+        late = clock.callLater(5, print)
+        soon = clock.callLater(1, print)
+        self.assertEqual(clock.calls, [soon, late])
+        clock.advance(1)
+        self.assertEqual(clock.calls, [late])
+
     def test_noDelayedCalls(self) -> None:
         """
         A new clock has no delayed calls, nor does one whose calls all ran.

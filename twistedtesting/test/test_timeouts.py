@@ -179,6 +179,20 @@ class AdvanceUntilTests(SynchronousTestCase):
                 Clock(), lambda: False, 1, failureException=self.failureException
             )
 
+    def test_testCaseMethod(self) -> None:
+        """
+        The test case method returns the time taken, and fails the test
+        with its C{failureException} when the condition cannot hold.
+        """
+        clock = Clock()
+        self.assertEqual(
+            self.advanceUntil(clock, task.deferLater(clock, 2, lambda: None), 5),
+            2.0,
+        )
+        with self.assertRaises(self.failureException) as caught:
+            self.advanceUntil(clock, Deferred(), 5)
+        self.assertTrue(str(caught.exception).startswith("would wait forever"))
+
     def test_exponentialBackoff(self) -> None:
         """
         A retry loop with exponential backoff makes its last attempt exactly
