@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import random
 
-import attrs
-from twisted.internet.defer import Deferred, fail, succeed
 from twisted.internet.task import Clock
 
 from examples import backoffDelays, jitter, retry, shuffledServers
+from examples.flaky import FlakyService
 from twistedtesting import SynchronousTestCase, TestCase, registerRandom, seed
 
 # The project's own generator is seeded with each test's seed, and restored
@@ -107,30 +106,6 @@ class ShuffledServersTests(SynchronousTestCase):
         )
 
 
-@attrs.define
-class FlakyOperation:
-    """
-    An operation that fails a number of times, then succeeds; a test helper.
-
-    :ivar clock: The clock whose time each attempt records.
-    :ivar failures: How many attempts fail before one succeeds.
-    :ivar attemptTimes: When each attempt was made.
-    """
-
-    clock: Clock
-    failures: int
-    attemptTimes: list[float] = attrs.Factory(list)
-
-    def __call__(self) -> Deferred[str]:
-        """
-        Make one attempt.
-        """
-        self.attemptTimes.append(self.clock.seconds())
-        if len(self.attemptTimes) <= self.failures:
-            return fail(ConnectionRefusedError())
-        return succeed("connected")
-
-
 class RetryTests(SynchronousTestCase):
     """
     Tests for :func:`retry`, driven by a :class:`Clock`: they never sleep.
@@ -142,14 +117,14 @@ class RetryTests(SynchronousTestCase):
         has passed, and the result is that of the first success.
         """
         clock = Clock()
-        operation = FlakyOperation(clock, failures=2)
+        operation = FlakyService(clock, failures=2)
         delays = backoffDelays(2, 1.0, self.random)
         result = retry(clock, operation, delays)
         self.assertNoResult(result)
         clock.advance(delays[0])
         self.assertNoResult(result)
         clock.advance(delays[1])
-        self.assertEqual(self.successResultOf(result), "connected")
+        self.assertEqual(self.successResultOf(result), "OK")
         self.assertEqual(
             operation.attemptTimes, [0.0, delays[0], delays[0] + delays[1]]
         )
@@ -160,7 +135,7 @@ class RetryTests(SynchronousTestCase):
         delays, and the result is the last attempt's failure.
         """
         clock = Clock()
-        operation = FlakyOperation(clock, failures=3)
+        operation = FlakyService(clock, failures=3)
         delays = backoffDelays(2, 1.0, self.random)
         result = retry(clock, operation, delays)
         clock.advance(delays[0])
@@ -187,10 +162,10 @@ class AsyncRetryTests(TestCase):
         is that of the retry made once that delay has passed.
         """
         clock = Clock()
-        operation = FlakyOperation(clock, failures=1)
+        operation = FlakyService(clock, failures=1)
         result = retry(clock, operation, backoffDelays(1, 1.0))
         self.assertNoResult(result)
         delay = random.Random(self.seed).uniform(0, 1)
         clock.advance(delay)
-        self.assertEqual(await result, "connected")
+        self.assertEqual(await result, "OK")
         self.assertEqual(operation.attemptTimes, [0.0, delay])

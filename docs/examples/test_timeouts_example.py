@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import unittest
 
-import attrs
 from twisted.internet import defer, task
-from twisted.internet.defer import Deferred, fail, succeed
+from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import IReactorTime
 from twisted.internet.testing import StringTransport
 
+from examples.flaky import FlakyService
 from examples.timeouts import LineClient, LineServer, retryWithBackoff
 from twistedtesting import (
     Clock,
@@ -259,30 +259,6 @@ class KeepAliveTests(SynchronousTestCase):
         client.connectionLost()
         self.assertEqual(clock.getDelayedCalls(), [])
         self.assertEqual(transport.value(), b"NOOP\r\n")
-
-
-@attrs.define
-class FlakyService:
-    """
-    A service that refuses a number of attempts, then answers; a test helper.
-
-    :ivar clock: The clock whose time each attempt records.
-    :ivar failures: How many attempts fail before one succeeds.
-    :ivar attemptTimes: When each attempt was made.
-    """
-
-    clock: IReactorTime
-    failures: int
-    attemptTimes: list[float] = attrs.Factory(list)
-
-    def __call__(self) -> Deferred[str]:
-        """
-        Make one attempt.
-        """
-        self.attemptTimes.append(self.clock.seconds())
-        if len(self.attemptTimes) <= self.failures:
-            return fail(ConnectionRefusedError())
-        return succeed("OK")
 
 
 class BackoffTests(SynchronousTestCase):
