@@ -6,7 +6,20 @@ The public API is the names in ``__all__``; the modules whose names start with
 an underscore are private.
 """
 
+from twistedtesting._chunked import ChunkedTransport
+from twistedtesting._chunking import (
+    ChunkingPolicy,
+    FixedChunks,
+    OneByteChunks,
+    RandomChunks,
+    ScriptedChunks,
+    SplitAt,
+    allSplits,
+)
 from twistedtesting._clock import DEFAULT_MAX_INSTANT_CALLS, Clock, ClockLoopError
+from twistedtesting._delays import DelayPolicy, FixedDelay, RandomDelay
+from twistedtesting._faults import BreakAfter
+from twistedtesting._pair import ChunkedPair, connectChunked
 from twistedtesting._seeds import (
     SEED_VARIABLE,
     SeedableRandom,
@@ -27,14 +40,28 @@ __all__ = [
     "DEFAULT_MAX_INSTANT_CALLS",
     "DEFAULT_TIMEOUT_EXCEPTIONS",
     "SEED_VARIABLE",
+    "BreakAfter",
+    "ChunkedPair",
+    "ChunkedTransport",
+    "ChunkingPolicy",
     "Clock",
     "ClockLoopError",
+    "DelayPolicy",
+    "FixedChunks",
+    "FixedDelay",
+    "OneByteChunks",
+    "RandomChunks",
+    "RandomDelay",
+    "ScriptedChunks",
     "SeedableRandom",
+    "SplitAt",
     "SynchronousTestCase",
     "TestCase",
     "WaitError",
     "advanceUntil",
+    "allSplits",
     "assertTimesOut",
+    "connectChunked",
     "registerRandom",
     "runSeed",
     "seed",

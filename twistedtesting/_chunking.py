@@ -1,0 +1,512 @@
+# -*- test-case-name: twistedtesting.test.test_chunking -*-
+"""
+Chunking policies: where a stream of bytes is cut into the chunks that a
+protocol's ``dataReceived`` is given.
+
+A policy is a small immutable value.  Its :meth:`~ChunkingPolicy.chunkSizes`
+returns a new iterator of chunk sizes, which mark *cut points* in the stream:
+with sizes 3, 4, 5 the stream is cut after its 3rd, 7th and 12th bytes.  A
+transport never delivers a chunk that crosses a cut point; it may cut a chunk
+short where the bytes fed so far end.
+"""
+
+from __future__ import annotations
+
+import array
+import itertools
+import random
+import sys
+from collections.abc import Iterable, Iterator
+from typing import Any, Protocol, cast, runtime_checkable
+
+import attrs
+
+NO_CUT = sys.maxsize
+"""
+A chunk size that no stream reaches: after it, bytes are cut only where
+the bytes fed so far end.
+"""
+
+# How many sizes RandomChunks draws at once.
+_BATCH = 256
+
+
+@runtime_checkable
+class ChunkingPolicy(Protocol):
+    """
+    Decides where a stream of bytes is cut into chunks.
+
+    :class:`twistedtesting.ChunkedTransport` accepts any object with these
+    two members, so a project can write its own policy; the ones in
+    :mod:`twistedtesting` are immutable values whose ``repr`` says how they
+    cut.
+    """
+
+    def chunkSizes(self) -> Iterator[int]:
+        """
+        Return a new iterator of chunk sizes, in stream order.
+
+        Every size must be an ``int`` of at least 1.  The iterator may be
+        infinite; a finite one must cover :attr:`totalBytes` bytes.
+        """
+
+    @property
+    def totalBytes(self) -> int | None:
+        """
+        The number of bytes the policy cuts, when it describes a stream of
+        one exact length (as a script of sizes does), else ``None``.
+        """
+
+
+def _positiveInt(name: str, value: object) -> int:
+    """
+    Check that ``value`` is an ``int`` of at least 1.
+
+    :param name: How to name the value in an error message.
+    :returns: ``value``.
+    :raises TypeError: If ``value`` is not an ``int`` (``bool`` is refused).
+    :raises ValueError: If ``value`` is less than 1.
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, not {type(value).__name__} {value!r}")
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, got {value}")
+    return value
+
+
+def _checkPositive(
+    instance: object, attribute: attrs.Attribute[int], value: int
+) -> None:
+    _positiveInt(f"{type(instance).__name__}() {attribute.name}", value)
+
+
+def _checkRandom(
+    instance: object, attribute: attrs.Attribute[Any], value: object
+) -> None:
+    if not callable(getattr(value, "randbytes", None)) or not callable(
+        getattr(value, "randint", None)
+    ):
+        raise TypeError(
+            f"{type(instance).__name__}() {attribute.name} must be a random.Random "
+            f"(such as a test's self.random), not {type(value).__name__} {value!r}"
+        )
+
+
+def _intTuple(values: Iterable[int]) -> tuple[int, ...]:
+    if isinstance(values, int | str | bytes):
+        raise TypeError(
+            f"expected an iterable of ints, not {type(values).__name__} {values!r}"
+        )
+    return tuple(values)
+
+
+@attrs.frozen
+class OneByteChunks:
+    """
+    Cut the stream into chunks of one byte each: the harshest test of a
+    parser, which must then keep every partial message between calls.
+    """
+
+    def chunkSizes(self) -> Iterator[int]:
+        """
+        :returns: An endless iterator of ``1``.
+        """
+        return itertools.repeat(1)
+
+    @property
+    def totalBytes(self) -> None:
+        """
+        ``None``: the policy cuts a stream of any length.
+        """
+        return None
+
+
+@attrs.frozen
+class FixedChunks:
+    """
+    Cut the stream into chunks of ``size`` bytes; the last chunk may be
+    shorter.
+
+    :ivar size: The chunk size, at least 1.
+    """
+
+    size: int = attrs.field(validator=_checkPositive)
+
+    def chunkSizes(self) -> Iterator[int]:
+        """
+        :returns: An endless iterator of ``size``.
+        """
+        return itertools.repeat(self.size)
+
+    @property
+    def totalBytes(self) -> None:
+        """
+        ``None``: the policy cuts a stream of any length.
+        """
+        return None
+
+
+def _checkSizes(
+    instance: ScriptedChunks,
+    attribute: attrs.Attribute[tuple[int, ...]],
+    value: tuple[int, ...],
+) -> None:
+    if not value:
+        raise ValueError("ScriptedChunks() sizes must not be empty")
+    for index, size in enumerate(value):
+        _positiveInt(f"ScriptedChunks() sizes[{index}]", size)
+
+
+@attrs.frozen
+class ScriptedChunks:
+    """
+    Cut the stream into chunks of exactly the given sizes, in order.
+
+    The script describes the whole stream: feeding more bytes than it covers
+    is a :exc:`ValueError`, and so is ending the input before all of them
+    were fed.
+
+    :ivar sizes: The chunk sizes, each at least 1; any iterable of ints is
+        accepted and kept as a tuple.
+    """
+
+    sizes: tuple[int, ...] = attrs.field(converter=_intTuple, validator=_checkSizes)
+
+    def chunkSizes(self) -> Iterator[int]:
+        """
+        :returns: An iterator of the scripted sizes.
+        """
+        return iter(self.sizes)
+
+    @property
+    def totalBytes(self) -> int:
+        """
+        The number of bytes the script covers: the sum of its sizes.
+        """
+        return sum(self.sizes)
+
+
+def _checkOffsets(
+    instance: SplitAt,
+    attribute: attrs.Attribute[tuple[int, ...]],
+    value: tuple[int, ...],
+) -> None:
+    if not value:
+        raise ValueError("SplitAt() offsets must not be empty")
+    previous = 0
+    for index, offset in enumerate(value):
+        _positiveInt(f"SplitAt() offsets[{index}]", offset)
+        if offset <= previous:
+            raise ValueError(
+                f"SplitAt() offsets must increase, but offsets[{index}] = {offset} "
+                f"follows {previous}"
+            )
+        previous = offset
+
+
+@attrs.frozen
+class SplitAt:
+    """
+    Cut the stream at the given byte offsets, and nowhere else: with offsets
+    ``(2, 5)`` the first chunk holds bytes 0 and 1, the second bytes 2 to 4,
+    and the rest is delivered as it is fed.
+
+    :ivar offsets: The offsets to cut at, increasing, each at least 1; any
+        iterable of ints is accepted and kept as a tuple.
+    """
+
+    offsets: tuple[int, ...] = attrs.field(converter=_intTuple, validator=_checkOffsets)
+
+    def chunkSizes(self) -> Iterator[int]:
+        """
+        :returns: The sizes of the chunks between the offsets, then an
+            endless iterator of a size no stream reaches.
+        """
+        starts = (0, *self.offsets[:-1])
+        return itertools.chain(
+            (end - start for start, end in zip(starts, self.offsets, strict=True)),
+            itertools.repeat(NO_CUT),
+        )
+
+    @property
+    def totalBytes(self) -> None:
+        """
+        ``None``: the policy cuts a stream of any length.
+        """
+        return None
+
+
+def _checkMaxSize(
+    instance: RandomChunks, attribute: attrs.Attribute[int], value: int
+) -> None:
+    _positiveInt("RandomChunks() maxSize", value)
+    if value < instance.minSize:
+        raise ValueError(
+            f"RandomChunks() maxSize ({value}) must be at least minSize "
+            f"({instance.minSize})"
+        )
+
+
+@attrs.frozen
+class RandomChunks:
+    """
+    Cut the stream into chunks of random sizes between ``minSize`` and
+    ``maxSize`` bytes (both included), drawn from ``rng``.
+
+    Give it a test's ``self.random`` (see
+    :class:`twistedtesting.SynchronousTestCase`): the sizes then depend on
+    nothing but the test's seed, which the report of a failing test gives,
+    so a failure caused by one particular cut can be reproduced.
+
+    The ``repr`` leaves ``rng`` out: the seed says how it was seeded.
+
+    :ivar minSize: The smallest chunk size, at least 1.
+    :ivar maxSize: The largest chunk size, at least ``minSize``.
+    :ivar rng: The generator to draw the sizes from.
+    """
+
+    minSize: int = attrs.field(validator=_checkPositive)
+    maxSize: int = attrs.field(validator=_checkMaxSize)
+    rng: random.Random = attrs.field(validator=_checkRandom, repr=False, eq=False)
+
+    def chunkSizes(self) -> Iterator[int]:
+        """
+        :returns: An endless iterator of sizes drawn from ``rng``, each
+            equally likely.  It draws random bytes from ``rng`` in
+            batches, as it needs them.
+        """
+        return itertools.chain.from_iterable(self._sizeBatches())
+
+    def _sizeBatches(self) -> Iterator[list[int]]:
+        """
+        The sizes that :meth:`chunkSizes` gives, in lists, for
+        :class:`twistedtesting.ChunkedTransport`.
+        """
+        span = self.maxSize - self.minSize + 1
+        if span == 1:
+            return itertools.repeat([self.minSize] * _BATCH)
+        bits = (span - 1).bit_length()
+        if bits <= 16 and span * 4 >= 3 << bits:
+            return _drawnMasked(self.rng, self.minSize, span, bits)
+        if span <= 1 << 16:
+            return _drawnInBatches(self.rng, self.minSize, span, "H", 16)
+        if span <= 1 << 32 and _WORD32 is not None:
+            return _drawnInBatches(self.rng, self.minSize, span, _WORD32, 32)
+        return _inLists(_drawnOneByOne(self.rng, self.minSize, self.maxSize))
+
+    @property
+    def totalBytes(self) -> None:
+        """
+        ``None``: the policy cuts a stream of any length.
+        """
+        return None
+
+
+def _word32Typecode() -> str | None:
+    """
+    The :mod:`array` typecode of an unsigned 32-bit int, if there is one.
+    """
+    for typecode in "IL":
+        if array.array(typecode).itemsize == 4:
+            return typecode
+    return None
+
+
+_WORD32 = _word32Typecode()
+
+
+def _drawnInBatches(
+    rng: random.Random, minSize: int, span: int, typecode: str, bits: int
+) -> Iterator[list[int]]:
+    """
+    Batches of sizes from ``minSize`` to ``minSize + span - 1``, made from
+    random ``bits``-bit words (``typecode`` in :mod:`array`) read
+    little-endian, so the same on every platform;
+    the words past the largest multiple of ``span`` are skipped, so that
+    every size is equally likely.
+
+    This is the hot path of random chunking: a batch is made by one list
+    comprehension, so that drawing a size costs little next to what a
+    protocol does with a chunk.
+    """
+    accepted = (1 << bits) - (1 << bits) % span
+    swap = sys.byteorder == "big"
+    while True:
+        words = array.array(typecode, rng.randbytes(bits // 8 * _BATCH))
+        if swap:
+            words.byteswap()
+        if accepted == 1 << bits:
+            # span divides 2 ** bits (it is a power of two): no word is
+            # skipped, and the comparison is not worth making.
+            yield [word % span + minSize for word in words]
+        else:
+            yield [word % span + minSize for word in words if word < accepted]
+
+
+def _drawnMasked(
+    rng: random.Random, minSize: int, span: int, bits: int
+) -> Iterator[list[int]]:
+    """
+    Batches of sizes from ``minSize`` to ``minSize + span - 1``, made from
+    random ``bits``-bit words (``bits`` at most 16), the words of at least
+    ``span`` skipped so that every size is equally likely.  For spans that
+    fill most of ``2 ** bits`` (at least three quarters), so that few words
+    are skipped.
+
+    The words are made by C code: random bytes, masked by
+    :meth:`bytes.translate` to ``bits`` bits, read as little-endian 16-bit
+    words (the same on every platform) when ``bits`` exceeds 8.  The one
+    list comprehension per batch is the only Python code per size.
+    """
+    if bits <= 8:
+        byteMask = bytes(value & ((1 << bits) - 1) for value in range(256))
+        while True:
+            words: bytes | array.array[int] = rng.randbytes(_BATCH).translate(byteMask)
+            yield _offsetWords(words, minSize, span, bits)
+    highMask = bytes(value & ((1 << (bits - 8)) - 1) for value in range(256))
+    swap = sys.byteorder == "big"
+    while True:
+        raw = bytearray(rng.randbytes(2 * _BATCH))
+        raw[1::2] = raw[1::2].translate(highMask)
+        words = array.array("H", raw)
+        if swap:
+            words.byteswap()
+        yield _offsetWords(words, minSize, span, bits)
+
+
+def _offsetWords(
+    words: bytes | array.array[int], minSize: int, span: int, bits: int
+) -> list[int]:
+    """
+    The sizes made from masked random words: ``minSize`` more than each
+    word below ``span``.
+    """
+    if span == 1 << bits:
+        return [word + minSize for word in words]
+    return [word + minSize for word in words if word < span]
+
+
+def _drawnOneByOne(rng: random.Random, minSize: int, maxSize: int) -> Iterator[int]:
+    """
+    Sizes drawn one at a time, for ranges too wide to draw in batches.
+    """
+    while True:
+        yield rng.randint(minSize, maxSize)
+
+
+DEFAULT_MAX_SPLIT_LENGTH = 16
+"""
+The longest message :func:`allSplits` enumerates unless told otherwise:
+2 ** 15 = 32768 ways to cut it.
+"""
+
+
+def allSplits(
+    message: bytes, maxLength: int = DEFAULT_MAX_SPLIT_LENGTH
+) -> Iterator[ScriptedChunks]:
+    """
+    Yield every way to cut ``message`` into chunks, each as a
+    :class:`ScriptedChunks`, to test a parser exhaustively::
+
+        for chunking in allSplits(b"GET / HTTP/1.0\\r\\n"):
+            ...
+
+    A message of ``n`` bytes can be cut in ``2 ** (n - 1)`` ways: there is a
+    cut, or none, after each of its first ``n - 1`` bytes.  The first split
+    yielded is the whole message in one chunk and the last is one byte per
+    chunk.
+
+    :param message: The message to cut.
+    :param maxLength: The longest message to accept; a message of 20 bytes
+        already has more than half a million splits.
+    :returns: An iterator of ``2 ** (len(message) - 1)`` policies.
+    :raises TypeError: If ``message`` is not ``bytes`` or ``maxLength`` is
+        not an ``int``.
+    :raises ValueError: If ``message`` is empty or longer than
+        ``maxLength``.
+    """
+    if not isinstance(message, bytes):
+        raise TypeError(
+            f"allSplits() message must be bytes, not {type(message).__name__} "
+            f"{message!r}"
+        )
+    _positiveInt("allSplits() maxLength", maxLength)
+    length = len(message)
+    if length == 0:
+        raise ValueError("allSplits() message must not be empty: it has no splits")
+    if length > maxLength:
+        raise ValueError(
+            f"allSplits() message is {length} bytes long, so it has 2 ** "
+            f"{length - 1} = {2 ** (length - 1)} splits, too many to enumerate; "
+            f"pass a message of at most {maxLength} bytes (or a larger "
+            "maxLength), or cut a long message with RandomChunks"
+        )
+    return _splits(length)
+
+
+def _splits(length: int) -> Iterator[ScriptedChunks]:
+    for mask in range(1 << (length - 1)):
+        sizes = []
+        start = 0
+        for position in range(1, length):
+            if mask >> (position - 1) & 1:
+                sizes.append(position - start)
+                start = position
+        sizes.append(length - start)
+        yield ScriptedChunks(sizes)
+
+
+_BUILTIN = (OneByteChunks, FixedChunks, ScriptedChunks, SplitAt, RandomChunks)
+
+
+def sizeBatches(policy: ChunkingPolicy) -> Iterator[list[int]]:
+    """
+    Return the chunk sizes of ``policy`` in lists, endlessly: the form that
+    :class:`twistedtesting.ChunkedTransport` iterates fastest.
+
+    The sizes of a policy that is not one of this module's are checked as
+    they are drawn: a size that is not an ``int`` of at least 1, or sizes
+    that end before :attr:`~ChunkingPolicy.totalBytes` bytes (or, for a
+    policy without a total, at all), are an error that names the policy.
+    The sizes of a policy with a total are followed by sizes that no stream
+    reaches.
+
+    :param policy: The policy whose sizes to iterate.
+    :returns: An endless iterator of non-empty lists of chunk sizes.
+    """
+    kind = type(policy)
+    if kind is OneByteChunks:
+        return itertools.repeat([1] * _BATCH)
+    if kind is FixedChunks:
+        return itertools.repeat([cast(FixedChunks, policy).size] * _BATCH)
+    if kind is RandomChunks:
+        return cast(RandomChunks, policy)._sizeBatches()
+    sizes = policy.chunkSizes()
+    if kind not in _BUILTIN:
+        sizes = _checked(policy, sizes)
+    elif policy.totalBytes is not None:
+        sizes = itertools.chain(sizes, itertools.repeat(NO_CUT))
+    return _inLists(sizes)
+
+
+def _inLists(sizes: Iterator[int]) -> Iterator[list[int]]:
+    """
+    Batch an endless iterator of sizes into lists.
+    """
+    while True:
+        yield list(itertools.islice(sizes, _BATCH))
+
+
+def _checked(policy: ChunkingPolicy, sizes: Iterator[int]) -> Iterator[int]:
+    covered = 0
+    for size in sizes:
+        _positiveInt(f"chunk size from {policy!r}", size)
+        covered += size
+        yield size
+    total = policy.totalBytes
+    if total is None or covered < total:
+        raise ValueError(
+            f"the sizes of {policy!r} ended after {covered} bytes"
+            + ("" if total is None else f", short of its totalBytes {total}")
+        )
+    yield from itertools.repeat(NO_CUT)

@@ -1,0 +1,522 @@
+# -*- test-case-name: twistedtesting.test.test_pair -*-
+"""
+Tests for L{twistedtesting.connectChunked} and L{twistedtesting.ChunkedPair}:
+the behaviour suite of L{transportsuite} for both directions of a pair, and
+what is particular to a pair.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from twisted.internet.address import IPv4Address
+from twisted.internet.error import ConnectionAborted, ConnectionDone, ConnectionLost
+from twisted.internet.interfaces import IPullProducer, ITransport
+from twisted.internet.task import Clock
+from zope.interface import implementer
+
+from twistedtesting import (
+    BreakAfter,
+    ChunkedPair,
+    FixedChunks,
+    FixedDelay,
+    OneByteChunks,
+    SplitAt,
+    SynchronousTestCase,
+    connectChunked,
+)
+from twistedtesting.test.transportsuite import (
+    HalfCloseRecordingProtocol,
+    RecordingProducer,
+    RecordingProtocol,
+    behaviourTests,
+    pairToClientHarness,
+    pairToServerHarness,
+)
+
+globals().update(behaviourTests("PairToServer", pairToServerHarness, __name__))
+globals().update(behaviourTests("PairToClient", pairToClientHarness, __name__))
+
+
+class Echo(RecordingProtocol):
+    """
+    Writes back every chunk it receives, C{limit} times at most (forever if
+    C{None}).
+    """
+
+    def __init__(self, limit: int | None = None) -> None:
+        super().__init__()
+        self.limit = limit
+        self.onData = self.echo
+
+    def echo(self, data: bytes) -> None:
+        if self.limit is None or self.limit > 0:
+            if self.limit is not None:
+                self.limit -= 1
+            cast(ITransport, self.transport).write(data)
+
+
+class Greeter(RecordingProtocol):
+    """
+    Writes its greeting as soon as it is connected.
+    """
+
+    def __init__(self, greeting: bytes) -> None:
+        super().__init__()
+        self.greeting = greeting
+
+    def connectionMade(self) -> None:
+        super().connectionMade()
+        cast(ITransport, self.transport).write(self.greeting)
+
+
+class GreetingEcho(Echo):
+    """
+    An L{Echo} that writes C{b"x"} as soon as it is connected.
+    """
+
+    def connectionMade(self) -> None:
+        super().connectionMade()
+        cast(ITransport, self.transport).write(b"x")
+
+
+def connectPair(
+    **keywords: object,
+) -> tuple[RecordingProtocol, RecordingProtocol, ChunkedPair]:
+    """
+    Connect two L{RecordingProtocol}s with one-byte chunks both ways, and
+    C{keywords} for L{connectChunked}.
+    """
+    client, server = RecordingProtocol(), RecordingProtocol()
+    pair = connectChunked(client, server, OneByteChunks(), **keywords)  # type: ignore[arg-type]
+    return client, server, pair
+
+
+class ConnectTests(SynchronousTestCase):
+    """
+    Tests for L{connectChunked}.
+    """
+
+    def test_connects(self) -> None:
+        """
+        The server is connected first, then the client, each to its
+        transport; the pair holds both.
+        """
+        order: list[str] = []
+        client, server = RecordingProtocol(), RecordingProtocol()
+        client.connectionMade = lambda: order.append("client")  # type: ignore[method-assign]
+        server.connectionMade = lambda: order.append("server")  # type: ignore[method-assign]
+        pair = connectChunked(client, server, OneByteChunks())
+        self.assertEqual(order, ["server", "client"])
+        self.assertIs(pair.client, client)
+        self.assertIs(pair.server, server)
+        self.assertIs(client.transport, pair.clientTransport)
+        self.assertIs(server.transport, pair.serverTransport)
+
+    def test_addresses(self) -> None:
+        """
+        Each side's host address is the other's peer address: by default
+        C{StringTransport}'s, as given otherwise.
+        """
+        _, _, pair = connectPair()
+        self.assertEqual(
+            pair.serverTransport.getHost(), IPv4Address("TCP", "10.0.0.1", 12345)
+        )
+        self.assertEqual(
+            pair.clientTransport.getHost(), IPv4Address("TCP", "192.168.1.1", 54321)
+        )
+        self.assertEqual(pair.serverTransport.getPeer(), pair.clientTransport.getHost())
+        self.assertEqual(pair.clientTransport.getPeer(), pair.serverTransport.getHost())
+        clientAddress = IPv4Address("TCP", "127.0.0.1", 40000)
+        serverAddress = IPv4Address("TCP", "127.0.0.1", 80)
+        _, _, pair = connectPair(
+            clientAddress=clientAddress, serverAddress=serverAddress
+        )
+        self.assertEqual(pair.clientTransport.getPeer(), serverAddress)
+        self.assertEqual(pair.serverTransport.getPeer(), clientAddress)
+
+    def test_policies(self) -> None:
+        """
+        Each direction has its own policy; without C{toClient}, the client's
+        input is cut as the server's.
+        """
+        client, server = RecordingProtocol(), RecordingProtocol()
+        pair = connectChunked(client, server, FixedChunks(2), SplitAt((1,)))
+        self.assertEqual(pair.serverTransport.chunking, FixedChunks(2))
+        self.assertEqual(pair.clientTransport.chunking, SplitAt((1,)))
+        pair.clientTransport.write(b"abcde")
+        pair.serverTransport.write(b"vwxyz")
+        pair.flush()
+        self.assertEqual(server.chunks, [b"ab", b"cd", b"e"])
+        self.assertEqual(client.chunks, [b"v", b"wxyz"])
+        _, _, pair = connectPair()
+        self.assertEqual(pair.clientTransport.chunking, OneByteChunks())
+
+    def test_nothingDeliveredByWrite(self) -> None:
+        """
+        Writes are delivered by C{flush}, never from within C{write}.
+        """
+        _, server, pair = connectPair()
+        pair.clientTransport.write(b"hi")
+        self.assertEqual(server.chunks, [])
+        self.assertEqual(pair.serverTransport.bytesPending, 2)
+        self.assertEqual(pair.flush(), 2)
+        self.assertEqual(server.chunks, [b"h", b"i"])
+
+    def test_greetings(self) -> None:
+        """
+        What the protocols write from C{connectionMade} is delivered by the
+        first flush.
+        """
+        client, server = Greeter(b"hello server"), Greeter(b"hello client")
+        pair = connectChunked(client, server, FixedChunks(5))
+        pair.flush()
+        self.assertEqual(server.received, b"hello server")
+        self.assertEqual(client.received, b"hello client")
+
+    def test_closeFromConnectionMade(self) -> None:
+        """
+        A server that closes the connection from C{connectionMade}, before
+        the client is connected, loses it at once; the client's input ends
+        at the first flush.
+        """
+
+        class Closer(RecordingProtocol):
+            def connectionMade(self) -> None:
+                super().connectionMade()
+                transport = cast(ITransport, self.transport)
+                transport.write(b"busy")
+                transport.loseConnection()
+
+        client, server = RecordingProtocol(), Closer()
+        pair = connectChunked(client, server, OneByteChunks())
+        self.assertEqual(server.calls, ["connectionMade", "connectionLost"])
+        self.assertEqual(client.calls, ["connectionMade"])
+        pair.flush()
+        self.assertEqual(client.received, b"busy")
+        self.assertEqual(client.calls, ["connectionMade", "connectionLost"])
+        self.assertIsInstance(client.lostReasons[0].value, ConnectionDone)
+
+    def test_badArguments(self) -> None:
+        """
+        A delay without a clock is a L{ValueError}, as for a single
+        transport.
+        """
+        error = self.assertRaises(
+            ValueError,
+            connectChunked,
+            RecordingProtocol(),
+            RecordingProtocol(),
+            OneByteChunks(),
+            toServerDelay=FixedDelay(1),
+        )
+        self.assertIn("needs a clock", str(error))
+
+    def test_testSideMethodsRefused(self) -> None:
+        """
+        A transport of a pair gets its input from the other side: feeding
+        it, ending its input or reading what it wrote is a L{RuntimeError}.
+        """
+        _, _, pair = connectPair()
+        transport = pair.serverTransport
+        error = self.assertRaises(RuntimeError, transport.feed, b"x")
+        self.assertEqual(
+            str(error),
+            "cannot feed 1 bytes: this transport is joined to a peer by "
+            "connectChunked(); write with the peer protocol's transport instead",
+        )
+        self.assertRaises(RuntimeError, transport.feedEnd)
+        error = self.assertRaises(RuntimeError, transport.value)
+        self.assertEqual(
+            str(error),
+            "value() is not available on a transport joined to a peer by "
+            "connectChunked(): what its protocol writes goes to the peer "
+            "protocol; look at what that received",
+        )
+        self.assertRaises(RuntimeError, transport.clear)
+        self.assertRaises(RuntimeError, transport.read)
+
+    def test_repr(self) -> None:
+        """
+        The repr shows both protocols and both transports.
+        """
+        client, server, pair = connectPair()
+        pair.clientTransport.write(b"abc")
+        self.assertEqual(
+            repr(pair),
+            f"<ChunkedPair client={client!r} server={server!r}\n"
+            "  client transport: <ChunkedTransport OneByteChunks() connected: 0 "
+            "bytes delivered in 0 chunks, 0 pending, 0 discarded; writes go to "
+            "the peer>\n"
+            "  server transport: <ChunkedTransport OneByteChunks() connected: 0 "
+            "bytes delivered in 0 chunks, 3 pending, 0 discarded; writes go to "
+            "the peer>>",
+        )
+
+
+class FlushTests(SynchronousTestCase):
+    """
+    Tests for L{ChunkedPair.flush}.
+    """
+
+    def test_pingPong(self) -> None:
+        """
+        Protocols that answer what they receive are served round after round
+        until they stop answering.
+        """
+        client, server = GreetingEcho(limit=2), Echo(limit=3)
+        pair = connectChunked(client, server, OneByteChunks())
+        self.assertEqual(pair.flush(), 6)
+        self.assertEqual(server.received, b"xxx")
+        self.assertEqual(client.received, b"xxx")
+
+    def test_neverQuiet(self) -> None:
+        """
+        When two protocols answer each other forever, C{flush} raises a
+        L{RuntimeError} after C{maxRounds} rounds, saying what it delivered
+        and what is pending.
+        """
+        client, server = Echo(), Echo()
+        pair = connectChunked(client, server, OneByteChunks())
+        pair.clientTransport.write(b"x")
+        error = self.assertRaises(RuntimeError, pair.flush, 10)
+        self.assertEqual(
+            str(error),
+            "flush() gave up after 10 rounds: the two sides never went quiet.  It "
+            "delivered 20 chunks: 10 bytes to the server and 10 bytes to the "
+            "client; 1 bytes to the server and 0 bytes to the client are still "
+            "pending.  Protocols that answer each other forever never go quiet: "
+            "deliver step by step with ChunkedTransport.deliver(), or pass a "
+            "larger maxRounds.",
+        )
+
+    def test_badMaxRounds(self) -> None:
+        """
+        A C{maxRounds} below 1 or not an int is an error.
+        """
+        _, _, pair = connectPair()
+        error = self.assertRaises(ValueError, pair.flush, 0)
+        self.assertEqual(str(error), "flush() maxRounds must be at least 1, got 0")
+        error = self.assertRaises(TypeError, pair.flush, "10")
+        self.assertEqual(str(error), "flush() maxRounds must be an int, not str '10'")
+
+    def test_pausedIsQuiet(self) -> None:
+        """
+        Bytes waiting for a paused transport leave the pair quiet: C{flush}
+        returns, and delivers them once the transport is resumed.
+        """
+        _, server, pair = connectPair()
+        pair.serverTransport.pauseProducing()
+        pair.clientTransport.write(b"wait")
+        self.assertEqual(pair.flush(), 0)
+        self.assertEqual(pair.serverTransport.bytesPending, 4)
+        pair.serverTransport.resumeProducing()
+        self.assertEqual(pair.flush(), 4)
+        self.assertEqual(server.received, b"wait")
+
+
+class CloseTests(SynchronousTestCase):
+    """
+    How closing one side reaches the other.
+    """
+
+    def test_loseConnection(self) -> None:
+        """
+        A side that closes loses its connection with L{ConnectionDone} at
+        once; the other gets what was written, then L{ConnectionDone}.
+        """
+        client, server, pair = connectPair()
+        pair.clientTransport.write(b"bye")
+        pair.clientTransport.loseConnection()
+        self.assertEqual(client.calls, ["connectionMade", "connectionLost"])
+        self.assertEqual(server.calls, ["connectionMade"])
+        pair.flush()
+        self.assertEqual(server.received, b"bye")
+        self.assertEqual(server.calls, ["connectionMade", "connectionLost"])
+        self.assertIsInstance(server.lostReasons[0].value, ConnectionDone)
+
+    def test_abortResetsPeer(self) -> None:
+        """
+        A side that aborts loses its connection with L{ConnectionAborted} at
+        once; the other's connection is reset at the next delivery, its
+        pending bytes dropped.
+        """
+        client, server, pair = connectPair()
+        pair.serverTransport.pauseProducing()
+        pair.clientTransport.write(b"lost")
+        pair.clientTransport.abortConnection()
+        self.assertIs(client.lostReasons[0].type, ConnectionAborted)
+        pair.flush()
+        self.assertEqual(server.chunks, [])
+        self.assertIs(server.lostReasons[0].type, ConnectionLost)
+        self.assertEqual(
+            server.lostReasons[0].getErrorMessage(),
+            "Connection to the other side was lost in a non-clean fashion: "
+            "Connection reset by peer.",
+        )
+        self.assertEqual(pair.serverTransport.bytesDiscarded, 4)
+
+    def test_breakFault(self) -> None:
+        """
+        A break in one direction loses both sides' connections with
+        L{ConnectionLost}, after the bytes before the break.
+        """
+        client, server, pair = connectPair(toServerFault=BreakAfter(3))
+        pair.clientTransport.write(b"abcdef")
+        pair.flush()
+        self.assertEqual(server.received, b"abc")
+        self.assertIs(server.lostReasons[0].type, ConnectionLost)
+        self.assertIs(client.lostReasons[0].type, ConnectionLost)
+        self.assertEqual(pair.serverTransport.bytesDiscarded, 3)
+
+    def test_resetConnection(self) -> None:
+        """
+        C{resetConnection} on one side's transport loses its connection at
+        once, and the other's at the next delivery.
+        """
+        client, server, pair = connectPair()
+        pair.serverTransport.resetConnection()
+        self.assertEqual(len(server.lostReasons), 1)
+        self.assertEqual(client.lostReasons, [])
+        pair.flush()
+        self.assertIs(client.lostReasons[0].type, ConnectionLost)
+
+    def test_writeToClosedPeer(self) -> None:
+        """
+        Bytes written to a side that has lost its connection are discarded,
+        and counted.
+        """
+        client = HalfCloseRecordingProtocol()
+        server = RecordingProtocol()
+        pair = connectChunked(client, server, OneByteChunks())
+        pair.serverTransport.loseConnection()
+        pair.flush()
+        self.assertEqual(client.calls, ["connectionMade", "readConnectionLost"])
+        pair.clientTransport.write(b"anyone?")
+        self.assertEqual(pair.serverTransport.bytesDiscarded, 7)
+
+    def test_halfClose(self) -> None:
+        """
+        A client that shuts its write side still gets the server's answer,
+        which the server sends after its C{readConnectionLost}; then the
+        client's input ends.
+        """
+        client, server = HalfCloseRecordingProtocol(), HalfCloseRecordingProtocol()
+        pair = connectChunked(client, server, FixedChunks(3))
+        pair.clientTransport.write(b"question")
+        pair.clientTransport.loseWriteConnection()
+        pair.flush()
+        self.assertEqual(server.received, b"question")
+        self.assertEqual(server.calls, ["connectionMade", "readConnectionLost"])
+        self.assertEqual(client.calls, ["connectionMade", "writeConnectionLost"])
+        pair.serverTransport.write(b"answer")
+        pair.serverTransport.loseConnection()
+        pair.flush()
+        self.assertEqual(client.received, b"answer")
+        self.assertEqual(
+            client.calls,
+            ["connectionMade", "writeConnectionLost", "readConnectionLost"],
+        )
+        self.assertEqual(server.calls[-1], "connectionLost")
+
+
+class LatencyTests(SynchronousTestCase):
+    """
+    A pair on a clock, with a delay per direction.
+    """
+
+    def test_latency(self) -> None:
+        """
+        Each chunk reaches the other side its direction's delay after the
+        previous one did, or after it was written.
+        """
+        clock = Clock()
+        arrivals: list[float] = []
+        client = RecordingProtocol()
+        client.onData = lambda data: arrivals.append(clock.seconds())
+        server = Echo()
+        pair = connectChunked(
+            client,
+            server,
+            OneByteChunks(),
+            clock=clock,
+            toServerDelay=FixedDelay(1.0),
+            toClientDelay=FixedDelay(2.0),
+        )
+        pair.clientTransport.write(b"ab")
+        clock.pump([0.5] * 20)
+        self.assertEqual(client.received, b"ab")
+        self.assertEqual(arrivals, [3.0, 5.0])
+        self.assertEqual(clock.getDelayedCalls(), [])
+
+    def test_flushSkipsDelays(self) -> None:
+        """
+        C{flush} delivers everything without waiting for the clock, and
+        leaves nothing scheduled.
+        """
+        clock = Clock()
+        client, server = RecordingProtocol(), Echo()
+        pair = connectChunked(
+            client,
+            server,
+            OneByteChunks(),
+            clock=clock,
+            toServerDelay=FixedDelay(1.0),
+            toClientDelay=FixedDelay(1.0),
+        )
+        pair.clientTransport.write(b"abc")
+        pair.flush()
+        self.assertEqual(client.received, b"abc")
+        self.assertEqual(clock.seconds(), 0)
+        self.assertEqual(clock.getDelayedCalls(), [])
+
+
+class FlowControlTests(SynchronousTestCase):
+    """
+    Flow control across a pair.
+    """
+
+    def test_backpressure(self) -> None:
+        """
+        When the reading side pauses, the bytes written to it stay pending,
+        so the writing side's streaming producer is paused past the
+        high-water mark, and resumed once they are delivered.
+        """
+        client, _, pair = connectPair(highWater=4)
+        producer = RecordingProducer()
+        pair.serverTransport.registerProducer(producer, True)
+        pair.clientTransport.pauseProducing()
+        pair.serverTransport.write(b"0123456789")
+        self.assertEqual(producer.events, ["pause"])
+        pair.flush()
+        self.assertEqual(producer.events, ["pause"])
+        pair.clientTransport.resumeProducing()
+        pair.flush()
+        self.assertEqual(producer.events, ["pause", "resume"])
+        self.assertEqual(client.received, b"0123456789")
+
+    def test_pullProducer(self) -> None:
+        """
+        A non-streaming producer is asked for more each time what it wrote
+        is delivered, until it unregisters.
+        """
+        client, _, pair = connectPair()
+        parts = [b"one ", b"two ", b"three"]
+        transport = pair.serverTransport
+
+        @implementer(IPullProducer)
+        class Producer:
+            def resumeProducing(self) -> None:
+                if parts:
+                    transport.write(parts.pop(0))
+                else:
+                    transport.unregisterProducer()
+                    transport.loseConnection()
+
+            def stopProducing(self) -> None:
+                raise AssertionError("stopped")
+
+        transport.registerProducer(Producer(), False)
+        pair.flush()
+        self.assertEqual(client.received, b"one two three")
+        self.assertIsInstance(client.lostReasons[0].value, ConnectionDone)
