@@ -21,7 +21,10 @@ from twisted.python.failure import Failure
 
 from twistedtesting import (
     DEFAULT_TIMEOUT_EXCEPTIONS,
+    ChunkedTransport,
     Clock,
+    FixedDelay,
+    OneByteChunks,
     SynchronousTestCase,
     WaitError,
     advanceUntil,
@@ -403,6 +406,25 @@ class AssertTimesOutTests(SynchronousTestCase):
             clock.callLater(100, protocol.dataReceived, b"ping")
             disconnecting = partial(getattr, transport, "disconnecting")
             self.assertEqual(self.assertTimesOut(disconnecting, clock, 400), 400.0)
+
+    def test_slowPeerTripsIdleTimeout(self) -> None:
+        """
+        A peer whose bytes arrive over a L{ChunkedTransport} on the clock,
+        one byte every 20 seconds, keeps an idle timeout of 300 seconds at
+        bay; once its bytes stop coming, the timeout fires exactly 300
+        seconds after the last byte.
+        """
+        clock = Clock()
+        protocol = IdleProtocol(clock)
+        transport = ChunkedTransport(
+            protocol, OneByteChunks(), clock=clock, delay=FixedDelay(20)
+        )
+        transport.feed(b"hello")
+        at = self.assertTimesOut(
+            partial(getattr, transport, "disconnecting"), clock, 400
+        )
+        self.assertEqual(at, 400.0)
+        self.assertEqual(transport.bytesDelivered, 5)
 
     def test_idleTimeoutEarlyAndLate(self) -> None:
         """
