@@ -17,6 +17,11 @@ from twistedtesting._chunking import (
     allSplits,
 )
 from twistedtesting._clock import DEFAULT_MAX_INSTANT_CALLS, Clock, ClockLoopError
+from twistedtesting._connections import (
+    ConnectedPair,
+    ProtocolFactoryOf,
+    connectedPair,
+)
 from twistedtesting._delays import DelayPolicy, FixedDelay, RandomDelay
 from twistedtesting._faults import BreakAfter
 from twistedtesting._pair import ChunkedPair, connectChunked
@@ -28,6 +33,11 @@ from twistedtesting._seeds import (
     seed,
     unregisterRandom,
 )
+from twistedtesting._teardown import (
+    DEFAULT_GRACE_PERIOD,
+    ConnectionTracker,
+    DisconnectTimeout,
+)
 from twistedtesting._testcase import SynchronousTestCase, TestCase
 from twistedtesting._timeouts import (
     DEFAULT_TIMEOUT_EXCEPTIONS,
@@ -37,6 +47,7 @@ from twistedtesting._timeouts import (
 )
 
 __all__ = [
+    "DEFAULT_GRACE_PERIOD",
     "DEFAULT_MAX_INSTANT_CALLS",
     "DEFAULT_TIMEOUT_EXCEPTIONS",
     "SEED_VARIABLE",
@@ -46,10 +57,14 @@ __all__ = [
     "ChunkingPolicy",
     "Clock",
     "ClockLoopError",
+    "ConnectedPair",
+    "ConnectionTracker",
     "DelayPolicy",
+    "DisconnectTimeout",
     "FixedChunks",
     "FixedDelay",
     "OneByteChunks",
+    "ProtocolFactoryOf",
     "RandomChunks",
     "RandomDelay",
     "ScriptedChunks",
@@ -62,6 +77,7 @@ __all__ = [
     "allSplits",
     "assertTimesOut",
     "connectChunked",
+    "connectedPair",
     "registerRandom",
     "runSeed",
     "seed",

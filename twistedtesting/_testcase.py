@@ -15,13 +15,28 @@ from collections.abc import Callable
 from typing import Any, ClassVar, cast, overload
 
 from twisted.internet.defer import Deferred
-from twisted.internet.interfaces import IReactorTime
+from twisted.internet.interfaces import (
+    IReactorTCP,
+    IReactorTime,
+    IStreamServerEndpoint,
+)
 from twisted.python import log
 from twisted.python.failure import Failure
 from twisted.trial import unittest
 from twisted.trial.itrial import IReporter
 from zope.interface import implementer
 
+from twistedtesting._connections import (
+    ClientEndpointFactory,
+    ClientProtocolT,
+    ClientTLSOptions,
+    ConnectedPair,
+    ProtocolFactoryOf,
+    ServerProtocolT,
+    ServerTLSOptions,
+    TransportName,
+    startPair,
+)
 from twistedtesting._seeds import (
     SEED_VARIABLE,
     SeedChoice,
@@ -29,6 +44,7 @@ from twistedtesting._seeds import (
     chooseSeed,
     runSeed,
 )
+from twistedtesting._teardown import DEFAULT_GRACE_PERIOD
 from twistedtesting._timeouts import (
     DEFAULT_TIMEOUT_EXCEPTIONS,
     Condition,
@@ -209,6 +225,65 @@ class TestCase(SynchronousTestCase, unittest.TestCase):
     """
 
     _twistedtestingSynchronousOnly: ClassVar[bool] = False
+
+    def connectedPair(
+        self,
+        serverFactory: ProtocolFactoryOf[ServerProtocolT],
+        clientFactory: ProtocolFactoryOf[ClientProtocolT],
+        *,
+        transport: TransportName | None = None,
+        serverTLS: ServerTLSOptions | None = None,
+        clientTLS: ClientTLSOptions | None = None,
+        serverEndpoint: IStreamServerEndpoint | None = None,
+        clientEndpoint: ClientEndpointFactory | None = None,
+        reactor: IReactorTCP | None = None,
+        clock: IReactorTime | None = None,
+        gracePeriod: float = DEFAULT_GRACE_PERIOD,
+    ) -> Deferred[ConnectedPair[ServerProtocolT, ClientProtocolT]]:
+        """
+        Connect a protocol of ``clientFactory`` to one of ``serverFactory``
+        over a real loopback connection, as
+        :func:`twistedtesting.connectedPair` does, and tear it down
+        completely when the test ends.
+
+        The teardown, :meth:`twistedtesting.ConnectedPair.disconnect`, is
+        registered as a cleanup at once, so it runs even if the test fails
+        or does not wait for the connection; the test can also call it
+        itself (it tears down once).  If the teardown fails (something is
+        stuck), the cleanup fails the test with that error, even if the
+        test saw it already; a test that expects a stuck teardown uses
+        :func:`twistedtesting.connectedPair` instead.
+
+        :param serverFactory: Builds the server's protocol.
+        :param clientFactory: Builds the client's protocol.
+        :param transport: See :func:`twistedtesting.connectedPair`.
+        :param serverTLS: See :func:`twistedtesting.connectedPair`.
+        :param clientTLS: See :func:`twistedtesting.connectedPair`.
+        :param serverEndpoint: See :func:`twistedtesting.connectedPair`.
+        :param clientEndpoint: See :func:`twistedtesting.connectedPair`.
+        :param reactor: See :func:`twistedtesting.connectedPair`.
+        :param clock: See :func:`twistedtesting.connectedPair`.
+        :param gracePeriod: See :func:`twistedtesting.connectedPair`.
+        :returns: A Deferred that fires with the
+            :class:`twistedtesting.ConnectedPair` once both sides have
+            connected, or fails as :func:`twistedtesting.connectedPair`'s.
+        :raises TypeError: As :func:`twistedtesting.connectedPair` does.
+        :raises ValueError: As :func:`twistedtesting.connectedPair` does.
+        """
+        attempt = startPair(
+            serverFactory,
+            clientFactory,
+            transport=transport,
+            serverTLS=serverTLS,
+            clientTLS=clientTLS,
+            serverEndpoint=serverEndpoint,
+            clientEndpoint=clientEndpoint,
+            reactor=reactor,
+            clock=clock,
+            gracePeriod=gracePeriod,
+        )
+        self.addCleanup(attempt.disconnect)
+        return attempt.deferred
 
 
 def _refuseAsynchronousResults(
