@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from io import BytesIO
 from operator import length_hint
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 import attrs
 from twisted.internet.address import IPv4Address, IPv6Address
@@ -62,68 +62,106 @@ def defaultPeerAddress() -> IPv4Address:
     return IPv4Address("TCP", "192.168.1.1", 54321)
 
 
-def _checkProtocol(
-    instance: ChunkedTransport, attribute: attrs.Attribute[IProtocol], value: object
-) -> None:
+def _classGiven(name: str, value: object, what: str) -> None:
+    """
+    Refuse a class given where an instance is wanted, saying so.
+    """
+    if isinstance(value, type):
+        raise TypeError(
+            f"{name} must be {what} instance, not the class {value.__name__}: "
+            f"pass {value.__name__}() instead"
+        )
+
+
+def checkProtocol(name: str, value: object) -> None:
+    """
+    Check that ``value`` is usable as a protocol.
+
+    :param name: How to name the argument in an error message.
+    :raises TypeError: If it is a class, or lacks a method of ``IProtocol``.
+    """
+    _classGiven(name, value, "a protocol")
     missing = [
-        name
-        for name in ("makeConnection", "dataReceived", "connectionLost")
-        if not callable(getattr(value, name, None))
+        method
+        for method in ("makeConnection", "dataReceived", "connectionLost")
+        if not callable(getattr(value, method, None))
     ]
     if missing:
         raise TypeError(
-            f"ChunkedTransport() protocol must be an IProtocol provider (a "
+            f"{name} must be an IProtocol provider (a "
             f"twisted.internet.protocol.Protocol); {value!r} lacks "
             f"{', '.join(missing)}"
         )
 
 
-def _checkChunking(
-    instance: ChunkedTransport,
-    attribute: attrs.Attribute[ChunkingPolicy],
-    value: object,
-) -> None:
+def checkChunking(name: str, value: object) -> None:
+    """
+    Check that ``value`` is a chunking policy.
+
+    :param name: How to name the argument in an error message.
+    :raises TypeError: If it is not.
+    """
+    _classGiven(name, value, "a chunking policy")
     if not isinstance(value, ChunkingPolicy):
         raise TypeError(
-            "ChunkedTransport() chunking must be a chunking policy, such as "
+            f"{name} must be a chunking policy, such as "
             "OneByteChunks() or RandomChunks(1, 16, self.random), not "
             f"{type(value).__name__} {value!r}"
         )
 
 
-def _checkClock(
-    instance: ChunkedTransport,
-    attribute: attrs.Attribute[IReactorTime | None],
-    value: object,
-) -> None:
+def checkClock(name: str, value: object) -> None:
+    """
+    Check that ``value`` is ``None`` or provides ``IReactorTime``.
+
+    :param name: How to name the argument in an error message.
+    :raises TypeError: If it is neither.
+    """
     if value is not None and not IReactorTime.providedBy(value):
         raise TypeError(
-            "ChunkedTransport() clock must provide IReactorTime (such as "
+            f"{name} must provide IReactorTime (such as "
             f"twisted.internet.task.Clock()), not {type(value).__name__} {value!r}"
         )
 
 
-def _checkDelay(
-    instance: ChunkedTransport,
-    attribute: attrs.Attribute[DelayPolicy | None],
-    value: object,
-) -> None:
+def checkDelay(name: str, value: object) -> None:
+    """
+    Check that ``value`` is ``None`` or a delay policy.
+
+    :param name: How to name the argument in an error message.
+    :raises TypeError: If it is neither.
+    """
     if value is not None and not isinstance(value, DelayPolicy):
         raise TypeError(
-            "ChunkedTransport() delay must be a delay policy, such as "
+            f"{name} must be a delay policy, such as "
             f"FixedDelay(0.1), not {type(value).__name__} {value!r}"
         )
 
 
-def _checkFault(
-    instance: ChunkedTransport,
-    attribute: attrs.Attribute[BreakAfter | None],
-    value: object,
-) -> None:
+def checkDelayHasClock(name: str, delay: object, clock: object) -> None:
+    """
+    Check that a delay comes with a clock to wait on.
+
+    :param name: How to name the delay in an error message.
+    :raises ValueError: If ``delay`` is given without ``clock``.
+    """
+    if delay is not None and clock is None:
+        raise ValueError(
+            f"{name} {delay!r} needs a clock to wait on; pass "
+            "clock=Clock() (from twisted.internet.task) as well"
+        )
+
+
+def checkFault(name: str, value: object) -> None:
+    """
+    Check that ``value`` is ``None`` or a :class:`BreakAfter`.
+
+    :param name: How to name the argument in an error message.
+    :raises TypeError: If it is neither.
+    """
     if value is not None and not isinstance(value, BreakAfter):
         raise TypeError(
-            "ChunkedTransport() fault must be a BreakAfter, not "
-            f"{type(value).__name__} {value!r}"
+            f"{name} must be a BreakAfter, not {type(value).__name__} {value!r}"
         )
 
 
@@ -146,22 +184,51 @@ def checkWaterMark(name: str, value: object) -> int:
     return value
 
 
-def _checkWaterMark(
-    instance: ChunkedTransport, attribute: attrs.Attribute[int], value: object
-) -> None:
-    checkWaterMark(f"ChunkedTransport() {attribute.name}", value)
+def checkWaterMarks(function: str, highWater: object, lowWater: object) -> None:
+    """
+    Check a pair of water marks.
+
+    :param function: How to name the function called, as ``"f()"``.
+    :raises TypeError: If a mark is not an ``int``.
+    :raises ValueError: If a mark is negative or ``lowWater`` exceeds
+        ``highWater``.
+    """
+    high = checkWaterMark(f"{function} highWater", highWater)
+    low = checkWaterMark(f"{function} lowWater", lowWater)
+    if low > high:
+        raise ValueError(
+            f"{function} lowWater ({low}) must not exceed highWater ({high})"
+        )
 
 
-def _checkAddress(
-    instance: ChunkedTransport, attribute: attrs.Attribute[TCPAddress], value: object
-) -> None:
+def checkAddress(name: str, value: object) -> None:
+    """
+    Check that ``value`` is a TCP address.
+
+    :param name: How to name the argument in an error message.
+    :raises TypeError: If it is not an ``IPv4Address`` or ``IPv6Address``.
+    """
     if not isinstance(value, IPv4Address | IPv6Address):
         raise TypeError(
-            f"ChunkedTransport() {attribute.name} must be an IPv4Address or "
-            "IPv6Address (such as "
+            f"{name} must be an IPv4Address or IPv6Address (such as "
             f"IPv4Address('TCP', '127.0.0.1', 8080)), not {type(value).__name__} "
             f"{value!r}"
         )
+
+
+def _validator(
+    check: Callable[[str, object], object],
+) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    """
+    Make an attrs validator of ``ChunkedTransport`` from a check.
+    """
+
+    def validate(
+        instance: object, attribute: attrs.Attribute[Any], value: object
+    ) -> None:
+        check(f"ChunkedTransport() {attribute.name}", value)
+
+    return validate
 
 
 @implementer(ITCPTransport, IConsumer, IPushProducer)
@@ -200,10 +267,13 @@ class ChunkedTransport:
       than ``highWater`` bytes are written and unread, and resumed (a
       non-streaming one asked for more) when they are read down to
       ``lowWater``;
-    * ``loseConnection`` stops delivery and, once no producer is
-      registered, ends the connection with
+    * ``loseConnection`` stops delivery and ends the connection with
       :class:`~twisted.internet.error.ConnectionDone`; what was written is
-      kept.  ``abortConnection`` ends it with
+      kept.  As with Twisted's TCP transport, a registered non-streaming
+      producer is waited for until it unregisters, and a streaming one is
+      stopped as the connection closes, unless it is paused: then the
+      close waits until what was written is read down to ``lowWater``, the
+      producer is resumed, and then stopped.  ``abortConnection`` ends it with
       :class:`~twisted.internet.error.ConnectionAborted` (a
       :class:`~twisted.internet.error.ConnectionLost`) and drops the bytes
       not yet delivered.  ``loseWriteConnection`` shuts the write side; a
@@ -212,13 +282,28 @@ class ChunkedTransport:
       ``writeConnectionLost``, and ``readConnectionLost`` when the input
       ends, instead of ``connectionLost``;
     * ``connectionLost`` is called exactly once, and nothing is delivered
-      after it.  A protocol that asks to close the connection from within
-      one of its callbacks gets ``connectionLost`` once that callback has
-      returned, never from inside it.
+      after it.  A close asked for (by ``loseConnection``,
+      ``abortConnection``, ``unregisterProducer`` or
+      ``loseWriteConnection``) from within a call the transport makes into
+      the protocol or its producer is finished once that call has returned,
+      never from inside it.  Asked for from anywhere else (a timer, the
+      test), it is finished, with a clock, by ``clock.callLater(0, ...)``,
+      on the clock's next ``advance``, as a real TCP transport finishes it
+      in a later reactor iteration; *without a clock, before the call that
+      asked for it returns*, so ``connectionLost`` then runs inside that
+      call, which real TCP never does.  Give the transport a clock if the
+      protocol cares.  If a producer's ``stopProducing`` raises,
+      ``connectionLost`` is still called, and then the exception
+      propagates.
 
     An exception that the protocol raises propagates to the caller of
     :meth:`feed`, :meth:`deliver` or the clock's ``advance``; the chunk it
-    was given counts as delivered.
+    was given counts as delivered, and the bytes after it are still
+    delivered, by the next :meth:`feed` or :meth:`deliver` or, with a
+    clock, on later advances.  A custom chunking policy that gives a bad
+    size breaks the transport: the chunks before it are delivered, then a
+    :exc:`ValueError` or :exc:`TypeError` that names the policy and the
+    size, raised again by every later delivery.
 
     :param protocol: The protocol to connect.
     :param chunking: Where to cut the input into chunks: a
@@ -269,18 +354,26 @@ class ChunkedTransport:
         sent by a peer after it was.
     """
 
-    protocol: IProtocol = attrs.field(validator=_checkProtocol)
-    chunking: ChunkingPolicy = attrs.field(validator=_checkChunking)
-    clock: IReactorTime | None = attrs.field(default=None, validator=_checkClock)
-    delay: DelayPolicy | None = attrs.field(default=None, validator=_checkDelay)
-    fault: BreakAfter | None = attrs.field(default=None, validator=_checkFault)
-    highWater: int = attrs.field(default=DEFAULT_HIGH_WATER, validator=_checkWaterMark)
-    lowWater: int = attrs.field(default=0, validator=_checkWaterMark)
+    protocol: IProtocol = attrs.field(validator=_validator(checkProtocol))
+    chunking: ChunkingPolicy = attrs.field(validator=_validator(checkChunking))
+    clock: IReactorTime | None = attrs.field(
+        default=None, validator=_validator(checkClock)
+    )
+    delay: DelayPolicy | None = attrs.field(
+        default=None, validator=_validator(checkDelay)
+    )
+    fault: BreakAfter | None = attrs.field(
+        default=None, validator=_validator(checkFault)
+    )
+    highWater: int = attrs.field(
+        default=DEFAULT_HIGH_WATER, validator=_validator(checkWaterMark)
+    )
+    lowWater: int = attrs.field(default=0, validator=_validator(checkWaterMark))
     hostAddress: TCPAddress = attrs.field(
-        factory=defaultHostAddress, validator=_checkAddress
+        factory=defaultHostAddress, validator=_validator(checkAddress)
     )
     peerAddress: TCPAddress = attrs.field(
-        factory=defaultPeerAddress, validator=_checkAddress
+        factory=defaultPeerAddress, validator=_validator(checkAddress)
     )
 
     connected: bool = attrs.field(init=False, default=True)
@@ -311,6 +404,13 @@ class ChunkedTransport:
     _totalBytes: int | None = attrs.field(init=False, default=None)
     _delays: Iterator[float] = attrs.field(init=False, default=iter(()))
     _scheduled: IDelayedCall | None = attrs.field(init=False, default=None)
+    # With a clock: the call that finishes a close asked for from outside
+    # the transport's calls into its protocol.
+    _settleCall: IDelayedCall | None = attrs.field(init=False, default=None)
+    # How errors about a script that does not add up name the policy and
+    # the input: set by connectChunked for the direction.
+    _policyLabel: str = attrs.field(init=False, default="")
+    _inputName: str = attrs.field(init=False, default="the input")
     _breakAt: int | None = attrs.field(init=False, default=None)
     # The end of the input: fed (feedEnd, or the peer closed its side), or
     # a reset from the peer (delivered before anything else).
@@ -426,16 +526,8 @@ class ChunkedTransport:
             hostAddress=defaultHostAddress() if hostAddress is None else hostAddress,
             peerAddress=defaultPeerAddress() if peerAddress is None else peerAddress,
         )
-        if delay is not None and clock is None:
-            raise ValueError(
-                f"ChunkedTransport() delay {delay!r} needs a clock to wait on; pass "
-                "clock=Clock() (from twisted.internet.task) as well"
-            )
-        if lowWater > highWater:
-            raise ValueError(
-                f"ChunkedTransport() lowWater ({lowWater}) must not exceed "
-                f"highWater ({highWater})"
-            )
+        checkDelayHasClock("ChunkedTransport() delay", delay, clock)
+        checkWaterMarks("ChunkedTransport()", highWater, lowWater)
         self._batches = sizeBatches(chunking)
         self._totalBytes = chunking.totalBytes
         self._delays = itertools.repeat(0.0) if delay is None else delay.delays()
@@ -595,9 +687,10 @@ class ChunkedTransport:
         if scheduled is not None:
             self._scheduled = None
             scheduled.cancel()
-        count = self._deliverNow(maxChunks)
-        self._reschedule()
-        return count
+        try:
+            return self._deliverNow(maxChunks)
+        finally:
+            self._reschedule()
 
     def value(self) -> bytes:
         """
@@ -691,28 +784,38 @@ class ChunkedTransport:
 
     def loseConnection(self) -> None:
         """
-        Close the connection: stop delivering input and, once no producer
-        is registered, call ``connectionLost`` with
-        :class:`~twisted.internet.error.ConnectionDone`.  What was written
-        is kept (and, in a pair, delivered to the peer before its end).
+        Close the connection: stop delivering input and call
+        ``connectionLost`` with
+        :class:`~twisted.internet.error.ConnectionDone`, once a registered
+        non-streaming producer unregisters, or stopping a registered
+        streaming producer that is not paused (a paused one is waited for
+        until it is resumed).  What was written is kept (and, in a pair,
+        delivered to the peer before its end).  See the class docstring
+        for when ``connectionLost`` is called.
         """
         if self.disconnected or self.disconnecting:
             return
         self.disconnecting = True
         self._updateHalted()
         self._reschedule()
-        self._settle()
+        self._settleSoon()
 
     def abortConnection(self) -> None:
         """
-        Close the connection at once: drop the input not yet delivered and
+        Close the connection now: drop the input not yet delivered and
         call ``connectionLost`` with
-        :class:`~twisted.internet.error.ConnectionAborted`.
+        :class:`~twisted.internet.error.ConnectionAborted` (with a clock and
+        from outside the transport's calls into the protocol, on the
+        clock's next ``advance``: see the class docstring).
         """
         if self.disconnected:
             return
         self.disconnecting = True
-        self._requestLoss(Failure(ConnectionAborted()))
+        if self._lossRequested is None:
+            self._lossRequested = Failure(ConnectionAborted())
+        self._updateHalted()
+        self._reschedule()
+        self._settleSoon()
 
     def loseWriteConnection(self) -> None:
         """
@@ -724,7 +827,7 @@ class ChunkedTransport:
         if self.disconnected or self._writeDisconnecting:
             return
         self._writeDisconnecting = True
-        self._settle()
+        self._settleSoon()
 
     def getHost(self) -> TCPAddress:
         """
@@ -798,7 +901,7 @@ class ChunkedTransport:
             self._checkHighWater()
         else:
             self._pullRequested = True
-            cast(IPushProducer, producer).resumeProducing()
+            self._callProducer(cast(IPushProducer, producer).resumeProducing)
 
     def unregisterProducer(self) -> None:
         """
@@ -808,7 +911,7 @@ class ChunkedTransport:
         self.streaming = None
         self._producerPaused = False
         self._pullRequested = False
-        self._settle()
+        self._settleSoon()
 
     # IPushProducer: the protocol (or what it registered with) controls the
     # flow of input.
@@ -879,9 +982,9 @@ class ChunkedTransport:
         total = self._totalBytes
         if total is not None and self._fed + len(data) > total:
             raise ValueError(
-                f"{self.chunking!r} covers {total} bytes, but {len(data)} more "
-                f"after {self._fed} make {self._fed + len(data)}: the script does "
-                "not add up to the input"
+                f"{self._policyLabel}{self.chunking!r} covers {total} bytes, but "
+                f"{len(data)} more after {self._fed} make {self._fed + len(data)}: "
+                f"the script does not add up to {self._inputName}"
             )
         if not self._busy and self._pos == len(self._head) and not self._queue:
             self._headBase += self._pos
@@ -953,8 +1056,10 @@ class ChunkedTransport:
         The clock's delivery of one chunk.
         """
         self._scheduled = None
-        self._deliverNow(1)
-        self._reschedule()
+        try:
+            self._deliverNow(1)
+        finally:
+            self._reschedule()
 
     def _deliverNow(self, maxChunks: int | None) -> int:
         """
@@ -978,6 +1083,12 @@ class ChunkedTransport:
                 self._busy = True
                 try:
                     count = self._deliverChunks(maxChunks)
+                except BaseException:
+                    # The protocol (or the policy) raised: finish a close
+                    # the protocol asked for, and let the error propagate.
+                    self._busy = False
+                    self._settle()
+                    raise
                 finally:
                     self._busy = False
             if not self._halted:
@@ -1156,6 +1267,67 @@ class ChunkedTransport:
         self._updateHalted()
         self._settle()
 
+    def _closeAllowed(self) -> bool:
+        """
+        Whether a close asked for by ``loseConnection`` may go ahead as far
+        as the producer goes: none is registered, or a streaming one that is
+        not paused (which Twisted's TCP transport stops as it closes); a
+        non-streaming one must finish and unregister first.
+        """
+        return self.producer is None or (
+            bool(self.streaming) and not self._producerPaused
+        )
+
+    def _settleWork(self) -> bool:
+        """
+        Whether :meth:`_settle` has something to do now.
+        """
+        if self.disconnected:
+            return False
+        return (
+            self._lossRequested is not None
+            or (self.disconnecting and self._closeAllowed())
+            or (
+                self._writeDisconnecting
+                and not self.writeDisconnected
+                and self.producer is None
+            )
+        )
+
+    def _settleSoon(self) -> None:
+        """
+        Finish a close asked for from outside the transport's calls into its
+        protocol: with a clock, on the clock (as a real TCP transport does,
+        in a later reactor iteration); without one, now.  Within such a
+        call, the close is finished when it returns.
+        """
+        if self._busy or not self._settleWork():
+            return
+        clock = self.clock
+        if clock is None:
+            self._settle()
+        elif self._settleCall is None:
+            self._settleCall = clock.callLater(0, self._settleOnClock)
+
+    def _settleOnClock(self) -> None:
+        self._settleCall = None
+        self._settle()
+
+    def _callProducer(self, call: Callable[[], object]) -> None:
+        """
+        Call a method of the registered producer as a call into the
+        protocol: closes it asks for wait until it returns.
+        """
+        if self._busy:
+            call()
+            return
+        self._busy = True
+        try:
+            call()
+        finally:
+            self._busy = False
+        self._settleSoon()
+
     def _settle(self) -> None:
         """
         Finish what the protocol asked for and can now be done: a loss of
@@ -1163,16 +1335,12 @@ class ChunkedTransport:
         write side.  Does nothing while the transport is calling its
         protocol.
         """
-        while not self._busy and not self.disconnected:
+        while not self._busy and self._settleWork():
             if self._lossRequested is not None:
                 self._lose(self._lossRequested)
-            elif self.disconnecting and self.producer is None:
+            elif self.disconnecting and self._closeAllowed():
                 self._lose(Failure(ConnectionDone()))
-            elif (
-                self._writeDisconnecting
-                and not self.writeDisconnected
-                and self.producer is None
-            ):
+            else:
                 self.writeDisconnected = True
                 if self._peer is not None:
                     self._peer._receiveEnd()
@@ -1182,8 +1350,6 @@ class ChunkedTransport:
                         self._halfCloseable.writeConnectionLost()
                     finally:
                         self._busy = False
-            else:
-                return
 
     def _lose(self, reason: Failure) -> None:
         """
@@ -1199,6 +1365,10 @@ class ChunkedTransport:
         self._lossRequested = None
         self._updateHalted()
         self._reschedule()
+        settleCall = self._settleCall
+        if settleCall is not None:
+            self._settleCall = None
+            settleCall.cancel()
         delivered = self.bytesDelivered
         self.bytesDiscarded += self._fed - delivered
         self._fed = self._headBase = delivered
@@ -1215,11 +1385,17 @@ class ChunkedTransport:
                     peer._receiveEnd()
             else:
                 peer._receiveReset(Failure(ConnectionLost("Connection reset by peer")))
-        if producer is not None:
-            producer.stopProducing()
         self._busy = True
         try:
-            self.protocol.connectionLost(reason)
+            if producer is not None:
+                # If this raises, connectionLost is still called, and then
+                # the error propagates.
+                try:
+                    producer.stopProducing()
+                finally:
+                    self.protocol.connectionLost(reason)
+            else:
+                self.protocol.connectionLost(reason)
         finally:
             self._busy = False
 
@@ -1244,7 +1420,7 @@ class ChunkedTransport:
             and self._unreadBytes() > self.highWater
         ):
             self._producerPaused = True
-            cast(IPushProducer, producer).pauseProducing()
+            self._callProducer(cast(IPushProducer, producer).pauseProducing)
 
     def _drained(self) -> None:
         """
@@ -1258,10 +1434,10 @@ class ChunkedTransport:
         if self.streaming:
             if self._producerPaused:
                 self._producerPaused = False
-                cast(IPushProducer, producer).resumeProducing()
+                self._callProducer(cast(IPushProducer, producer).resumeProducing)
         elif not self._pullRequested:
             self._pullRequested = True
-            cast(IPushProducer, producer).resumeProducing()
+            self._callProducer(cast(IPushProducer, producer).resumeProducing)
 
     def __repr__(self) -> str:
         if self.disconnected:

@@ -92,12 +92,29 @@ def _checkRandom(
         )
 
 
-def _intTuple(values: Iterable[int]) -> tuple[int, ...]:
-    if isinstance(values, int | str | bytes):
+def _intTuple(name: str, values: Iterable[int]) -> tuple[int, ...]:
+    """
+    Convert an iterable of ints to a tuple; anything else is a
+    :exc:`TypeError` that names the argument ``name``.
+    """
+    try:
+        if isinstance(values, str | bytes):
+            raise TypeError(values)
+        iterator = iter(values)
+    except TypeError:
         raise TypeError(
-            f"expected an iterable of ints, not {type(values).__name__} {values!r}"
-        )
-    return tuple(values)
+            f"{name} must be an iterable of ints, not {type(values).__name__} "
+            f"{values!r}"
+        ) from None
+    return tuple(iterator)
+
+
+def _sizesTuple(values: Iterable[int]) -> tuple[int, ...]:
+    return _intTuple("ScriptedChunks() sizes", values)
+
+
+def _offsetsTuple(values: Iterable[int]) -> tuple[int, ...]:
+    return _intTuple("SplitAt() offsets", values)
 
 
 @attrs.frozen
@@ -170,7 +187,7 @@ class ScriptedChunks:
         accepted and kept as a tuple.
     """
 
-    sizes: tuple[int, ...] = attrs.field(converter=_intTuple, validator=_checkSizes)
+    sizes: tuple[int, ...] = attrs.field(converter=_sizesTuple, validator=_checkSizes)
 
     def chunkSizes(self) -> Iterator[int]:
         """
@@ -215,7 +232,9 @@ class SplitAt:
         iterable of ints is accepted and kept as a tuple.
     """
 
-    offsets: tuple[int, ...] = attrs.field(converter=_intTuple, validator=_checkOffsets)
+    offsets: tuple[int, ...] = attrs.field(
+        converter=_offsetsTuple, validator=_checkOffsets
+    )
 
     def chunkSizes(self) -> Iterator[int]:
         """
@@ -467,7 +486,9 @@ def sizeBatches(policy: ChunkingPolicy) -> Iterator[list[int]]:
     The sizes of a policy that is not one of this module's are checked as
     they are drawn: a size that is not an ``int`` of at least 1, or sizes
     that end before :attr:`~ChunkingPolicy.totalBytes` bytes (or, for a
-    policy without a total, at all), are an error that names the policy.
+    policy without a total, at all), are an error that names the policy
+    and the size, raised when the sizes before it are used up, and raised
+    again by every later draw.
     The sizes of a policy with a total are followed by sizes that no stream
     reaches.
 
@@ -481,10 +502,10 @@ def sizeBatches(policy: ChunkingPolicy) -> Iterator[list[int]]:
         return itertools.repeat([cast(FixedChunks, policy).size] * _BATCH)
     if kind is RandomChunks:
         return cast(RandomChunks, policy)._sizeBatches()
-    sizes = policy.chunkSizes()
     if kind not in _BUILTIN:
-        sizes = _checked(policy, sizes)
-    elif policy.totalBytes is not None:
+        return _CheckedBatches(policy)
+    sizes = policy.chunkSizes()
+    if policy.totalBytes is not None:
         sizes = itertools.chain(sizes, itertools.repeat(NO_CUT))
     return _inLists(sizes)
 
@@ -497,16 +518,62 @@ def _inLists(sizes: Iterator[int]) -> Iterator[list[int]]:
         yield list(itertools.islice(sizes, _BATCH))
 
 
-def _checked(policy: ChunkingPolicy, sizes: Iterator[int]) -> Iterator[int]:
-    covered = 0
-    for size in sizes:
-        _positiveInt(f"chunk size from {policy!r}", size)
-        covered += size
-        yield size
-    total = policy.totalBytes
-    if total is None or covered < total:
-        raise ValueError(
-            f"the sizes of {policy!r} ended after {covered} bytes"
-            + ("" if total is None else f", short of its totalBytes {total}")
-        )
-    yield from itertools.repeat(NO_CUT)
+class _CheckedBatches:
+    """
+    The sizes of a policy that is not one of this module's, in lists, each
+    size checked as it is drawn.
+
+    A list ends just before a bad size (or the end of the sizes), so the
+    chunks before it are delivered; the next draw raises the error that
+    names the policy and the size, and every draw after it raises it again,
+    saying that the sizes are broken.
+    """
+
+    def __init__(self, policy: ChunkingPolicy) -> None:
+        self._policy = policy
+        self._sizes = policy.chunkSizes()
+        self._drawn = 0
+        self._covered = 0
+        self._done = False
+        self._error: Exception | None = None
+        self._raised = False
+
+    def __iter__(self) -> _CheckedBatches:
+        return self
+
+    def __next__(self) -> list[int]:
+        error = self._error
+        if error is not None:
+            if self._raised:
+                raise type(error)(f"the transport is broken: {error}")
+            self._raised = True
+            raise error
+        if self._done:
+            return [NO_CUT] * _BATCH
+        batch: list[int] = []
+        policy = self._policy
+        for size in itertools.islice(self._sizes, _BATCH):
+            self._drawn += 1
+            try:
+                _positiveInt(f"chunk size {self._drawn} from {policy!r}", size)
+            except (TypeError, ValueError) as e:
+                self._error = e
+                break
+            self._covered += size
+            batch.append(size)
+        else:
+            if len(batch) < _BATCH:
+                total = policy.totalBytes
+                if total is None or self._covered < total:
+                    self._error = ValueError(
+                        f"the sizes of {policy!r} ended after {self._covered} bytes"
+                        + (
+                            ""
+                            if total is None
+                            else f", short of its totalBytes {total}"
+                        )
+                    )
+                else:
+                    self._done = True
+                    batch.append(NO_CUT)
+        return batch if batch else next(self)

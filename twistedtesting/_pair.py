@@ -7,10 +7,22 @@ each direction, with a bounded flush.
 from __future__ import annotations
 
 import attrs
-from twisted.internet.address import IPv4Address
 from twisted.internet.interfaces import IProtocol, IReactorTime
 
-from twistedtesting._chunked import ChunkedTransport, TCPAddress
+from twistedtesting._chunked import (
+    ChunkedTransport,
+    TCPAddress,
+    checkAddress,
+    checkChunking,
+    checkClock,
+    checkDelay,
+    checkDelayHasClock,
+    checkFault,
+    checkProtocol,
+    checkWaterMarks,
+    defaultHostAddress,
+    defaultPeerAddress,
+)
 from twistedtesting._chunking import ChunkingPolicy
 from twistedtesting._delays import DelayPolicy
 from twistedtesting._faults import BreakAfter
@@ -40,7 +52,7 @@ class ChunkedPair:
     clientTransport: ChunkedTransport
     serverTransport: ChunkedTransport
 
-    def flush(self, maxRounds: int = 1000) -> int:
+    def flush(self, maxRounds: int = 100_000) -> int:
         """
         Deliver in both directions until both sides are quiet, without
         waiting for the clock.
@@ -52,7 +64,10 @@ class ChunkedPair:
         more can be delivered: nothing is pending, or what is pending waits
         for a paused transport to be resumed.
 
-        :param maxRounds: The most rounds to deliver.
+        :param maxRounds: The most rounds to deliver: a budget generous
+            enough for long finite transfers (a producer that writes one
+            piece per round, say), that stops two protocols answering each
+            other forever.
         :returns: How many chunks were delivered, in both directions.
         :raises TypeError: If ``maxRounds`` is not an ``int``.
         :raises ValueError: If ``maxRounds`` is less than 1.
@@ -94,18 +109,37 @@ class ChunkedPair:
         )
 
 
-def defaultClientAddress() -> IPv4Address:
+def _checkArguments(
+    client: object,
+    server: object,
+    toServer: object,
+    toClient: object,
+    clock: object,
+    delays: dict[str, object],
+    faults: dict[str, object],
+    addresses: dict[str, object],
+    highWater: object,
+    lowWater: object,
+) -> None:
     """
-    The client's address in a pair unless told otherwise.
+    Check the arguments of :func:`connectChunked`, naming each as the
+    caller passed it.
     """
-    return IPv4Address("TCP", "192.168.1.1", 54321)
-
-
-def defaultServerAddress() -> IPv4Address:
-    """
-    The server's address in a pair unless told otherwise.
-    """
-    return IPv4Address("TCP", "10.0.0.1", 12345)
+    checkProtocol("connectChunked() client", client)
+    checkProtocol("connectChunked() server", server)
+    checkChunking("connectChunked() toServer", toServer)
+    if toClient is not None:
+        checkChunking("connectChunked() toClient", toClient)
+    checkClock("connectChunked() clock", clock)
+    for name, delay in delays.items():
+        checkDelay(f"connectChunked() {name}", delay)
+        checkDelayHasClock(f"connectChunked() {name}", delay, clock)
+    for name, fault in faults.items():
+        checkFault(f"connectChunked() {name}", fault)
+    for name, address in addresses.items():
+        if address is not None:
+            checkAddress(f"connectChunked() {name}", address)
+    checkWaterMarks("connectChunked()", highWater, lowWater)
 
 
 def connectChunked(
@@ -141,8 +175,10 @@ def connectChunked(
     :param client: The client protocol.
     :param server: The server protocol.
     :param toServer: How to cut what the client writes.
-    :param toClient: How to cut what the server writes; the same as
-        ``toServer`` if not given.
+    :param toClient: How to cut what the server writes; if not given, the
+        same as ``toServer``, unless ``toServer`` is a script of one exact
+        length (such as :class:`twistedtesting.ScriptedChunks`), which cuts
+        the client's bytes only: then ``toClient`` must be given.
     :param clock: Deliver over this clock's virtual time; without one,
         nothing is delivered until :meth:`ChunkedPair.flush` or a
         transport's ``deliver``.
@@ -163,13 +199,35 @@ def connectChunked(
     :param lowWater: Each side's low-water mark.
     :returns: The connected pair.
     :raises TypeError: If an argument has the wrong type.
-    :raises ValueError: If a delay is given without a clock, or a water
-        mark is out of range.
+    :raises ValueError: If a delay is given without a clock, a water mark
+        is out of range, or ``toServer`` is a script and ``toClient`` is not
+        given.  An error names the argument as passed here.
     """
+    _checkArguments(
+        client,
+        server,
+        toServer,
+        toClient,
+        clock,
+        {"toServerDelay": toServerDelay, "toClientDelay": toClientDelay},
+        {"toServerFault": toServerFault, "toClientFault": toClientFault},
+        {"clientAddress": clientAddress, "serverAddress": serverAddress},
+        highWater,
+        lowWater,
+    )
+    if toClient is None:
+        total = toServer.totalBytes
+        if total is not None:
+            raise ValueError(
+                "connectChunked() toClient must be given when toServer is a "
+                f"script ({toServer!r} covers {total} bytes): a script cuts the "
+                "bytes of one direction only"
+            )
+        toClient = toServer
     if clientAddress is None:
-        clientAddress = defaultClientAddress()
+        clientAddress = defaultPeerAddress()
     if serverAddress is None:
-        serverAddress = defaultServerAddress()
+        serverAddress = defaultHostAddress()
     serverTransport = ChunkedTransport._unconnected(
         server,
         toServer,
@@ -183,7 +241,7 @@ def connectChunked(
     )
     clientTransport = ChunkedTransport._unconnected(
         client,
-        toServer if toClient is None else toClient,
+        toClient,
         delay=toClientDelay,
         fault=toClientFault,
         hostAddress=clientAddress,
@@ -194,6 +252,10 @@ def connectChunked(
     )
     serverTransport._peer = clientTransport
     clientTransport._peer = serverTransport
+    serverTransport._policyLabel = "connectChunked() toServer "
+    serverTransport._inputName = "what the client wrote"
+    clientTransport._policyLabel = "connectChunked() toClient "
+    clientTransport._inputName = "what the server wrote"
     serverTransport._connect()
     clientTransport._connect()
     return ChunkedPair(client, server, clientTransport, serverTransport)

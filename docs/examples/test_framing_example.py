@@ -104,7 +104,8 @@ class LineReceiverTests(SynchronousTestCase):
         self.assertEqual(protocol.lines, [b"HELO example.com"])
         self.assertEqual(protocol.unfinished, b"MAIL")
         reason = protocol.lostReason
-        self.assertTrue(reason is not None and reason.check(ConnectionLost))
+        assert reason is not None
+        self.assertIs(reason.type, ConnectionLost)
 
 
 class ConversationTests(SynchronousTestCase):

@@ -7,9 +7,11 @@ and what is particular to it.
 
 from __future__ import annotations
 
+import itertools
 import random
 import shlex
 import unittest as pyunit
+from collections.abc import Iterator
 from io import StringIO
 from typing import cast
 
@@ -142,8 +144,13 @@ class ConstructionTests(SynchronousTestCase):
             "OneByteChunks() or RandomChunks(1, 16, self.random), not int 3",
             chunking=3,
         )
-        self.assertRaises(
+        error = self.assertRaises(
             TypeError, ChunkedTransport, RecordingProtocol(), OneByteChunks
+        )
+        self.assertEqual(
+            str(error),
+            "ChunkedTransport() chunking must be a chunking policy instance, not "
+            "the class OneByteChunks: pass OneByteChunks() instead",
         )
 
     def test_badClock(self) -> None:
@@ -297,7 +304,7 @@ class FeedTests(SynchronousTestCase):
         """
         protocol = RecordingProtocol()
         transport = ChunkedTransport(protocol, OneByteChunks())
-        transport.registerProducer(RecordingProducer(), True)
+        transport.registerProducer(RecordingProducer(), False)
         transport.loseConnection()
         transport.feed(b"ignored")
         self.assertEqual(protocol.chunks, [])
@@ -787,7 +794,8 @@ class ClockTests(SynchronousTestCase):
 
     def test_lossCancels(self) -> None:
         """
-        When the connection is lost, nothing is left scheduled.
+        When the connection is lost (on the clock, after an abort), nothing
+        is left scheduled.
         """
         clock = Clock()
         transport = ChunkedTransport(
@@ -795,6 +803,8 @@ class ClockTests(SynchronousTestCase):
         )
         transport.feed(b"abc")
         transport.abortConnection()
+        clock.advance(0)
+        self.assertTrue(transport.disconnected)
         self.assertEqual(clock.getDelayedCalls(), [])
 
     def test_endAfterLastChunk(self) -> None:
@@ -1052,3 +1062,375 @@ class FailureReasonTests(SynchronousTestCase):
         reason = transport.connectionLostReason
         self.assertIsInstance(reason, Failure)
         self.assertIs(protocol.lostReasons[0], reason)
+
+
+class CloseTimingTests(SynchronousTestCase):
+    """
+    When C{connectionLost} is called for a close asked for outside the
+    transport's own calls into its protocol: never from within the call
+    that asked for it, when there is a clock, as with a real TCP transport.
+    """
+
+    def closer(self, close: str) -> tuple[RecordingProtocol, list[bool]]:
+        """
+        A protocol whose C{connectionLost} records whether it ran from
+        within the transport method named C{close}, called through the
+        returned protocol's C{close} attribute.
+        """
+        protocol = RecordingProtocol()
+        inside: list[bool] = []
+        closing = [False]
+
+        def doClose() -> None:
+            closing[0] = True
+            try:
+                getattr(protocol.transport, close)()
+            finally:
+                closing[0] = False
+
+        def connectionLost(reason: Failure = Failure(ConnectionDone())) -> None:  # noqa: B008
+            inside.append(closing[0])
+            RecordingProtocol.connectionLost(protocol, reason)
+
+        protocol.close = doClose  # type: ignore[attr-defined]
+        protocol.connectionLost = connectionLost  # type: ignore[method-assign]
+        return protocol, inside
+
+    def test_closeFromTimerWithClock(self) -> None:
+        """
+        With a clock, C{loseConnection} and C{abortConnection} called from a
+        timer finish the close after that call returns, on the clock.
+        """
+        for close in ["loseConnection", "abortConnection"]:
+            clock = Clock()
+            protocol, inside = self.closer(close)
+            transport = ChunkedTransport(protocol, OneByteChunks(), clock=clock)
+            clock.callLater(1, protocol.close)  # type: ignore[attr-defined]
+            clock.advance(1)
+            self.assertEqual(inside, [False], close)
+            self.assertTrue(transport.disconnected)
+
+    def test_closeFromTestWithClock(self) -> None:
+        """
+        With a clock, a close asked for by the test calls C{connectionLost}
+        on the clock's next C{advance}, not before the call returns.
+        """
+        for close in ["loseConnection", "abortConnection"]:
+            clock = Clock()
+            protocol = RecordingProtocol()
+            transport = ChunkedTransport(protocol, OneByteChunks(), clock=clock)
+            getattr(transport, close)()
+            self.assertEqual(protocol.lostReasons, [], close)
+            self.assertTrue(transport.disconnecting)
+            clock.advance(0)
+            self.assertEqual(len(protocol.lostReasons), 1, close)
+
+    def test_timeoutPattern(self) -> None:
+        """
+        A client that, on a timeout, aborts and then fails its own
+        L{Deferred} (which its C{connectionLost} fails only if nothing did)
+        sees its timeout, as on a real TCP transport.
+        """
+        from twisted.internet import defer
+
+        clock = Clock()
+        results: list[str] = []
+
+        class Client(Protocol):
+            def connectionMade(self) -> None:
+                self.done: defer.Deferred[None] = defer.Deferred()
+                self.done.addErrback(
+                    lambda f: results.append(getattr(f.type, "__name__", "?"))
+                )
+                clock.callLater(1, self.timeoutConnection)
+
+            def timeoutConnection(self) -> None:
+                assert self.transport is not None
+                self.transport.abortConnection()  # type: ignore[attr-defined]
+                self.done.errback(defer.TimeoutError())
+
+            def connectionLost(
+                self,
+                reason: Failure = Failure(ConnectionDone()),  # noqa: B008
+            ) -> None:
+                if not self.done.called:
+                    self.done.errback(reason)
+
+        ChunkedTransport(Client(), OneByteChunks(), clock=clock)
+        clock.advance(1)
+        self.assertEqual(results, ["TimeoutError"])
+
+    def test_closeFromOutsideWithoutClock(self) -> None:
+        """
+        Without a clock, a close asked for from outside the transport's
+        calls is finished before the call that asked for it returns.
+        """
+        protocol, inside = self.closer("loseConnection")
+        ChunkedTransport(protocol, OneByteChunks())
+        protocol.close()  # type: ignore[attr-defined]
+        self.assertEqual(inside, [True])
+
+    def test_unregisterFromProducer(self) -> None:
+        """
+        A pull producer that unregisters, from its C{resumeProducing}, after
+        C{loseConnection}, does not see C{connectionLost} from within that
+        call: it follows once the call returns.
+        """
+        protocol = RecordingProtocol()
+        transport = ChunkedTransport(protocol, OneByteChunks())
+        producing = [False]
+        inside: list[bool] = []
+
+        def connectionLost(reason: Failure = Failure(ConnectionDone())) -> None:  # noqa: B008
+            inside.append(producing[0])
+
+        protocol.connectionLost = connectionLost  # type: ignore[method-assign]
+        parts = [b"a"]
+
+        @implementer(IPullProducer)
+        class Producer:
+            def resumeProducing(self) -> None:
+                producing[0] = True
+                if parts:
+                    transport.write(parts.pop())
+                else:
+                    transport.unregisterProducer()
+                producing[0] = False
+
+            def stopProducing(self) -> None:
+                raise AssertionError("stopped")
+
+        transport.registerProducer(Producer(), False)
+        transport.loseConnection()
+        transport.clear()
+        self.assertEqual(inside, [False])
+
+    def test_unregisterWithClock(self) -> None:
+        """
+        With a clock, C{unregisterProducer} called by the test after
+        C{loseConnection} finishes the close on the clock.
+        """
+        clock = Clock()
+        protocol = RecordingProtocol()
+        transport = ChunkedTransport(protocol, OneByteChunks(), clock=clock)
+        transport.registerProducer(RecordingProducer(), True)
+        transport.pauseProducing()
+        producer = RecordingProducer()
+        transport.unregisterProducer()
+        transport.registerProducer(producer, False)
+        transport.loseConnection()
+        clock.advance(0)
+        self.assertEqual(protocol.lostReasons, [])
+        transport.unregisterProducer()
+        self.assertEqual(protocol.lostReasons, [])
+        clock.advance(0)
+        self.assertEqual(len(protocol.lostReasons), 1)
+
+
+class ProtocolErrorDeliveryTests(SynchronousTestCase):
+    """
+    After the protocol raises, the rest of the input is still delivered.
+    """
+
+    def raiser(self) -> RecordingProtocol:
+        """
+        A protocol that raises L{ValueError} when given C{b"b"}.
+        """
+        protocol = RecordingProtocol()
+
+        def onData(data: bytes) -> None:
+            if data == b"b":
+                raise ValueError("parser error on b")
+
+        protocol.onData = onData
+        return protocol
+
+    def test_clockGoesOn(self) -> None:
+        """
+        With a clock, the exception propagates out of C{advance}, and the
+        chunks after it are delivered on later advances.
+        """
+        clock = Clock()
+        protocol = self.raiser()
+        transport = ChunkedTransport(
+            protocol, OneByteChunks(), clock=clock, delay=FixedDelay(1)
+        )
+        transport.feed(b"abcd")
+        clock.advance(1)
+        self.assertRaises(ValueError, clock.advance, 1)
+        clock.advance(1)
+        clock.advance(1)
+        self.assertEqual(protocol.received, b"abcd")
+        self.assertEqual(transport.bytesPending, 0)
+
+    def test_deliverGoesOn(self) -> None:
+        """
+        With a clock, C{deliver} propagates the exception, and the rest is
+        delivered by the clock afterwards.
+        """
+        clock = Clock()
+        protocol = self.raiser()
+        transport = ChunkedTransport(
+            protocol, OneByteChunks(), clock=clock, delay=FixedDelay(1)
+        )
+        transport.feed(b"abcd")
+        self.assertRaises(ValueError, transport.deliver)
+        self.assertEqual(protocol.received, b"ab")
+        clock.advance(1)
+        clock.advance(1)
+        self.assertEqual(protocol.received, b"abcd")
+
+
+class StreamingProducerCloseTests(SynchronousTestCase):
+    """
+    C{loseConnection} with a streaming producer registered, as Twisted's
+    TCP transport does it.
+    """
+
+    def test_closesAndStops(self) -> None:
+        """
+        A streaming producer that is not paused does not hold the close: the
+        producer is stopped and the connection lost with L{ConnectionDone};
+        what was written is kept.
+        """
+        protocol = RecordingProtocol()
+        transport = ChunkedTransport(protocol, OneByteChunks())
+        producer = RecordingProducer()
+        transport.registerProducer(producer, True)
+        transport.write(b"data")
+        transport.loseConnection()
+        self.assertEqual(producer.events, ["stop"])
+        self.assertEqual(len(protocol.lostReasons), 1)
+        self.assertIsInstance(protocol.lostReasons[0].value, ConnectionDone)
+        self.assertEqual(transport.value(), b"data")
+
+    def test_pausedWaitsForDrain(self) -> None:
+        """
+        A paused streaming producer holds the close until what was written
+        is read down to C{lowWater}: then it is resumed, and, not paused,
+        stopped as the connection is lost.
+        """
+        protocol = RecordingProtocol()
+        transport = ChunkedTransport(protocol, OneByteChunks(), highWater=2)
+        producer = RecordingProducer()
+        transport.registerProducer(producer, True)
+        transport.write(b"data")
+        transport.loseConnection()
+        self.assertEqual(producer.events, ["pause"])
+        self.assertEqual(protocol.lostReasons, [])
+        transport.clear()
+        self.assertEqual(producer.events, ["pause", "resume", "stop"])
+        self.assertEqual(len(protocol.lostReasons), 1)
+
+    def test_stopProducingRaises(self) -> None:
+        """
+        If the producer's C{stopProducing} raises, C{connectionLost} is
+        still called, once, and then the exception propagates.
+        """
+
+        class Bad(RecordingProducer):
+            def stopProducing(self) -> None:
+                raise RuntimeError("producer cleanup bug")
+
+        protocol = RecordingProtocol()
+        transport = ChunkedTransport(protocol, OneByteChunks())
+        transport.registerProducer(Bad(), True)
+        transport.feed(b"abc")
+        self.assertRaises(RuntimeError, transport.resetConnection)
+        self.assertEqual(protocol.calls, ["connectionMade", "connectionLost"])
+        self.assertTrue(transport.disconnected)
+        self.assertRaises(RuntimeError, transport.resetConnection)
+        self.assertEqual(protocol.calls, ["connectionMade", "connectionLost"])
+
+
+class BadCustomPolicyTests(SynchronousTestCase):
+    """
+    A custom policy that gives a bad size, used by a transport.
+    """
+
+    def test_badSizeWhenReached(self) -> None:
+        """
+        The error comes when the bad size is reached, after the chunks
+        before it were delivered, and names the policy and the size; the
+        transport is then broken, and says so, never with L{StopIteration}.
+        """
+
+        class Custom:
+            totalBytes = None
+
+            def chunkSizes(self) -> Iterator[int]:
+                return itertools.chain([1] * 300, [0], itertools.repeat(1))
+
+            def __repr__(self) -> str:
+                return "Custom()"
+
+        protocol = RecordingProtocol()
+        transport = ChunkedTransport(protocol, Custom())
+        error = self.assertRaises(ValueError, transport.feed, bytes(400))
+        self.assertEqual(
+            str(error), "chunk size 301 from Custom() must be at least 1, got 0"
+        )
+        self.assertEqual(len(protocol.received), 300)
+        for call in [lambda: transport.feed(b"more"), transport.deliver]:
+            error = self.assertRaises(ValueError, call)
+            self.assertEqual(
+                str(error),
+                "the transport is broken: chunk size 301 from Custom() must be "
+                "at least 1, got 0",
+            )
+        self.assertEqual(len(protocol.received), 300)
+
+    def test_notAnInt(self) -> None:
+        """
+        A size that is not an int is a L{TypeError} naming the policy.
+        """
+
+        class Custom:
+            totalBytes = None
+
+            def chunkSizes(self) -> Iterator[object]:
+                return iter([2, "3"])
+
+            def __repr__(self) -> str:
+                return "Custom()"
+
+        protocol = RecordingProtocol()
+        transport = ChunkedTransport(protocol, Custom())  # type: ignore[arg-type]
+        error = self.assertRaises(TypeError, transport.feed, b"abcde")
+        self.assertEqual(
+            str(error), "chunk size 2 from Custom() must be an int, not str '3'"
+        )
+        self.assertEqual(protocol.received, b"ab")
+
+
+class ClassInsteadOfInstanceTests(SynchronousTestCase):
+    """
+    A class passed where an instance is wanted is a L{TypeError} that says
+    so.
+    """
+
+    def test_protocolClass(self) -> None:
+        """
+        A protocol class, not an instance.
+        """
+        error = self.assertRaises(
+            TypeError, ChunkedTransport, RecordingProtocol, OneByteChunks()
+        )
+        self.assertEqual(
+            str(error),
+            "ChunkedTransport() protocol must be a protocol instance, not the "
+            "class RecordingProtocol: pass RecordingProtocol() instead",
+        )
+
+    def test_chunkingClass(self) -> None:
+        """
+        A chunking policy class, not an instance.
+        """
+        error = self.assertRaises(
+            TypeError, ChunkedTransport, RecordingProtocol(), OneByteChunks
+        )
+        self.assertEqual(
+            str(error),
+            "ChunkedTransport() chunking must be a chunking policy instance, not "
+            "the class OneByteChunks: pass OneByteChunks() instead",
+        )

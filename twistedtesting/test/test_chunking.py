@@ -94,7 +94,9 @@ class PolicyTests(SynchronousTestCase):
             str(error), "ScriptedChunks() sizes[1] must be an int, not str '3'"
         )
         error = self.assertRaises(TypeError, ScriptedChunks, 5)
-        self.assertEqual(str(error), "expected an iterable of ints, not int 5")
+        self.assertEqual(
+            str(error), "ScriptedChunks() sizes must be an iterable of ints, not int 5"
+        )
 
     def test_splitAt(self) -> None:
         """
@@ -119,6 +121,15 @@ class PolicyTests(SynchronousTestCase):
         )
         error = self.assertRaises(ValueError, SplitAt, (0,))
         self.assertEqual(str(error), "SplitAt() offsets[0] must be at least 1, got 0")
+        error = self.assertRaises(TypeError, SplitAt, 5)
+        self.assertEqual(
+            str(error), "SplitAt() offsets must be an iterable of ints, not int 5"
+        )
+        error = self.assertRaises(TypeError, SplitAt, None)
+        self.assertEqual(
+            str(error),
+            "SplitAt() offsets must be an iterable of ints, not NoneType None",
+        )
 
     def test_frozen(self) -> None:
         """
@@ -342,26 +353,43 @@ class CustomPolicyTests(SynchronousTestCase):
 
     def test_badSize(self) -> None:
         """
-        A size below 1, or not an int, is an error that names the policy.
+        A size below 1, or not an int, is an error that names the policy and
+        the size, raised once the sizes before it are drawn.
         """
-        error = self.assertRaises(ValueError, next, sizeBatches(self.policy([2, 0])))
+        batches = sizeBatches(self.policy([2, 0]))
+        self.assertEqual(next(batches), [2])
+        error = self.assertRaises(ValueError, next, batches)
         self.assertEqual(
-            str(error), "chunk size from Custom() must be at least 1, got 0"
+            str(error), "chunk size 2 from Custom() must be at least 1, got 0"
         )
         error = self.assertRaises(TypeError, next, sizeBatches(self.policy(["2"])))
         self.assertEqual(
-            str(error), "chunk size from Custom() must be an int, not str '2'"
+            str(error), "chunk size 1 from Custom() must be an int, not str '2'"
         )
 
     def test_endsEarly(self) -> None:
         """
         Sizes that end, when the policy covers any length, or before its
-        total, are an error that says so.
+        total, are an error that says so; sizes that cover the total are
+        followed by sizes no stream reaches.
         """
-        error = self.assertRaises(ValueError, next, sizeBatches(self.policy([2])))
+        batches = sizeBatches(self.policy([2]))
+        self.assertEqual(next(batches), [2])
+        error = self.assertRaises(ValueError, next, batches)
         self.assertEqual(str(error), "the sizes of Custom() ended after 2 bytes")
-        error = self.assertRaises(ValueError, next, sizeBatches(self.policy([2], 3)))
+        batches = sizeBatches(self.policy([2], 3))
+        self.assertEqual(next(batches), [2])
+        error = self.assertRaises(ValueError, next, batches)
         self.assertEqual(
             str(error),
             "the sizes of Custom() ended after 2 bytes, short of its totalBytes 3",
         )
+        error = self.assertRaises(ValueError, next, batches)
+        self.assertEqual(
+            str(error),
+            "the transport is broken: the sizes of Custom() ended after 2 bytes, "
+            "short of its totalBytes 3",
+        )
+        batches = sizeBatches(self.policy([2], 2))
+        self.assertEqual(next(batches), [2, NO_CUT])
+        self.assertEqual(next(batches)[0], NO_CUT)

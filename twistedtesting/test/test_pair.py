@@ -13,6 +13,7 @@ from twisted.internet.address import IPv4Address
 from twisted.internet.error import ConnectionAborted, ConnectionDone, ConnectionLost
 from twisted.internet.interfaces import IPullProducer, ITransport
 from twisted.internet.task import Clock
+from twisted.python.failure import Failure
 from zope.interface import implementer
 
 from twistedtesting import (
@@ -21,6 +22,7 @@ from twistedtesting import (
     FixedChunks,
     FixedDelay,
     OneByteChunks,
+    ScriptedChunks,
     SplitAt,
     SynchronousTestCase,
     connectChunked,
@@ -30,12 +32,20 @@ from twistedtesting.test.transportsuite import (
     RecordingProducer,
     RecordingProtocol,
     behaviourTests,
+    clockedPairToClientHarness,
+    clockedPairToServerHarness,
     pairToClientHarness,
     pairToServerHarness,
 )
 
 globals().update(behaviourTests("PairToServer", pairToServerHarness, __name__))
 globals().update(behaviourTests("PairToClient", pairToClientHarness, __name__))
+globals().update(
+    behaviourTests("ClockedPairToServer", clockedPairToServerHarness, __name__)
+)
+globals().update(
+    behaviourTests("ClockedPairToClient", clockedPairToClientHarness, __name__)
+)
 
 
 class Echo(RecordingProtocol):
@@ -498,17 +508,217 @@ class FlowControlTests(SynchronousTestCase):
     def test_pullProducer(self) -> None:
         """
         A non-streaming producer is asked for more each time what it wrote
-        is delivered, until it unregisters.
+        is delivered, until it unregisters; the close it then asks for from
+        within C{resumeProducing} is finished after that call returns.
         """
-        client, _, pair = connectPair()
+        client, server, pair = connectPair()
         parts = [b"one ", b"two ", b"three"]
         transport = pair.serverTransport
+        producing = [False]
+        lostWhileProducing: list[bool] = []
+        server.onData = None
+        recordLost = server.connectionLost
+
+        def connectionLost(reason: Failure = Failure(ConnectionDone())) -> None:  # noqa: B008
+            lostWhileProducing.append(producing[0])
+            recordLost(reason)
+
+        server.connectionLost = connectionLost  # type: ignore[method-assign]
 
         @implementer(IPullProducer)
         class Producer:
             def resumeProducing(self) -> None:
+                producing[0] = True
                 if parts:
                     transport.write(parts.pop(0))
+                else:
+                    transport.unregisterProducer()
+                    transport.loseConnection()
+                producing[0] = False
+
+            def stopProducing(self) -> None:
+                raise AssertionError("stopped")
+
+        transport.registerProducer(Producer(), False)
+        pair.flush()
+        self.assertEqual(lostWhileProducing, [False])
+        self.assertEqual(client.received, b"one two three")
+        self.assertIsInstance(client.lostReasons[0].value, ConnectionDone)
+
+
+class ArgumentErrorTests(SynchronousTestCase):
+    """
+    Errors in the arguments of L{connectChunked} name the argument the
+    caller passed.
+    """
+
+    def assertRefused(
+        self, exception: type[Exception], message: str, *args: object, **kw: object
+    ) -> None:
+        """
+        Assert that L{connectChunked} with C{args} (or two protocols and a
+        policy) and C{kw} raises C{exception} with C{message}, and connects
+        nothing.
+        """
+        client, server = RecordingProtocol(), RecordingProtocol()
+        if not args:
+            args = (client, server, OneByteChunks())
+        error = self.assertRaises(exception, connectChunked, *args, **kw)
+        self.assertEqual(str(error), message)
+        self.assertEqual((client.events, server.events), ([], []))
+
+    def test_delayWithoutClock(self) -> None:
+        """
+        A delay without a clock names the delay's argument.
+        """
+        for name in ["toServerDelay", "toClientDelay"]:
+            self.assertRefused(
+                ValueError,
+                f"connectChunked() {name} FixedDelay(seconds=1) needs a clock to "
+                "wait on; pass clock=Clock() (from twisted.internet.task) as well",
+                **{name: FixedDelay(1)},
+            )
+
+    def test_badTypes(self) -> None:
+        """
+        An argument of the wrong type is named as the caller passed it.
+        """
+        policyHint = "such as OneByteChunks() or RandomChunks(1, 16, self.random)"
+        cases: list[tuple[str, object, str]] = [
+            (
+                "serverAddress",
+                ("127.0.0.1", 80),
+                "must be an IPv4Address or IPv6Address (such as IPv4Address('TCP', "
+                "'127.0.0.1', 8080)), not tuple ('127.0.0.1', 80)",
+            ),
+            (
+                "clientAddress",
+                "here",
+                "must be an IPv4Address or IPv6Address (such as IPv4Address('TCP', "
+                "'127.0.0.1', 8080)), not str 'here'",
+            ),
+            ("toClient", 3, f"must be a chunking policy, {policyHint}, not int 3"),
+            ("toServerFault", 5, "must be a BreakAfter, not int 5"),
+            ("toClientFault", 5, "must be a BreakAfter, not int 5"),
+        ]
+        for name, value, message in cases:
+            self.assertRefused(
+                TypeError, f"connectChunked() {name} {message}", **{name: value}
+            )
+        self.assertRefused(
+            TypeError,
+            "connectChunked() toServerDelay must be a delay policy, such as "
+            "FixedDelay(0.1), not float 0.5",
+            clock=Clock(),
+            toServerDelay=0.5,
+        )
+        self.assertRefused(
+            TypeError,
+            f"connectChunked() toServer must be a chunking policy, {policyHint}, "
+            "not int 3",
+            RecordingProtocol(),
+            RecordingProtocol(),
+            3,
+        )
+
+    def test_protocolClass(self) -> None:
+        """
+        A protocol class instead of an instance is a L{TypeError} that says
+        so.
+        """
+        self.assertRefused(
+            TypeError,
+            "connectChunked() client must be a protocol instance, not the class "
+            "RecordingProtocol: pass RecordingProtocol() instead",
+            RecordingProtocol,
+            RecordingProtocol(),
+            OneByteChunks(),
+        )
+        self.assertRefused(
+            TypeError,
+            "connectChunked() server must be a protocol instance, not the class "
+            "RecordingProtocol: pass RecordingProtocol() instead",
+            RecordingProtocol(),
+            RecordingProtocol,
+            OneByteChunks(),
+        )
+
+
+class ScriptedPairTests(SynchronousTestCase):
+    """
+    A script of chunk sizes cuts one direction of a pair.
+    """
+
+    def test_scriptNeedsToClient(self) -> None:
+        """
+        A script for C{toServer} does not also bind the server's replies:
+        C{toClient} must then be given.
+        """
+        error = self.assertRaises(
+            ValueError,
+            connectChunked,
+            RecordingProtocol(),
+            RecordingProtocol(),
+            ScriptedChunks([2, 3]),
+        )
+        self.assertEqual(
+            str(error),
+            "connectChunked() toClient must be given when toServer is a script "
+            "(ScriptedChunks(sizes=(2, 3)) covers 5 bytes): a script cuts the "
+            "bytes of one direction only",
+        )
+
+    def test_scriptedRequest(self) -> None:
+        """
+        With C{toClient} given, the script cuts the client's bytes and the
+        server's replies are cut by C{toClient}.
+        """
+        client, server = Greeter(b"HELLO"), Echo()
+        pair = connectChunked(client, server, ScriptedChunks([2, 3]), OneByteChunks())
+        pair.flush()
+        self.assertEqual(server.chunks, [b"HE", b"LLO"])
+        self.assertEqual(client.chunks, [b"H", b"E", b"L", b"L", b"O"])
+
+    def test_overlongScriptNamesDirection(self) -> None:
+        """
+        Bytes past the end of a direction's script are an error that names
+        the direction.
+        """
+        client, server = Greeter(b"HELLO"), Echo()
+        pair = connectChunked(
+            client, server, ScriptedChunks([2, 3]), ScriptedChunks([1])
+        )
+        error = self.assertRaises(ValueError, pair.flush)
+        self.assertEqual(
+            str(error),
+            "connectChunked() toClient ScriptedChunks(sizes=(1,)) covers 1 bytes, "
+            "but 2 more after 0 make 2: the script does not add up to what the "
+            "server wrote",
+        )
+
+
+class LongTransferTests(SynchronousTestCase):
+    """
+    C{flush} finishes long finite transfers.
+    """
+
+    def test_manyWrites(self) -> None:
+        """
+        A pull producer that writes 1500 pieces, one per round, is flushed
+        to the end.
+        """
+        client = RecordingProtocol()
+        server = RecordingProtocol()
+        pair = connectChunked(client, server, FixedChunks(4096))
+        transport = pair.serverTransport
+        left = [1500]
+
+        @implementer(IPullProducer)
+        class Pieces:
+            def resumeProducing(self) -> None:
+                if left[0]:
+                    left[0] -= 1
+                    transport.write(b"x" * 100)
                 else:
                     transport.unregisterProducer()
                     transport.loseConnection()
@@ -516,7 +726,7 @@ class FlowControlTests(SynchronousTestCase):
             def stopProducing(self) -> None:
                 raise AssertionError("stopped")
 
-        transport.registerProducer(Producer(), False)
+        transport.registerProducer(Pieces(), False)
         pair.flush()
-        self.assertEqual(client.received, b"one two three")
-        self.assertIsInstance(client.lostReasons[0].value, ConnectionDone)
+        self.assertEqual(len(client.received), 150_000)
+        self.assertEqual(len(client.lostReasons), 1)
