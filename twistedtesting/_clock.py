@@ -200,6 +200,7 @@ class Clock:
     :param maxInstantCalls: How long a chain of calls, each scheduled by the
         one before for the instant it runs at, may run before
         :class:`ClockLoopError` (see :data:`DEFAULT_MAX_INSTANT_CALLS`).
+    :raises TypeError: If ``maxInstantCalls`` is not an ``int``.
     :raises ValueError: If ``maxInstantCalls`` is less than 1.
     """
 
@@ -236,8 +237,8 @@ class Clock:
 
     def seconds(self) -> float:
         """
-        Return the clock's current time: while a delayed call runs, the time
-        it was due.
+        :returns: The clock's current time, in seconds from its start at
+            ``0.0``: while a delayed call runs, the time it was due.
         """
         return self._now
 
@@ -247,6 +248,10 @@ class Clock:
         """
         Schedule ``callable(*args, **kw)`` to run ``delay`` seconds from now.
 
+        :param delay: How many seconds from now, at least 0.
+        :param callable: What to call.
+        :param args: Its positional arguments.
+        :param kw: Its keyword arguments.
         :returns: The delayed call, which can be cancelled or rescheduled.
         :raises TypeError: If ``delay`` is not a number or ``callable`` is not
             callable.
@@ -266,8 +271,9 @@ class Clock:
 
     def getDelayedCalls(self) -> list[IDelayedCall]:
         """
-        Return the calls that have neither run nor been cancelled, soonest
-        first (in scheduling order among calls due at the same time).
+        :returns: The calls that have neither run nor been cancelled, soonest
+            first (in scheduling order among calls due at the same time), in
+            a new list.
         """
         return [entry[2] for entry in sorted(self._liveEntries())]
 
@@ -276,6 +282,7 @@ class Clock:
         Move the clock ``amount`` seconds forward, running every call due by
         then, each at its own time.
 
+        :param amount: How many seconds, at least 0.
         :raises TypeError: If ``amount`` is not a number.
         :raises ValueError: If ``amount`` is negative, NaN or infinite.
         :raises ClockLoopError: If calls keep scheduling calls at one instant.
@@ -285,24 +292,33 @@ class Clock:
     def pump(self, timings: Iterable[float]) -> None:
         """
         Advance the clock by each amount in ``timings`` in turn.
+
+        :param timings: The amounts, in seconds.
+        :raises TypeError: As :meth:`advance` does.
+        :raises ValueError: As :meth:`advance` does.
+        :raises ClockLoopError: As :meth:`advance` does.
         """
         for amount in timings:
             self.advance(amount)
 
     def nextCallTime(self) -> float | None:
         """
-        Return when the soonest pending call is due, or ``None`` when no call
-        is pending.
+        :returns: The time at which the soonest pending call is due, or
+            ``None`` when no call is pending.
         """
         entry = self._peek()
         return None if entry is None else float(entry[0])
 
     def advanceTo(self, time: float) -> None:
         """
-        Move the clock forward to ``time``, running every call due by then.
+        Move the clock forward to ``time``, running every call due by then,
+        each at its own time.
 
+        :param time: The time to move to, at least the current time.
+        :raises TypeError: If ``time`` is not a number.
         :raises ValueError: If ``time`` is before the current time or not
             finite.
+        :raises ClockLoopError: If calls keep scheduling calls at one instant.
         """
         target = checkSeconds(time, "time")
         if target < self._now:

@@ -203,6 +203,7 @@ def runSeed() -> int:
     the first call and exported in that variable, so that processes started
     afterwards (trial's ``-j`` workers among them) use the same run seed.
 
+    :returns: The run seed, a non-negative ``int``.
     :raises ValueError: If ``TWISTEDTESTING_SEED`` is set to something other
         than a non-negative integer.
     """
@@ -253,13 +254,23 @@ class SeedableRandom(Protocol):
     """
 
     def seed(self, a: int, /) -> None:
-        """Seed the generator."""
+        """
+        Seed the generator.
+
+        :param a: The seed, a non-negative ``int``.
+        """
 
     def getstate(self) -> Any:
-        """Return the generator's state."""
+        """
+        :returns: The generator's state, for :meth:`setstate`.
+        """
 
     def setstate(self, state: Any, /) -> None:
-        """Restore a state that ``getstate`` returned."""
+        """
+        Restore a state.
+
+        :param state: A state that :meth:`getstate` returned.
+        """
 
 
 _registered: list[SeedableRandom] = []

@@ -205,6 +205,8 @@ def assertTimesOut(
       called after each step and must return false until ``seconds`` have
       passed and true at ``seconds``.
 
+    :param operation: A Deferred, a callable that starts one, or a callable
+        that says whether the timeout has happened, as described above.
     :param clock: The clock the operation schedules its timeout on: a
         :class:`twistedtesting.Clock` or :class:`twisted.internet.task.Clock`.
     :param seconds: The timeout the operation should have.
