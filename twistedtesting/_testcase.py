@@ -345,7 +345,9 @@ def _reproduction(test: SynchronousTestCase, choice: SeedChoice, result: Any) ->
     if isinstance(nodeid, str):
         command = f"python -m pytest {shlex.quote(nodeid)}"
     else:
-        command = f"trial {shlex.quote(test.id())}"
+        # Not the trial script: it imports only installed packages, and
+        # python -m also imports from the current directory.
+        command = f"python -m twisted.trial {shlex.quote(test.id())}"
     return (
         f"twistedtesting: this test ran with random seed {choice.value}, "
         f"derived from run seed {choice.runSeed}.\n"

@@ -1041,7 +1041,8 @@ class FramingBugTests(SynchronousTestCase):
             self.assertIn(
                 f"twistedtesting: this test ran with random seed "
                 f"{deriveSeed(7, test.id())}, derived from run seed 7.\n"
-                f"  Rerun it with: {SEED_VARIABLE}=7 trial {shlex.quote(test.id())}\n",
+                f"  Rerun it with: {SEED_VARIABLE}=7 python -m twisted.trial "
+                f"{shlex.quote(test.id())}\n",
                 output,
             )
 

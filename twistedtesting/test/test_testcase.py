@@ -64,7 +64,8 @@ def derivedNote(test: pyunit.TestCase) -> str:
     return (
         f"twistedtesting: this test ran with random seed {value}, derived from "
         f"run seed {RUN_SEED}.\n"
-        f"  Rerun it with: {SEED_VARIABLE}={RUN_SEED} trial {shlex.quote(test.id())}\n"
+        f"  Rerun it with: {SEED_VARIABLE}={RUN_SEED} python -m twisted.trial "
+        f"{shlex.quote(test.id())}\n"
         f"  or pin it: add @seed({value}) to the test method "
         "(from twistedtesting import seed).\n"
     )
@@ -808,7 +809,9 @@ class ProcessTests(unittest.SynchronousTestCase):
         self.assertEqual(len(first), 4)
         [runSeed] = {run for _, _, run, _ in first.values()}
         drew, testSeed, _, command = first["seedgen.test_draws.DrawTests.test_a"]
-        self.assertEqual(command, "trial seedgen.test_draws.DrawTests.test_a")
+        self.assertEqual(
+            command, "python -m twisted.trial seedgen.test_draws.DrawTests.test_a"
+        )
         self.assertEqual(
             testSeed, deriveSeed(runSeed, "seedgen.test_draws.DrawTests.test_a")
         )

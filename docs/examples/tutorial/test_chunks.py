@@ -168,7 +168,7 @@ class SeedReportTests(SynchronousTestCase):
         self.assertIn(
             f"twistedtesting: this test ran with random seed {test.seed}, "
             f"derived from run seed {runSeed()}.\n"
-            f"  Rerun it with: {SEED_VARIABLE}={runSeed()} trial "
+            f"  Rerun it with: {SEED_VARIABLE}={runSeed()} python -m twisted.trial "
             "examples.tutorial.naive.NaiveServerTests.test_randomChunks\n"
             f"  or pin it: add @seed({test.seed}) to the test method "
             "(from twistedtesting import seed).\n",
@@ -253,7 +253,9 @@ class SeedReportTests(SynchronousTestCase):
         same seed: it prints the same report.
         """
         expected = REPORT.read_text(encoding="utf-8")
-        found = re.search(r"Rerun it with: \S+=\d+ trial (\S+)\n", expected)
+        found = re.search(
+            r"Rerun it with: \S+=\d+ python -m twisted.trial (\S+)\n", expected
+        )
         assert found is not None, expected
         self.assertReportMatches(
             expected,
