@@ -41,6 +41,7 @@ from collections.abc import Callable, Sequence
 from typing import cast
 
 import attrs
+from _timings import Timings, positive
 from twisted.internet.interfaces import ITransport
 from twisted.internet.protocol import Protocol
 from twisted.test import iosim
@@ -208,29 +209,6 @@ class Comparison:
     target: float | None
 
 
-@attrs.define
-class Timings:
-    """
-    The seconds each round took, per side.
-    """
-
-    ours: list[float] = attrs.Factory(list)
-    baseline: list[float] = attrs.Factory(list)
-
-    def ratio(self) -> float:
-        """
-        Our fastest round over the baseline's fastest round.
-        """
-        return min(self.ours) / min(self.baseline)
-
-    def medianRatio(self) -> float:
-        """
-        The median, over rounds, of our time over the baseline's.
-        """
-        pairs = zip(self.ours, self.baseline, strict=True)
-        return statistics.median(ours / theirs for ours, theirs in pairs)
-
-
 def timeOnce(run: Callable[[], int], expected: int, name: str) -> float:
     """
     Run ``run`` once and return how many seconds it took.
@@ -344,16 +322,6 @@ def report(results: Sequence[tuple[Comparison, Timings]]) -> list[str]:
             f"{timings.medianRatio():.3f}); {verdict}"
         )
     return lines
-
-
-def positive(text: str) -> int:
-    """
-    Parse a positive int command line argument.
-    """
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
 
 
 def parseArguments(argv: Sequence[str]) -> argparse.Namespace:

@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable, Sequence
 
 import attrs
+from _timings import Timings, positive
 from twisted.trial import unittest
 from twisted.trial.reporter import Reporter
 
@@ -108,29 +109,6 @@ PAIRS = (
 )
 
 
-@attrs.define
-class Timings:
-    """
-    The seconds each round of one pair took, per side.
-    """
-
-    ours: list[float] = attrs.Factory(list)
-    theirs: list[float] = attrs.Factory(list)
-
-    def ratio(self) -> float:
-        """
-        Our fastest round over trial's fastest round.
-        """
-        return min(self.ours) / min(self.theirs)
-
-    def medianRatio(self) -> float:
-        """
-        The median, over rounds, of our time over trial's in the same round.
-        """
-        pairs = zip(self.ours, self.theirs, strict=True)
-        return statistics.median(ours / theirs for ours, theirs in pairs)
-
-
 def timeSuite(testClass: type[unittest.SynchronousTestCase], count: int) -> float:
     """
     Run ``count`` instances of the trivial test of ``testClass`` and return
@@ -181,7 +159,7 @@ def measure(
             ours = timer(pair.ours, count)
             theirs = timer(pair.theirs, count)
         timings.ours.append(ours)
-        timings.theirs.append(theirs)
+        timings.baseline.append(theirs)
     return timings
 
 
@@ -195,7 +173,7 @@ def report(results: Sequence[tuple[Pair, Timings]], count: int) -> list[str]:
     )
     lines = [header, "-" * len(header)]
     for pair, timings in results:
-        for side, times in (("ours", timings.ours), ("trial", timings.theirs)):
+        for side, times in (("ours", timings.ours), ("trial", timings.baseline)):
             best = min(times)
             lines.append(
                 f"{pair.name:<20} {side:<6} {best:>8.4f} "
@@ -212,16 +190,6 @@ def report(results: Sequence[tuple[Pair, Timings]], count: int) -> list[str]:
             f"{TARGET:.2f}: {verdict}"
         )
     return lines
-
-
-def positive(text: str) -> int:
-    """
-    Parse a positive int command line argument.
-    """
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
 
 
 def parseArguments(argv: Sequence[str]) -> argparse.Namespace:

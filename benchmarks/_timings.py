@@ -1,0 +1,47 @@
+"""
+What the benchmark scripts share: the timings of two contenders over rounds,
+and a command line argument check.  Not a benchmark itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+
+import attrs
+
+
+@attrs.define
+class Timings:
+    """
+    The seconds each round took, for our side and for the baseline it is
+    measured against in the same run.
+    """
+
+    ours: list[float] = attrs.Factory(list)
+    baseline: list[float] = attrs.Factory(list)
+
+    def ratio(self) -> float:
+        """
+        Our fastest round over the baseline's fastest round: noise only ever
+        adds time, so the fastest rounds are the fairest comparison.
+        """
+        return min(self.ours) / min(self.baseline)
+
+    def medianRatio(self) -> float:
+        """
+        The median, over rounds, of our time over the baseline's in the same
+        round: a check on :meth:`ratio`.
+        """
+        pairs = zip(self.ours, self.baseline, strict=True)
+        return statistics.median(ours / theirs for ours, theirs in pairs)
+
+
+def positive(text: str) -> int:
+    """
+    Parse a positive int command line argument.
+    """
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
