@@ -365,9 +365,12 @@ def _checkOptions(
     checkFactory(serverFactory, "serverFactory")
     checkFactory(clientFactory, "clientFactory")
     grace = checkGracePeriod(gracePeriod)
-    if transport is not None and (
-        not isinstance(transport, str) or transport not in TRANSPORTS
-    ):
+    if transport is not None and not isinstance(transport, str):
+        raise TypeError(
+            f"transport must be a string, one of {', '.join(map(repr, TRANSPORTS))}, "
+            f"not {type(transport).__name__} {transport!r}"
+        )
+    if transport is not None and transport not in TRANSPORTS:
         raise ValueError(
             f"transport must be one of {', '.join(map(repr, TRANSPORTS))}, "
             f"not {transport!r}"
@@ -595,7 +598,10 @@ class _PairAttempt:
             if self.serverConnection is None and self.serverRefusal is None:
                 self.serverRefusal = refusal
                 self._changed()
-            else:
+            elif not refusal.check(NoProtocol):
+                # Another connection, which the server factory may refuse
+                # by returning None (the reactor closes it), but not by
+                # raising.
                 log.err(refusal, "twistedtesting: the server factory failed")
             return None
         if isServer:
@@ -724,7 +730,16 @@ class _PairAttempt:
         done = self.teardown.run()
         done.addErrback(logTeardownFailure)
         done.addCallback(lambda _: self._settle())
-        return done.addCallback(lambda _: reason)
+        # The attempt's Deferred waits on this one, which a cancellation of
+        # it (a timeout, say) cancels: the teardown must not be cut short.
+        failed: Deferred[Any] = Deferred()
+
+        def finished(_: object) -> None:
+            if not failed.called:
+                failed.errback(reason)
+
+        done.addCallback(finished)
+        return failed
 
     def _settle(self) -> None:
         waiters, self._settleWaiters = self._settleWaiters, []
@@ -819,7 +834,8 @@ def connectedPair(
     :param clientFactory: Builds the client's protocol.
     :param transport: ``"tcp"`` (the default) for TCP over IPv4 on
         127.0.0.1, ``"tcp6"`` for TCP over IPv6 on ::1, or ``"unix"`` for a
-        UNIX socket in a new temporary directory, which is removed when
+        UNIX socket in a new directory that :func:`tempfile.mkdtemp` makes
+        (a random name, only its owner can enter it), which is removed when
         the port stops.  Each listens on a port of the system's choosing.
     :param serverTLS: With ``clientTLS``, run TLS over the connection: the
         server's connection creator or context factory, such as
@@ -851,7 +867,8 @@ def connectedPair(
         once everything made so far has been torn down: nothing is left
         listening or connected.  Cancelling it does the same.
     :raises TypeError: If a factory is not a protocol factory (a protocol
-        class, say), or another argument has the wrong type.
+        class, say), or another argument has the wrong type (``transport``
+        not a string, for instance).
     :raises ValueError: If ``transport`` is not one of those above, if
         both ``transport`` and ``serverEndpoint`` are given, if only one of
         ``serverTLS`` and ``clientTLS`` is, or if ``gracePeriod`` is not a

@@ -421,7 +421,7 @@ class ListeningPort:
                 self._stopped(None)
 
     def _passThrough(self, result: object) -> object:
-        self._stopped(None)
+        self._stopped(result)
         return result
 
     def _stopped(self, result: object) -> None:

@@ -27,17 +27,35 @@ class _ObservedTLSProtocol(TLSMemoryBIOProtocol):
     A TLS layer that says when its handshake has completed, without asking
     the protocol it wraps to provide ``IHandshakeListener``.
 
+    It says so only once the call that completed the handshake has returned
+    (``makeConnection`` or ``dataReceived``, the transport's calls), by which
+    time Twisted has sent what the protocol wrote while the handshake went
+    on: a test that writes as soon as the pair is ready cannot get ahead of
+    what the protocol wrote in ``connectionMade``.
+
+    Twisted's only public way to hear of the end of the handshake is to
+    call the wrapped protocol's ``handshakeCompleted``, and it calls it
+    before sending what was held back, from inside ``dataReceived``; the
+    protocol is the user's own, which need not provide
+    ``IHandshakeListener``.  So the layer reads ``_handshakeDone``, which
+    every supported Twisted release sets when the handshake has completed
+    (the TLS tests fail if that changes).
+
     :ivar onHandshake: Called once, when the handshake has completed.
     """
 
     onHandshake: Callable[[], None] | None = None
 
-    def _checkHandshakeStatus(self) -> None:
-        # Twisted calls this whenever the handshake may have progressed, and
-        # sets _handshakeDone when it has completed (the same in every
-        # supported release; the TLS tests fail if that changes).
-        super()._checkHandshakeStatus()  # type: ignore[no-untyped-call]
-        if self._handshakeDone and self.onHandshake is not None:
+    def makeConnection(self, transport: Any) -> None:
+        super().makeConnection(transport)  # type: ignore[no-untyped-call]
+        self._reportHandshake()
+
+    def dataReceived(self, data: bytes) -> None:
+        super().dataReceived(data)  # type: ignore[no-untyped-call]
+        self._reportHandshake()
+
+    def _reportHandshake(self) -> None:
+        if self.onHandshake is not None and self._handshakeDone:
             onHandshake, self.onHandshake = self.onHandshake, None
             onHandshake()
 

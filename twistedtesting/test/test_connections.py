@@ -457,12 +457,17 @@ class PairBehaviourMixin(_Mixin):
         """
         before = ReactorState.now()
         pair = await self.connect()
+        address = pair.port.getHost()
         self.assertNotEqual(ReactorState.now(), before)
         await pair.disconnect()
         self.assertEqual(pair.serverProtocol.events, ["made", "lost"])
         self.assertEqual(pair.clientProtocol.events, ["made", "lost"])
         self.assertEqual(ReactorState.now(), before)
-        self.assertIn("disconnected", repr(pair))
+        self.assertEqual(
+            repr(pair),
+            f"<twistedtesting.ConnectedPair disconnected on {address}: "
+            f"server {pair.serverProtocol!r}, client {pair.clientProtocol!r}>",
+        )
 
     async def test_serverClosesFirst(self) -> None:
         """
@@ -574,6 +579,34 @@ class PairBehaviourMixin(_Mixin):
         self.assertEqual(pair.clientProtocol.events, ["made", "lost"])
         self.assertEqual(stops, [factory])
 
+    async def test_connectionMadeWritesFirst(self) -> None:
+        """
+        What a side writes in C{connectionMade} reaches the other side
+        before what the test writes once the pair is ready (over TLS, the
+        pair is ready only once the data the last side to complete its
+        handshake held back during it has been sent).
+        """
+
+        class Greeting(Recorder):
+            def connectionMade(self) -> None:
+                super().connectionMade()
+                self.send(b"greeting;")
+
+        class Hello(Recorder):
+            def connectionMade(self) -> None:
+                super().connectionMade()
+                self.send(b"hello;")
+
+        pair = await self.connectedPair(
+            Hub().factory(Greeting), Hub().factory(Hello), **self.options()
+        )
+        pair.serverProtocol.send(b"second;")
+        pair.clientProtocol.send(b"next;")
+        self.assertEqual(
+            await pair.clientProtocol.whenReceived(16), b"greeting;second;"
+        )
+        self.assertEqual(await pair.serverProtocol.whenReceived(11), b"hello;next;")
+
     async def test_whenLostAfterLoss(self) -> None:
         """
         Asked after a side has been lost, C{whenServerLost()} and
@@ -581,8 +614,17 @@ class PairBehaviourMixin(_Mixin):
         """
         pair = await self.connect()
         await pair.disconnect()
-        self.assertIsInstance(self.successResultOf(pair.whenServerLost()), Exception)
-        self.assertIsInstance(self.successResultOf(pair.whenClientLost()), Exception)
+        self.assertIsInstance(
+            self.successResultOf(pair.whenServerLost()), self.closedReasons
+        )
+        self.assertIsInstance(
+            self.successResultOf(pair.whenClientLost()), self.closedReasons
+        )
+        assert pair.serverProtocol.reason is not None
+        self.assertIs(
+            self.successResultOf(pair.whenServerLost()),
+            pair.serverProtocol.reason.value,
+        )
         assert pair.clientProtocol.reason is not None
         self.assertIs(
             self.successResultOf(pair.whenClientLost()),
@@ -597,6 +639,9 @@ class StuckBehaviourMixin(_Mixin):
     a connection that a registered pull producer keeps open (over UNIX
     sockets, it does).
     """
+
+    # The reason the protocol of an aborted connection is given.
+    abortedReason: type[Exception] = ConnectionAborted
 
     def options(self) -> dict[str, Any]:
         """
@@ -622,7 +667,7 @@ class StuckBehaviourMixin(_Mixin):
         self.assertNoResult(serverLost)
         self.assertNoResult(disconnecting)
         clock.advance(DEFAULT_GRACE_PERIOD)
-        self.assertIsInstance(await serverLost, ConnectionAborted)
+        self.assertIsInstance(await serverLost, self.abortedReason)
         await disconnecting
         self.assertEqual(clock.getDelayedCalls(), [])
         self.assertEqual(ReactorState.now(), before)
@@ -647,7 +692,7 @@ class StuckBehaviourMixin(_Mixin):
         clock.advance(0.4)
         self.assertEqual(pair.clientProtocol.events, ["made"])
         clock.advance(0.1)
-        self.assertIsInstance(await pair.whenClientLost(), ConnectionAborted)
+        self.assertIsInstance(await pair.whenClientLost(), self.abortedReason)
         await disconnecting
         self.assertEqual(pair.serverProtocol.events, ["made", "lost"])
         self.assertEqual(ReactorState.now(), before)
@@ -657,6 +702,9 @@ class BothStuckMixin(_Mixin):
     """
     What the teardown does when neither side's connection closes.
     """
+
+    # The reason the protocol of an aborted connection is given.
+    abortedReason: type[Exception] = ConnectionAborted
 
     def options(self) -> dict[str, Any]:
         """
@@ -684,8 +732,8 @@ class BothStuckMixin(_Mixin):
             (["made"], ["made"]),
         )
         clock.advance(DEFAULT_GRACE_PERIOD)
-        self.assertIsInstance(await pair.whenServerLost(), ConnectionAborted)
-        self.assertIsInstance(await pair.whenClientLost(), ConnectionAborted)
+        self.assertIsInstance(await pair.whenServerLost(), self.abortedReason)
+        self.assertIsInstance(await pair.whenClientLost(), self.abortedReason)
         await disconnecting
         self.assertEqual(ReactorState.now(), before)
 
@@ -739,6 +787,7 @@ class UNIXPairTests(PairBehaviourMixin, BothStuckMixin, TestCase):
     """
 
     skip = UNIX_SKIP
+    closedReasons = (ConnectionDone, ConnectionLost)
 
     def options(self) -> dict[str, Any]:
         return {"transport": "unix"}
@@ -763,17 +812,60 @@ class UNIXPairTests(PairBehaviourMixin, BothStuckMixin, TestCase):
 
     async def test_newDirectoryEachTime(self) -> None:
         """
-        Each pair has a directory of its own.
+        Each pair has a directory of its own, removed once its port has
+        stopped.
         """
+
+        def directoryOf(pair: ConnectedPair[Recorder, Recorder]) -> str:
+            address = pair.port.getHost()
+            assert isinstance(address, UNIXAddress)
+            name: Any = address.name
+            return os.path.dirname(os.fsdecode(name))
+
         first = await self.connect()
         second = await self.connect()
-        self.assertNotEqual(first.port.getHost(), second.port.getHost())
+        directories = [directoryOf(first), directoryOf(second)]
+        self.assertNotEqual(directories[0], directories[1])
+        self.assertTrue(all(os.path.isdir(d) for d in directories))
+        await first.disconnect()
+        self.assertEqual([os.path.exists(d) for d in directories], [False, True])
+        await second.disconnect()
+        self.assertFalse(os.path.exists(directories[1]))
 
 
-class TLSPairTests(PairBehaviourMixin, TestCase):
+class TLSPairTests(PairBehaviourMixin, BothStuckMixin, TestCase):
     """
     L{connectedPair} with TLS over TCP.
+
+    A protocol whose connection is aborted is given L{ConnectionLost}: the
+    TLS layer reports the loss of the connection under it so.
     """
+
+    test_stuckClientAborted = StuckBehaviourMixin.test_stuckClientAborted
+
+    async def test_clingingServerClosedByClient(self) -> None:
+        """
+        Over TLS, a server connection that would not close after
+        C{loseConnection()} (unlike over TCP, see
+        L{StuckBehaviourMixin.test_stuckServerAborted}) does close once the
+        client's has: the client's TLS layer says it is closing, and the
+        server's then drops the connection under it, whatever producer is
+        registered.  The teardown succeeds without aborting anything.
+        """
+        clock = Clock()
+        before = ReactorState.now()
+        pair = await self.connectedPair(
+            Hub().factory(Clinging), Hub().factory(), clock=clock, **self.options()
+        )
+        await pair.disconnect()
+        self.assertIsInstance(
+            self.successResultOf(pair.whenClientLost()), ConnectionDone
+        )
+        self.assertIsInstance(
+            self.successResultOf(pair.whenServerLost()), ConnectionDone
+        )
+        self.assertEqual(clock.getDelayedCalls(), [])
+        self.assertEqual(ReactorState.now(), before)
 
     skip = TLS_SKIP
     abortedReason = ConnectionLost
@@ -820,7 +912,7 @@ class TLSPairTests(PairBehaviourMixin, TestCase):
         self.assertEqual(ReactorState.now(), before)
 
 
-class TLSOverUNIXPairTests(PairBehaviourMixin, TestCase):
+class TLSOverUNIXPairTests(PairBehaviourMixin, BothStuckMixin, TestCase):
     """
     L{connectedPair} with TLS over a UNIX socket.
     """
@@ -1316,6 +1408,78 @@ class ConnectingTests(TestCase):
         await other.whenLost()
         self.assertEqual(ReactorState.now(), before)
 
+    async def test_anotherConnectionRefused(self) -> None:
+        """
+        A server factory may refuse another connection, once the pair is
+        up, by returning C{None} from C{buildProtocol}: that connection is
+        closed, quietly, as the reactor closes any refused connection.
+        """
+
+        class OnlyOne(Factory):
+            def buildProtocol(self, addr: Any) -> Recorder | None:
+                if server.built:
+                    return None
+                return Recorder(server)
+
+        server = Hub()
+        before = ReactorState.now()
+        pair = await connectedPair(OnlyOne(), Hub().factory())
+        other = await connectRecorder(pair.port.getHost())
+        await other.whenLost()
+        self.assertEqual(len(server.built), 1)
+        await pair.disconnect()
+        self.assertEqual(self.flushLoggedErrors(), [])
+        self.assertEqual(ReactorState.now(), before)
+
+    async def test_cancelWhileTearingDown(self) -> None:
+        """
+        Cancelling L{connectedPair}'s Deferred after the attempt has failed,
+        while it is tearing down what it made, fails it with
+        L{CancelledError}, but does not cut the teardown short: nothing is
+        logged, and the cleanup fires once everything has gone.
+        """
+        clock = Clock()
+        refusing = Factory()
+        refusing.buildProtocol = lambda addr: None  # type: ignore[method-assign]
+        client = Hub()
+        before = ReactorState.now()
+        attempt = startPair(refusing, client.factory(Clinging), clock=clock)
+        await client.whenMade()
+        await reactorTurns()
+        self.assertTrue(attempt.deferred.called)
+        attempt.deferred.cancel()
+        await failureOf(attempt.deferred, CancelledError)
+        cleanup = attempt.disconnect()
+        self.assertNoResult(cleanup)
+        self.assertEqual(client.built[0].events, ["made"])
+        clock.advance(DEFAULT_GRACE_PERIOD)
+        await cleanup
+        self.assertEqual(client.built[0].events, ["made", "lost"])
+        self.assertEqual(self.flushLoggedErrors(), [])
+        self.assertEqual(clock.getDelayedCalls(), [])
+        self.assertEqual(ReactorState.now(), before)
+
+    async def test_stopFailsWhileStopping(self) -> None:
+        """
+        When the test has begun stopping the port itself and the stop then
+        fails, C{disconnect()} fails with that error too, and the test's own
+        Deferred still carries it.  (A failure that the test's own callbacks
+        handle before the teardown sees it is the test's to report.)
+        """
+
+        class Failing(Factory):
+            protocol = Recorder
+
+            def stopFactory(self) -> None:
+                raise RuntimeError("stopFactory failed")
+
+        pair = await connectedPair(Failing(), Hub().factory())
+        stopping = pair.port.stopListening()
+        assert stopping is not None
+        error = await failureOf(pair.disconnect(), RuntimeError)
+        self.assertEqual(str(error), "stopFactory failed")
+        self.assertIs(self.failureResultOf(stopping, RuntimeError).value, error)
+
     async def test_stuckPortNamed(self) -> None:
         """
         When the listening port does not stop, C{disconnect()} fails, two
@@ -1461,29 +1625,27 @@ class FileDescriptorTests(TestCase):
                 transport=kind,  # type: ignore[arg-type]
             )
             await pair.disconnect()
-        temporary = tempfile.gettempdir()
-
-        def ours() -> set[str]:
-            return {
-                name
-                for name in os.listdir(temporary)
-                if name.startswith("twistedtesting-")
-            }
-
-        directoriesBefore = ours()
         # Sockets that other tests left to the garbage collector must not
         # close during the cycles.
         gc.collect()
         before = sorted(os.listdir(FD_DIRECTORY))
+        # Only the directories these cycles made: other processes may be
+        # making pairs in the same temporary directory meanwhile.
+        directories: list[str] = []
         for cycle in range(self.CYCLES):
             pair = await connectedPair(
                 Hub().factory(),
                 Hub().factory(),
                 transport=kinds[cycle % len(kinds)],  # type: ignore[arg-type]
             )
+            address = pair.port.getHost()
+            if isinstance(address, UNIXAddress):
+                name: Any = address.name
+                directories.append(os.path.dirname(os.fsdecode(name)))
             await pair.disconnect()
         self.assertEqual(sorted(os.listdir(FD_DIRECTORY)), before)
-        self.assertEqual(ours(), directoriesBefore)
+        self.assertEqual(len(set(directories)), len(directories))
+        self.assertEqual([d for d in directories if os.path.exists(d)], [])
 
     if FD_SKIP is not None:
         test_fileDescriptorsUnchanged.skip = FD_SKIP  # type: ignore[attr-defined]
@@ -1560,9 +1722,22 @@ class ArgumentTests(SynchronousTestCase):
     def test_transport(self) -> None:
         """
         A transport other than C{"tcp"}, C{"tcp6"} and C{"unix"} is a
-        L{ValueError}.
+        L{ValueError}; one that is not a string is a L{TypeError}.
         """
-        for transport in ["udp", "TCP", b"tcp", 4]:
+        for notString in [b"tcp", 4]:
+            error = self.assertRaises(
+                TypeError,
+                connectedPair,
+                Hub().factory(),
+                Hub().factory(),
+                transport=notString,
+            )
+            self.assertEqual(
+                str(error),
+                "transport must be a string, one of 'tcp', 'tcp6', 'unix', "
+                f"not {type(notString).__name__} {notString!r}",
+            )
+        for transport in ["udp", "TCP"]:
             error = self.assertRaises(
                 ValueError,
                 connectedPair,
@@ -2257,6 +2432,30 @@ def runQuietly(*tests: pyunit.TestCase) -> tuple[reporter.Reporter, str]:
     return result, stream.getvalue()
 
 
+class CleanupRecording(TestCase):
+    """
+    A L{TestCase} that records, for each cleanup it registers, whether the
+    Deferred the cleanup returned had fired already (whether it had nothing
+    left to do); a test helper.
+    """
+
+    def __init__(
+        self, methodName: str = "runTest", cleanups: list[bool] | None = None
+    ) -> None:
+        super().__init__(methodName)
+        self.recordedCleanups = [] if cleanups is None else cleanups
+
+    def addCleanup(  # type: ignore[override]
+        self, f: Callable[..., object], *args: object, **kwargs: object
+    ) -> None:
+        def recorded() -> object:
+            result = f(*args, **kwargs)
+            self.recordedCleanups.append(isinstance(result, Deferred) and result.called)
+            return result
+
+        super().addCleanup(recorded)
+
+
 class TestCaseMethodTests(trial.SynchronousTestCase):
     """
     L{TestCase.connectedPair} tears the pair down when the test ends.
@@ -2301,16 +2500,19 @@ class TestCaseMethodTests(trial.SynchronousTestCase):
         more to do.
         """
         pairs: list[ConnectedPair[Recorder, Recorder]] = []
+        cleanups: list[bool] = []
 
-        class Inner(TestCase):
+        class Inner(CleanupRecording):
             async def test_connect(self) -> None:
                 pair = await self.connectedPair(Hub().factory(), Hub().factory())
                 await pair.disconnect()
                 pairs.append(pair)
 
-        result, output = runQuietly(Inner("test_connect"))
+        result, output = runQuietly(Inner("test_connect", cleanups))
         self.assertTrue(result.wasSuccessful(), output)
+        self.assertEqual(cleanups, [True])
         self.assertEqual(pairs[0].serverProtocol.events, ["made", "lost"])
+        self.assertEqual(pairs[0].clientProtocol.events, ["made", "lost"])
 
     def test_failedConnection(self) -> None:
         """
@@ -2318,8 +2520,9 @@ class TestCaseMethodTests(trial.SynchronousTestCase):
         the cleanup has nothing to do.
         """
         seen: list[type[BaseException]] = []
+        cleanups: list[bool] = []
 
-        class Inner(TestCase):
+        class Inner(CleanupRecording):
             async def test_connect(self) -> None:
                 refusing = Factory()
                 refusing.buildProtocol = lambda addr: None  # type: ignore[method-assign]
@@ -2328,6 +2531,7 @@ class TestCaseMethodTests(trial.SynchronousTestCase):
                 except NoProtocol as error:
                     seen.append(type(error))
 
-        result, output = runQuietly(Inner("test_connect"))
+        result, output = runQuietly(Inner("test_connect", cleanups))
         self.assertTrue(result.wasSuccessful(), output)
         self.assertEqual(seen, [NoProtocol])
+        self.assertEqual(cleanups, [True])
