@@ -27,13 +27,12 @@ from __future__ import annotations
 
 import argparse
 import gc
-import statistics
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, cast
 
-import attrs
+from _timings import Timings, positive
 from twisted.internet.defer import Deferred, gatherResults, maybeDeferred
 from twisted.internet.interfaces import IReactorTCP
 from twisted.internet.protocol import ClientFactory, Factory, Protocol
@@ -118,30 +117,6 @@ async def ours(reactor: IReactorTCP) -> None:
 Cycle = Callable[[IReactorTCP], Awaitable[None]]
 
 
-@attrs.define
-class Timings:
-    """
-    The seconds each round of one size took, per side.
-    """
-
-    ours: list[float] = attrs.Factory(list)
-    hand: list[float] = attrs.Factory(list)
-
-    def ratio(self) -> float:
-        """
-        Our fastest round over the hand-written code's fastest round.
-        """
-        return min(self.ours) / min(self.hand)
-
-    def medianRatio(self) -> float:
-        """
-        The median, over rounds, of our time over the hand-written code's in
-        the same round.
-        """
-        pairs = zip(self.ours, self.hand, strict=True)
-        return statistics.median(ours / hand for ours, hand in pairs)
-
-
 async def timeCycles(reactor: IReactorTCP, cycle: Cycle, count: int) -> float:
     """
     Run ``count`` cycles and return how many seconds they took.
@@ -170,7 +145,7 @@ async def measure(reactor: IReactorTCP, count: int, rounds: int) -> Timings:
             mine = await timeCycles(reactor, ours, count)
             hand = await timeCycles(reactor, handWritten, count)
         timings.ours.append(mine)
-        timings.hand.append(hand)
+        timings.baseline.append(hand)
     return timings
 
 
@@ -187,7 +162,7 @@ def report(results: Sequence[tuple[int, Timings]]) -> list[str]:
         ratio = timings.ratio()
         lines.append(
             f"{count:>6} {min(timings.ours) / count * 1e6:>14.1f} "
-            f"{min(timings.hand) / count * 1e6:>14.1f} {ratio:>6.3f} "
+            f"{min(timings.baseline) / count * 1e6:>14.1f} {ratio:>6.3f} "
             f"{timings.medianRatio():>7.3f}  "
             f"{'ok' if ratio <= TARGET else 'OVER TARGET'}"
         )
@@ -197,16 +172,6 @@ def report(results: Sequence[tuple[int, Timings]]) -> list[str]:
         f"ratios); target <= {TARGET}"
     )
     return lines
-
-
-def positive(text: str) -> int:
-    """
-    Parse a positive int command line argument.
-    """
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
 
 
 def parseArguments(argv: Sequence[str]) -> argparse.Namespace:
