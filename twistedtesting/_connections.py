@@ -195,6 +195,7 @@ class _AttemptFactory:
     ) -> None:
         self.wrapped = wrapped
         self.attempt = attempt
+        self.name = name
         self.label = f"the {name} factory"
         self.isClient = name == "client"
         self.running = 0
@@ -239,7 +240,7 @@ class _AttemptFactory:
         """
         Build the user's protocol, and record its connection.
         """
-        built = self.attempt.build(self, addr)
+        built = self.buildTracked(addr)
         return None if built is None else built[0]
 
     def startedConnecting(self, connector: object) -> None:
@@ -350,14 +351,15 @@ class _Options:
 def _checkOptions(
     serverFactory: object,
     clientFactory: object,
-    transport: object,
-    serverTLS: object,
-    clientTLS: object,
-    serverEndpoint: object,
-    clientEndpoint: object,
-    reactor: object,
-    clock: object,
-    gracePeriod: object,
+    *,
+    transport: object = None,
+    serverTLS: object = None,
+    clientTLS: object = None,
+    serverEndpoint: object = None,
+    clientEndpoint: object = None,
+    reactor: object = None,
+    clock: object = None,
+    gracePeriod: object = DEFAULT_GRACE_PERIOD,
 ) -> _Options:
     """
     Check the arguments of :func:`connectedPair`, and fill in the defaults.
@@ -546,10 +548,7 @@ class _PairAttempt:
         except Exception:
             self._fail(Failure())
             return
-        self._pending.addCallbacks(self._connected, self._fail)
-
-    def _connected(self, protocol: object) -> None:
-        self._pending = None
+        self._pending.addErrback(self._fail)
 
     def connectionFailed(self, reason: Failure) -> None:
         """
@@ -565,20 +564,16 @@ class _PairAttempt:
         record its connection.  A refusal (``buildProtocol`` returning
         ``None`` or raising) is recorded as the attempt's failure.
         """
-        isServer = factory is self.server
-        if isServer:
-            label = (
-                "the server connection"
-                if self.serverConnection is None
-                else "another server connection"
-            )
+        isServer = not factory.isClient
+        if isServer and self.serverConnection is not None:
+            label = "another server connection"
         else:
-            label = "the client connection"
+            label = f"the {factory.name} connection"
         try:
             protocol = factory.wrapped.buildProtocol(addr)
             if protocol is None:
                 raise NoProtocol(
-                    f"{'serverFactory' if isServer else 'clientFactory'} "
+                    f"{factory.name}Factory "
                     f"{factory.wrapped!r} refused the connection: its "
                     "buildProtocol() returned None"
                 )
@@ -662,14 +657,14 @@ class _PairAttempt:
         self._changed()
         if self.settled:
             return
+        # The client has connected (the timer starts only then), so what can
+        # be missing is the server's side and the handshakes.
+        server = self.serverConnection
         missing = []
-        for side, connection in (
-            ("server", self.serverConnection),
-            ("client", self.clientConnection),
-        ):
-            if connection is None or not connection.made:
-                missing.append(f"the server accepted no connection on {self.address}")
-            elif not connection.handshaken:
+        if server is None or not server.made:
+            missing.append(f"the server accepted no connection on {self.address}")
+        for side, connection in (("server", server), ("client", self.clientConnection)):
+            if connection is not None and connection.made and not connection.handshaken:
                 missing.append(f"the {side} connection's TLS handshake had not ended")
         self._fail(
             Failure(
@@ -764,40 +759,19 @@ class _PairAttempt:
 
 
 def startPair(
-    serverFactory: object,
-    clientFactory: object,
-    *,
-    transport: object = None,
-    serverTLS: object = None,
-    clientTLS: object = None,
-    serverEndpoint: object = None,
-    clientEndpoint: object = None,
-    reactor: object = None,
-    clock: object = None,
-    gracePeriod: object = DEFAULT_GRACE_PERIOD,
+    serverFactory: object, clientFactory: object, **options: object
 ) -> _PairAttempt:
     """
     Check the arguments and start a connection attempt; what
     :func:`connectedPair` and :meth:`twistedtesting.TestCase.connectedPair`
     share.
 
+    :param options: :func:`connectedPair`'s keyword arguments, which
+        ``_checkOptions`` names and checks.
     :raises TypeError: See :func:`connectedPair`.
     :raises ValueError: See :func:`connectedPair`.
     """
-    return _PairAttempt(
-        _checkOptions(
-            serverFactory,
-            clientFactory,
-            transport,
-            serverTLS,
-            clientTLS,
-            serverEndpoint,
-            clientEndpoint,
-            reactor,
-            clock,
-            gracePeriod,
-        )
-    )
+    return _PairAttempt(_checkOptions(serverFactory, clientFactory, **options))
 
 
 def connectedPair(

@@ -199,10 +199,7 @@ class Connection:
         original = protocol.makeConnection  # type: ignore[attr-defined]
 
         def makeConnection(transport: Any) -> None:
-            if previous is _ABSENT:
-                del attributes["makeConnection"]
-            else:
-                attributes["makeConnection"] = previous
+            _restore(attributes, "makeConnection", previous)
             try:
                 original(transport)
             finally:
@@ -353,6 +350,25 @@ class Connection:
         if self.transport is None:
             return f"{self.label} ({self.protocol!r}) never connected"
         what = f"{self.label} ({self.protocol!r} on {self.transport!r})"
+        if self._after is not None:
+            # Held back by startAfter(), and the other one is still there:
+            # loseConnection() was never called.
+            heldBack = (
+                "(loseConnection() was never called: it waited for "
+                f"{self._after.label} to go first)"
+            )
+            if self._abort == "aborted":
+                return (
+                    f"{what} was still connected {gracePeriod:g} s after "
+                    f"abortConnection() {heldBack}"
+                )
+            if self._abort == "impossible":
+                return (
+                    f"{what} was still connected {2 * gracePeriod:g} s after "
+                    f"the teardown began {heldBack}, and its transport has no "
+                    "abortConnection()"
+                )
+            return f"{what} was still connected {heldBack}"
         if self._abort == "aborted":
             return (
                 f"{what} was still connected {gracePeriod:g} s after "
@@ -484,7 +500,7 @@ class Teardown:
         :returns: The record of the port.
         """
         record = ListeningPort(label, port, self)
-        self._add(record)
+        self.addPart(record)
         return record
 
     def addConnection(self, connection: Connection) -> None:
@@ -492,20 +508,13 @@ class Teardown:
         Lose ``connection`` on teardown, and wait for it to be lost.
         """
         connection.onDone = self.partDone
-        self._parts.append(connection)
-        if connection.lostReason is None:
-            self._pending += 1
-        if self.state != "open":
-            connection.start()
+        self.addPart(connection)
 
     def addPart(self, part: _Part) -> None:
         """
         Wait for ``part`` on teardown; it calls :meth:`partDone` when it
         goes, and :meth:`partBusy` if it is in use again.
         """
-        self._add(part)
-
-    def _add(self, part: _Part) -> None:
         self._parts.append(part)
         if not part.done:
             self._pending += 1

@@ -12,11 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from twisted.internet.interfaces import (
-    IOpenSSLClientConnectionCreator,
-    IOpenSSLContextFactory,
-    IOpenSSLServerConnectionCreator,
-)
 from twisted.protocols.tls import TLSMemoryBIOFactory, TLSMemoryBIOProtocol
 
 from twistedtesting._teardown import Connection
@@ -67,26 +62,15 @@ class ObservedTLSFactory(TLSMemoryBIOFactory):
 
     A protocol that stands in for a refused one is not wrapped: it only
     closes its connection.
+
+    It is made as :class:`~twisted.protocols.tls.TLSMemoryBIOFactory` is:
+    with the TLS connection creator or context factory, whether it is the
+    client side, and the attempt's factory, whose ``buildTracked`` gives the
+    protocol, its connection record and whether it stands in for a refused
+    one.
     """
 
     protocol = _ObservedTLSProtocol
-
-    def __init__(
-        self,
-        contextFactory: IOpenSSLContextFactory
-        | IOpenSSLClientConnectionCreator
-        | IOpenSSLServerConnectionCreator,
-        isClient: bool,
-        wrapped: Any,
-    ) -> None:
-        """
-        :param contextFactory: The TLS connection creator or context factory.
-        :param isClient: Whether this is the client side.
-        :param wrapped: The attempt's factory; its ``buildTracked`` gives the
-            protocol, its connection record and whether it stands in for a
-            refused one.
-        """
-        super().__init__(contextFactory, isClient, wrapped)
 
     def buildProtocol(self, addr: Any) -> Any:
         built: tuple[Any, Connection, bool] | None = self.wrappedFactory.buildTracked(

@@ -71,6 +71,7 @@ from twistedtesting import (
     connectedPair,
 )
 from twistedtesting._connections import startPair
+from twistedtesting._teardown import Connection, Teardown
 
 reactor = cast(IReactorTCP, _reactor)
 reactorTime = cast(IReactorTime, _reactor)
@@ -2144,6 +2145,68 @@ class TrackerTests(SynchronousTestCase):
             "loseConnection(), and its transport has no abortConnection()",
         )
         self.assertTrue(cast(Any, protocol.transport).disconnecting)
+
+    def heldBack(
+        self, transport: ITransport
+    ) -> tuple[Deferred[None], NamedRecorder, NamedRecorder]:
+        """
+        Start a teardown of two connections, the second held back by
+        C{startAfter()} until the first goes, which it never does.
+
+        :param transport: The held-back connection's transport.
+        :returns: The teardown's Deferred, the first connection's protocol
+            and the held-back one's.
+        """
+        teardown = Teardown(self.clock, 2.0)
+        first, held = NamedRecorder("first"), NamedRecorder("held")
+        firstConnection = Connection.observe(first, "the first connection")
+        heldConnection = Connection.observe(held, "the held connection")
+        teardown.addConnection(firstConnection)
+        teardown.addConnection(heldConnection)
+        first.makeConnection(StringTransport())
+        held.makeConnection(transport)
+        heldConnection.startAfter(firstConnection)
+        return teardown.run(), first, held
+
+    def test_heldBackAborted(self) -> None:
+        """
+        A connection held back by C{startAfter()} behind one that never
+        goes is aborted without C{loseConnection()} having been called, and
+        the error says that, not how long ago C{loseConnection()} was.
+        """
+        disconnecting, first, held = self.heldBack(StringTransport())
+        self.assertFalse(cast(Any, held.transport).disconnecting)
+        self.clock.advance(2)
+        self.clock.advance(2)
+        error = self.failureResultOf(disconnecting, DisconnectTimeout).value
+        self.assertEqual(
+            str(error),
+            f"disconnect() gave up: the first connection (<first> on "
+            f"{first.transport!r}) was still connected 2 s after "
+            "loseConnection() and 2 s after abortConnection(); the held "
+            f"connection (<held> on {held.transport!r}) was still connected "
+            "2 s after abortConnection() (loseConnection() was never called: "
+            "it waited for the first connection to go first)",
+        )
+
+    def test_heldBackNoAbortConnection(self) -> None:
+        """
+        A connection held back by C{startAfter()} behind one that never
+        goes, whose transport has no C{abortConnection()}, is reported as
+        never having been given C{loseConnection()}.
+        """
+        disconnecting, _, held = self.heldBack(cast(ITransport, NoAbortTransport()))
+        self.clock.advance(2)
+        self.clock.advance(2)
+        error = self.failureResultOf(disconnecting, DisconnectTimeout).value
+        self.assertEqual(
+            str(error).split("; ")[1],
+            "the held connection (<held> on <NoAbortTransport>) was still "
+            "connected 4 s after the teardown began (loseConnection() was "
+            "never called: it waited for the first connection to go first), "
+            "and its transport has no abortConnection()",
+        )
+        self.assertFalse(cast(Any, held.transport).disconnecting)
 
     def makeNoAbort(self) -> NamedRecorder:
         """
