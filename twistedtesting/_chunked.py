@@ -30,7 +30,12 @@ from twisted.internet.interfaces import (
 from twisted.python.failure import Failure
 from zope.interface import implementer
 
-from twistedtesting._chunking import ChunkingPolicy, sizeBatches
+from twistedtesting._chunking import (
+    ChunkingPolicy,
+    nonNegativeInt,
+    positiveInt,
+    sizeBatches,
+)
 from twistedtesting._delays import DelayPolicy
 from twistedtesting._faults import BreakAfter
 
@@ -174,14 +179,7 @@ def checkWaterMark(name: str, value: object) -> int:
     :raises TypeError: If ``value`` is not an ``int`` (``bool`` is refused).
     :raises ValueError: If ``value`` is negative.
     """
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(
-            f"{name} must be an int number of bytes, "
-            f"not {type(value).__name__} {value!r}"
-        )
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0, got {value}")
-    return value
+    return nonNegativeInt(name, value, "an int number of bytes")
 
 
 def checkWaterMarks(function: str, highWater: object, lowWater: object) -> None:
@@ -354,27 +352,18 @@ class ChunkedTransport:
         sent by a peer after it was.
     """
 
+    # The settings: given to __init__ (which has their defaults) or
+    # _unconnected, and checked by these validators and
+    # __attrs_post_init__.
     protocol: IProtocol = attrs.field(validator=_validator(checkProtocol))
     chunking: ChunkingPolicy = attrs.field(validator=_validator(checkChunking))
-    clock: IReactorTime | None = attrs.field(
-        default=None, validator=_validator(checkClock)
-    )
-    delay: DelayPolicy | None = attrs.field(
-        default=None, validator=_validator(checkDelay)
-    )
-    fault: BreakAfter | None = attrs.field(
-        default=None, validator=_validator(checkFault)
-    )
-    highWater: int = attrs.field(
-        default=DEFAULT_HIGH_WATER, validator=_validator(checkWaterMark)
-    )
-    lowWater: int = attrs.field(default=0, validator=_validator(checkWaterMark))
-    hostAddress: TCPAddress = attrs.field(
-        factory=defaultHostAddress, validator=_validator(checkAddress)
-    )
-    peerAddress: TCPAddress = attrs.field(
-        factory=defaultPeerAddress, validator=_validator(checkAddress)
-    )
+    clock: IReactorTime | None = attrs.field(validator=_validator(checkClock))
+    delay: DelayPolicy | None = attrs.field(validator=_validator(checkDelay))
+    fault: BreakAfter | None = attrs.field(validator=_validator(checkFault))
+    highWater: int = attrs.field(validator=_validator(checkWaterMark))
+    lowWater: int = attrs.field(validator=_validator(checkWaterMark))
+    hostAddress: TCPAddress = attrs.field(validator=_validator(checkAddress))
+    peerAddress: TCPAddress = attrs.field(validator=_validator(checkAddress))
 
     connected: bool = attrs.field(init=False, default=True)
     disconnecting: bool = attrs.field(init=False, default=False)
@@ -384,7 +373,11 @@ class ChunkedTransport:
     connectionLostReason: Failure | None = attrs.field(init=False, default=None)
     producer: IProducer | None = attrs.field(init=False, default=None)
     streaming: bool | None = attrs.field(init=False, default=None)
-    io: BytesIO = attrs.field(init=False, factory=BytesIO)
+    # What the protocol wrote, when there is no peer: _written holds it
+    # from offset _readPos on (the bytes before were read); the io property
+    # drops those before it shows it.
+    _written: BytesIO = attrs.field(init=False, factory=BytesIO)
+    _readPos: int = attrs.field(init=False, default=0)
     chunksDelivered: int = attrs.field(init=False, default=0)
     bytesDiscarded: int = attrs.field(init=False, default=0)
 
@@ -398,11 +391,13 @@ class ChunkedTransport:
     _fed: int = attrs.field(init=False, default=0)
     # The chunk sizes, in lists, the list being used, and how many bytes
     # are left before the next cut (0: draw the next size).
-    _batches: Iterator[list[int]] = attrs.field(init=False, default=iter(()))
+    # _batches, _totalBytes, _delays, _breakAt and _halfCloseable are
+    # derived from the settings by __attrs_post_init__.
+    _batches: Iterator[list[int]] = attrs.field(init=False)
     _batch: Iterator[int] = attrs.field(init=False, default=iter(()))
     _untilCut: int = attrs.field(init=False, default=0)
-    _totalBytes: int | None = attrs.field(init=False, default=None)
-    _delays: Iterator[float] = attrs.field(init=False, default=iter(()))
+    _totalBytes: int | None = attrs.field(init=False)
+    _delays: Iterator[float] = attrs.field(init=False)
     _scheduled: IDelayedCall | None = attrs.field(init=False, default=None)
     # With a clock: the call that finishes a close asked for from outside
     # the transport's calls into its protocol.
@@ -411,7 +406,7 @@ class ChunkedTransport:
     # the input: set by connectChunked for the direction.
     _policyLabel: str = attrs.field(init=False, default="")
     _inputName: str = attrs.field(init=False, default="the input")
-    _breakAt: int | None = attrs.field(init=False, default=None)
+    _breakAt: int | None = attrs.field(init=False)
     # The end of the input: fed (feedEnd, or the peer closed its side), or
     # a reset from the peer (delivered before anything else).
     _inputEnded: bool = attrs.field(init=False, default=False)
@@ -425,9 +420,7 @@ class ChunkedTransport:
     _paused: bool = attrs.field(init=False, default=False)
     _lossRequested: Failure | None = attrs.field(init=False, default=None)
     _writeDisconnecting: bool = attrs.field(init=False, default=False)
-    _halfCloseable: IHalfCloseableProtocol | None = attrs.field(
-        init=False, default=None
-    )
+    _halfCloseable: IHalfCloseableProtocol | None = attrs.field(init=False)
     # The write side: bytes written and unread (when there is no peer), and
     # the state of the registered producer.
     _unread: int = attrs.field(init=False, default=0)
@@ -447,74 +440,11 @@ class ChunkedTransport:
         clock: IReactorTime | None = None,
         delay: DelayPolicy | None = None,
         fault: BreakAfter | None = None,
-        highWater: int = 65536,
+        highWater: int = DEFAULT_HIGH_WATER,
         lowWater: int = 0,
         hostAddress: TCPAddress | None = None,
         peerAddress: TCPAddress | None = None,
     ) -> None:
-        self._configure(
-            protocol,
-            chunking,
-            clock=clock,
-            delay=delay,
-            fault=fault,
-            highWater=highWater,
-            lowWater=lowWater,
-            hostAddress=hostAddress,
-            peerAddress=peerAddress,
-        )
-        self._connect()
-
-    @classmethod
-    def _unconnected(
-        cls,
-        protocol: IProtocol,
-        chunking: ChunkingPolicy,
-        *,
-        clock: IReactorTime | None = None,
-        delay: DelayPolicy | None = None,
-        fault: BreakAfter | None = None,
-        highWater: int = 65536,
-        lowWater: int = 0,
-        hostAddress: TCPAddress | None = None,
-        peerAddress: TCPAddress | None = None,
-    ) -> ChunkedTransport:
-        """
-        Make a transport without connecting its protocol yet, for
-        :func:`twistedtesting.connectChunked`, which joins two transports
-        before it connects their protocols (with :meth:`_connect`).
-        """
-        transport = cls.__new__(cls)
-        transport._configure(
-            protocol,
-            chunking,
-            clock=clock,
-            delay=delay,
-            fault=fault,
-            highWater=highWater,
-            lowWater=lowWater,
-            hostAddress=hostAddress,
-            peerAddress=peerAddress,
-        )
-        return transport
-
-    def _configure(
-        self,
-        protocol: IProtocol,
-        chunking: ChunkingPolicy,
-        *,
-        clock: IReactorTime | None,
-        delay: DelayPolicy | None,
-        fault: BreakAfter | None,
-        highWater: int,
-        lowWater: int,
-        hostAddress: TCPAddress | None,
-        peerAddress: TCPAddress | None,
-    ) -> None:
-        """
-        Check the arguments and set up the state, without calling into the
-        protocol.
-        """
         self.__attrs_init__(
             protocol=protocol,
             chunking=chunking,
@@ -526,13 +456,64 @@ class ChunkedTransport:
             hostAddress=defaultHostAddress() if hostAddress is None else hostAddress,
             peerAddress=defaultPeerAddress() if peerAddress is None else peerAddress,
         )
-        checkDelayHasClock("ChunkedTransport() delay", delay, clock)
-        checkWaterMarks("ChunkedTransport()", highWater, lowWater)
-        self._batches = sizeBatches(chunking)
-        self._totalBytes = chunking.totalBytes
+        self._connect()
+
+    @classmethod
+    def _unconnected(
+        cls, protocol: IProtocol, chunking: ChunkingPolicy, **settings: Any
+    ) -> ChunkedTransport:
+        """
+        Make a transport without connecting its protocol yet, for
+        :func:`twistedtesting.connectChunked`, which joins two transports
+        before it connects their protocols (with :meth:`_connect`).
+
+        :param settings: Every keyword argument of ``__init__``, each given
+            (there are no defaults here), the addresses not ``None``.
+        """
+        transport = cls.__new__(cls)
+        transport.__attrs_init__(protocol=protocol, chunking=chunking, **settings)
+        return transport
+
+    def __attrs_post_init__(self) -> None:
+        """
+        Check the settings against each other, once each is checked alone,
+        and set up the state they decide, without calling into the protocol.
+        """
+        checkDelayHasClock("ChunkedTransport() delay", self.delay, self.clock)
+        checkWaterMarks("ChunkedTransport()", self.highWater, self.lowWater)
+        self._batches = sizeBatches(self.chunking)
+        self._totalBytes = self.chunking.totalBytes
+        delay = self.delay
         self._delays = itertools.repeat(0.0) if delay is None else delay.delays()
+        fault = self.fault
         self._breakAt = None if fault is None else fault.byteCount
-        self._halfCloseable = IHalfCloseableProtocol(protocol, None)
+        self._halfCloseable = IHalfCloseableProtocol(self.protocol, None)
+
+    @property
+    def io(self) -> BytesIO:
+        """
+        A :class:`io.BytesIO` holding what the protocol wrote and the test
+        has not read or cleared.
+        """
+        if self._readPos:
+            self._compact()
+        return self._written
+
+    @io.setter
+    def io(self, value: BytesIO) -> None:
+        self._written = value
+        self._readPos = 0
+
+    def _compact(self) -> None:
+        """
+        Drop the bytes that were read from the front of ``_written``.
+        """
+        written = self._written
+        written.seek(self._readPos)
+        rest = written.read()
+        self._written = BytesIO()
+        self._written.write(rest)
+        self._readPos = 0
 
     def _connect(self) -> None:
         """
@@ -669,15 +650,7 @@ class ChunkedTransport:
             protocol (from within ``dataReceived``, say).
         """
         if maxChunks is not None:
-            if isinstance(maxChunks, bool) or not isinstance(maxChunks, int):
-                raise TypeError(
-                    "deliver() maxChunks must be an int or None, not "
-                    f"{type(maxChunks).__name__} {maxChunks!r}"
-                )
-            if maxChunks < 1:
-                raise ValueError(
-                    f"deliver() maxChunks must be at least 1, got {maxChunks}"
-                )
+            positiveInt("deliver() maxChunks", maxChunks, "an int or None")
         if self._busy:
             raise RuntimeError(
                 "deliver() was called while the transport is calling its protocol "
@@ -712,7 +685,8 @@ class ChunkedTransport:
         :raises RuntimeError: If the transport is joined to a peer.
         """
         self._checkNoPeer("clear()")
-        self.io = BytesIO()
+        self._written = BytesIO()
+        self._readPos = 0
         self._unread = 0
         self._drained()
 
@@ -731,13 +705,23 @@ class ChunkedTransport:
         if maxBytes is not None:
             checkWaterMark("read() maxBytes", maxBytes)
         self._checkNoPeer("read()")
-        written = self.io.getvalue()
-        if maxBytes is None:
-            maxBytes = len(written)
-        taken, rest = written[:maxBytes], written[maxBytes:]
-        self.io = BytesIO()
-        self.io.write(rest)
-        self._unread = len(rest)
+        # Take the bytes from _written after those read before, copying
+        # only them; drop the bytes read once they are at least as many as
+        # those left, so a byte is copied a bounded number of times.
+        written = self._written
+        start = self._readPos
+        size = written.seek(0, 2)
+        stop = size if maxBytes is None else min(size, start + maxBytes)
+        written.seek(start)
+        taken = written.read(stop - start)
+        written.seek(0, 2)
+        self._readPos = stop
+        if stop == size:
+            self._written = BytesIO()
+            self._readPos = 0
+        elif stop >= size - stop:
+            self._compact()
+        self._unread = size - stop
         self._drained()
         return taken
 
@@ -760,7 +744,7 @@ class ChunkedTransport:
         self._pullRequested = False
         peer = self._peer
         if peer is None:
-            self.io.write(data)
+            self._written.write(data)
             self._unread += len(data)
         else:
             peer._receive(data)

@@ -58,38 +58,80 @@ class ChunkingPolicy(Protocol):
         """
 
 
-def _positiveInt(name: str, value: object) -> int:
+def _checkInt(name: str, value: object, kind: str) -> int:
+    """
+    Check that ``value`` is an ``int``, not a ``bool``.
+
+    :param name: How to name the value in an error message.
+    :param kind: What the value must be, as the message says it.
+    :returns: ``value``.
+    :raises TypeError: If it is not.
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be {kind}, not {type(value).__name__} {value!r}")
+    return value
+
+
+def positiveInt(name: str, value: object, kind: str = "an int") -> int:
     """
     Check that ``value`` is an ``int`` of at least 1.
 
     :param name: How to name the value in an error message.
+    :param kind: What the value must be, as the message says it.
     :returns: ``value``.
     :raises TypeError: If ``value`` is not an ``int`` (``bool`` is refused).
     :raises ValueError: If ``value`` is less than 1.
     """
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, not {type(value).__name__} {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value}")
-    return value
+    number = _checkInt(name, value, kind)
+    if number < 1:
+        raise ValueError(f"{name} must be at least 1, got {number}")
+    return number
+
+
+def nonNegativeInt(name: str, value: object, kind: str = "an int") -> int:
+    """
+    Check that ``value`` is an ``int`` of at least 0.
+
+    :param name: How to name the value in an error message.
+    :param kind: What the value must be, as the message says it.
+    :returns: ``value``.
+    :raises TypeError: If ``value`` is not an ``int`` (``bool`` is refused).
+    :raises ValueError: If ``value`` is negative.
+    """
+    number = _checkInt(name, value, kind)
+    if number < 0:
+        raise ValueError(f"{name} must be >= 0, got {number}")
+    return number
+
+
+def checkRandom(name: str, value: object, *methods: str) -> None:
+    """
+    Check that ``value`` is usable as a random generator: that it has
+    ``methods``, as a :class:`random.Random` does.
+
+    :param name: How to name the value in an error message.
+    :param methods: The methods of :class:`random.Random` that are used.
+    :raises TypeError: If it lacks one of them.
+    """
+    if not all(callable(getattr(value, method, None)) for method in methods):
+        raise TypeError(
+            f"{name} must be a random.Random (such as a test's self.random), "
+            f"not {type(value).__name__} {value!r}"
+        )
 
 
 def _checkPositive(
     instance: object, attribute: attrs.Attribute[int], value: int
 ) -> None:
-    _positiveInt(f"{type(instance).__name__}() {attribute.name}", value)
+    positiveInt(f"{type(instance).__name__}() {attribute.name}", value)
 
 
 def _checkRandom(
     instance: object, attribute: attrs.Attribute[Any], value: object
 ) -> None:
-    if not callable(getattr(value, "randbytes", None)) or not callable(
-        getattr(value, "randint", None)
-    ):
-        raise TypeError(
-            f"{type(instance).__name__}() {attribute.name} must be a random.Random "
-            f"(such as a test's self.random), not {type(value).__name__} {value!r}"
-        )
+    checkRandom(
+        f"{type(instance).__name__}() {attribute.name}", value, "randbytes", "randint"
+    )
 
 
 def _intTuple(name: str, values: Iterable[int]) -> tuple[int, ...]:
@@ -171,7 +213,7 @@ def _checkSizes(
     if not value:
         raise ValueError("ScriptedChunks() sizes must not be empty")
     for index, size in enumerate(value):
-        _positiveInt(f"ScriptedChunks() sizes[{index}]", size)
+        positiveInt(f"ScriptedChunks() sizes[{index}]", size)
 
 
 @attrs.frozen
@@ -212,7 +254,7 @@ def _checkOffsets(
         raise ValueError("SplitAt() offsets must not be empty")
     previous = 0
     for index, offset in enumerate(value):
-        _positiveInt(f"SplitAt() offsets[{index}]", offset)
+        positiveInt(f"SplitAt() offsets[{index}]", offset)
         if offset <= previous:
             raise ValueError(
                 f"SplitAt() offsets must increase, but offsets[{index}] = {offset} "
@@ -258,7 +300,7 @@ class SplitAt:
 def _checkMaxSize(
     instance: RandomChunks, attribute: attrs.Attribute[int], value: int
 ) -> None:
-    _positiveInt("RandomChunks() maxSize", value)
+    positiveInt("RandomChunks() maxSize", value)
     if value < instance.minSize:
         raise ValueError(
             f"RandomChunks() maxSize ({value}) must be at least minSize "
@@ -449,7 +491,7 @@ def allSplits(
             f"allSplits() message must be bytes, not {type(message).__name__} "
             f"{message!r}"
         )
-    _positiveInt("allSplits() maxLength", maxLength)
+    positiveInt("allSplits() maxLength", maxLength)
     length = len(message)
     if length == 0:
         raise ValueError("allSplits() message must not be empty: it has no splits")
@@ -555,7 +597,7 @@ class _CheckedBatches:
         for size in itertools.islice(self._sizes, _BATCH):
             self._drawn += 1
             try:
-                _positiveInt(f"chunk size {self._drawn} from {policy!r}", size)
+                positiveInt(f"chunk size {self._drawn} from {policy!r}", size)
             except (TypeError, ValueError) as e:
                 self._error = e
                 break

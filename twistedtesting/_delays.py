@@ -14,6 +14,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
+from twistedtesting._chunking import checkRandom
+
 
 @runtime_checkable
 class DelayPolicy(Protocol):
@@ -71,11 +73,7 @@ def _checkMaximum(
 def _checkRandom(
     instance: object, attribute: attrs.Attribute[Any], value: object
 ) -> None:
-    if not callable(getattr(value, "uniform", None)):
-        raise TypeError(
-            f"RandomDelay() rng must be a random.Random (such as a test's "
-            f"self.random), not {type(value).__name__} {value!r}"
-        )
+    checkRandom("RandomDelay() rng", value, "uniform")
 
 
 @attrs.frozen

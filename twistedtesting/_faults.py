@@ -10,17 +10,13 @@ import random
 
 import attrs
 
+from twistedtesting._chunking import checkRandom, nonNegativeInt
+
 
 def _checkByteCount(
     instance: BreakAfter, attribute: attrs.Attribute[int], value: int
 ) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(
-            "BreakAfter() byteCount must be an int, "
-            f"not {type(value).__name__} {value!r}"
-        )
-    if value < 0:
-        raise ValueError(f"BreakAfter() byteCount must be >= 0, got {value}")
+    nonNegativeInt("BreakAfter() byteCount", value)
 
 
 @attrs.frozen
@@ -53,18 +49,6 @@ class BreakAfter:
             ``maxBytes`` is not an ``int``.
         :raises ValueError: If ``maxBytes`` is negative.
         """
-        if not callable(getattr(rng, "randint", None)):
-            raise TypeError(
-                "BreakAfter.atRandom() rng must be a random.Random (such as a "
-                f"test's self.random), not {type(rng).__name__} {rng!r}"
-            )
-        if isinstance(maxBytes, bool) or not isinstance(maxBytes, int):
-            raise TypeError(
-                "BreakAfter.atRandom() maxBytes must be an int, not "
-                f"{type(maxBytes).__name__} {maxBytes!r}"
-            )
-        if maxBytes < 0:
-            raise ValueError(
-                f"BreakAfter.atRandom() maxBytes must be >= 0, got {maxBytes}"
-            )
+        checkRandom("BreakAfter.atRandom() rng", rng, "randint")
+        nonNegativeInt("BreakAfter.atRandom() maxBytes", maxBytes)
         return cls(rng.randint(0, maxBytes))

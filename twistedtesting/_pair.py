@@ -10,6 +10,7 @@ import attrs
 from twisted.internet.interfaces import IProtocol, IReactorTime
 
 from twistedtesting._chunked import (
+    DEFAULT_HIGH_WATER,
     ChunkedTransport,
     TCPAddress,
     checkAddress,
@@ -23,7 +24,7 @@ from twistedtesting._chunked import (
     defaultHostAddress,
     defaultPeerAddress,
 )
-from twistedtesting._chunking import ChunkingPolicy
+from twistedtesting._chunking import ChunkingPolicy, positiveInt
 from twistedtesting._delays import DelayPolicy
 from twistedtesting._faults import BreakAfter
 
@@ -76,13 +77,7 @@ class ChunkedPair:
             forever; the message gives what was delivered and what is
             still pending.
         """
-        if isinstance(maxRounds, bool) or not isinstance(maxRounds, int):
-            raise TypeError(
-                f"flush() maxRounds must be an int, not {type(maxRounds).__name__} "
-                f"{maxRounds!r}"
-            )
-        if maxRounds < 1:
-            raise ValueError(f"flush() maxRounds must be at least 1, got {maxRounds}")
+        positiveInt("flush() maxRounds", maxRounds)
         server, client = self.serverTransport, self.clientTransport
         toServer, toClient = server.bytesDelivered, client.bytesDelivered
         chunks = 0
@@ -155,7 +150,7 @@ def connectChunked(
     toClientFault: BreakAfter | None = None,
     clientAddress: TCPAddress | None = None,
     serverAddress: TCPAddress | None = None,
-    highWater: int = 65536,
+    highWater: int = DEFAULT_HIGH_WATER,
     lowWater: int = 0,
 ) -> ChunkedPair:
     """

@@ -567,6 +567,47 @@ class WrittenTests(SynchronousTestCase):
         error = self.assertRaises(ValueError, transport.read, -1)
         self.assertEqual(str(error), "read() maxBytes must be >= 0, got -1")
 
+    def test_readInterleaved(self) -> None:
+        """
+        Any mix of C{write}, C{read}, C{value}, C{io}, C{clear} and the
+        unread count in the C{repr} agrees with a plain model of the bytes
+        written and not yet read or cleared.
+        """
+        rng = random.Random(20240521)
+        transport = ChunkedTransport(RecordingProtocol(), OneByteChunks())
+        model = b""
+        for step in range(3000):
+            action = rng.randrange(12)
+            if action < 5:
+                data = rng.randbytes(rng.randint(1, 40))
+                transport.write(data)
+                model += data
+            elif action < 9:
+                count = rng.randint(0, 30)
+                self.assertEqual(transport.read(count), model[:count])
+                model = model[count:]
+            elif action == 9:
+                self.assertEqual(transport.value(), model)
+            elif action == 10:
+                self.assertEqual(transport.io.getvalue(), model)
+            elif step % 7 == 0:
+                transport.clear()
+                model = b""
+            self.assertIn(f"; {len(model)} bytes written and unread>", repr(transport))
+        self.assertEqual(transport.read(), model)
+        self.assertEqual(transport.value(), b"")
+
+    def test_manySmallReads(self) -> None:
+        """
+        Reading what was written a byte at a time gives it all, in order.
+        """
+        transport = ChunkedTransport(RecordingProtocol(), OneByteChunks())
+        data = bytes(range(256)) * 256
+        transport.write(data)
+        taken = [transport.read(1) for _ in range(len(data))]
+        self.assertEqual(b"".join(taken), data)
+        self.assertEqual(transport.value(), b"")
+
     def test_writesAfterLossIgnored(self) -> None:
         """
         Written bytes are kept after the connection is lost; writes after it
