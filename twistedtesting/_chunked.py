@@ -30,12 +30,8 @@ from twisted.internet.interfaces import (
 from twisted.python.failure import Failure
 from zope.interface import implementer
 
-from twistedtesting._chunking import (
-    ChunkingPolicy,
-    nonNegativeInt,
-    positiveInt,
-    sizeBatches,
-)
+from twistedtesting._checks import nonNegativeInt, positiveInt
+from twistedtesting._chunking import ChunkingPolicy, sizeBatches
 from twistedtesting._delays import DelayPolicy
 from twistedtesting._faults import BreakAfter
 

@@ -21,6 +21,8 @@ from typing import Any, Protocol, cast, runtime_checkable
 
 import attrs
 
+from twistedtesting._checks import checkRandom, positiveInt
+
 NO_CUT = sys.maxsize
 """
 A chunk size that no stream reaches: after it, bytes are cut only where
@@ -56,68 +58,6 @@ class ChunkingPolicy(Protocol):
         The number of bytes the policy cuts, when it describes a stream of
         one exact length (as a script of sizes does), else ``None``.
         """
-
-
-def _checkInt(name: str, value: object, kind: str) -> int:
-    """
-    Check that ``value`` is an ``int``, not a ``bool``.
-
-    :param name: How to name the value in an error message.
-    :param kind: What the value must be, as the message says it.
-    :returns: ``value``.
-    :raises TypeError: If it is not.
-    """
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be {kind}, not {type(value).__name__} {value!r}")
-    return value
-
-
-def positiveInt(name: str, value: object, kind: str = "an int") -> int:
-    """
-    Check that ``value`` is an ``int`` of at least 1.
-
-    :param name: How to name the value in an error message.
-    :param kind: What the value must be, as the message says it.
-    :returns: ``value``.
-    :raises TypeError: If ``value`` is not an ``int`` (``bool`` is refused).
-    :raises ValueError: If ``value`` is less than 1.
-    """
-    number = _checkInt(name, value, kind)
-    if number < 1:
-        raise ValueError(f"{name} must be at least 1, got {number}")
-    return number
-
-
-def nonNegativeInt(name: str, value: object, kind: str = "an int") -> int:
-    """
-    Check that ``value`` is an ``int`` of at least 0.
-
-    :param name: How to name the value in an error message.
-    :param kind: What the value must be, as the message says it.
-    :returns: ``value``.
-    :raises TypeError: If ``value`` is not an ``int`` (``bool`` is refused).
-    :raises ValueError: If ``value`` is negative.
-    """
-    number = _checkInt(name, value, kind)
-    if number < 0:
-        raise ValueError(f"{name} must be >= 0, got {number}")
-    return number
-
-
-def checkRandom(name: str, value: object, *methods: str) -> None:
-    """
-    Check that ``value`` is usable as a random generator: that it has
-    ``methods``, as a :class:`random.Random` does.
-
-    :param name: How to name the value in an error message.
-    :param methods: The methods of :class:`random.Random` that are used.
-    :raises TypeError: If it lacks one of them.
-    """
-    if not all(callable(getattr(value, method, None)) for method in methods):
-        raise TypeError(
-            f"{name} must be a random.Random (such as a test's self.random), "
-            f"not {type(value).__name__} {value!r}"
-        )
 
 
 def _checkPositive(

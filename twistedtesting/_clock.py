@@ -16,6 +16,8 @@ from twisted.internet.error import AlreadyCalled, AlreadyCancelled
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from zope.interface import implementer
 
+from twistedtesting._checks import checkInt, checkNumber
+
 _INF = math.inf
 
 DEFAULT_MAX_INSTANT_CALLS = 10_000
@@ -49,13 +51,10 @@ def checkSeconds(value: object, name: str) -> float:
         is refused).
     :raises ValueError: If ``value`` is negative, NaN or infinite.
     """
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(
-            f"{name} must be a number of seconds, not {type(value).__name__} {value!r}"
-        )
-    if not math.isfinite(value) or value < 0:
+    seconds = checkNumber(name, value)
+    if not math.isfinite(seconds) or seconds < 0:
         raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    return float(value)
+    return seconds
 
 
 @implementer(IDelayedCall)
@@ -152,11 +151,7 @@ class _DelayedCall:
         :raises ValueError: If ``secondsLater`` is not finite.
         """
         self._checkActive()
-        if isinstance(secondsLater, bool) or not isinstance(secondsLater, int | float):
-            raise TypeError(
-                f"secondsLater must be a number of seconds, not "
-                f"{type(secondsLater).__name__} {secondsLater!r}"
-            )
+        checkNumber("secondsLater", secondsLater)
         if not math.isfinite(secondsLater):
             raise ValueError(f"secondsLater must be finite, got {secondsLater!r}")
         self._clock._reschedule(self, max(self.time + secondsLater, self._clock._now))
@@ -205,8 +200,7 @@ class Clock:
     """
 
     def __init__(self, *, maxInstantCalls: int = DEFAULT_MAX_INSTANT_CALLS) -> None:
-        if isinstance(maxInstantCalls, bool) or not isinstance(maxInstantCalls, int):
-            raise TypeError(f"maxInstantCalls must be an int, not {maxInstantCalls!r}")
+        checkInt("maxInstantCalls", maxInstantCalls, "an int")
         if maxInstantCalls < 1:
             raise ValueError(f"maxInstantCalls must be >= 1, got {maxInstantCalls}")
         self._maxInstantCalls = maxInstantCalls

@@ -14,7 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
-from twistedtesting._chunking import checkRandom
+from twistedtesting._checks import checkNumber, checkRandom
 
 
 @runtime_checkable
@@ -42,15 +42,12 @@ def checkDelay(name: str, value: object) -> float:
         (``bool`` is refused).
     :raises ValueError: If ``value`` is negative, infinite or NaN.
     """
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(
-            f"{name} must be a number of seconds, not {type(value).__name__} {value!r}"
-        )
-    if not math.isfinite(value) or value < 0:
+    seconds = checkNumber(name, value)
+    if not math.isfinite(seconds) or seconds < 0:
         raise ValueError(
             f"{name} must be a finite number of seconds >= 0, got {value!r}"
         )
-    return float(value)
+    return seconds
 
 
 def _checkSeconds(

@@ -10,7 +10,7 @@ import random
 
 import attrs
 
-from twistedtesting._chunking import checkRandom, nonNegativeInt
+from twistedtesting._checks import checkRandom, nonNegativeInt
 
 
 def _checkByteCount(

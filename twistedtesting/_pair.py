@@ -9,6 +9,7 @@ from __future__ import annotations
 import attrs
 from twisted.internet.interfaces import IProtocol, IReactorTime
 
+from twistedtesting._checks import positiveInt
 from twistedtesting._chunked import (
     DEFAULT_HIGH_WATER,
     ChunkedTransport,
@@ -24,7 +25,7 @@ from twistedtesting._chunked import (
     defaultHostAddress,
     defaultPeerAddress,
 )
-from twistedtesting._chunking import ChunkingPolicy, positiveInt
+from twistedtesting._chunking import ChunkingPolicy
 from twistedtesting._delays import DelayPolicy
 from twistedtesting._faults import BreakAfter
 

@@ -20,6 +20,8 @@ from typing import Any, Literal, Protocol, TypeVar
 
 import attrs
 
+from twistedtesting._checks import checkInt
+
 SEED_VARIABLE = "TWISTEDTESTING_SEED"
 """
 The name of the environment variable that holds the run seed.
@@ -47,13 +49,10 @@ def checkSeed(value: object, name: str) -> int:
     :raises TypeError: If ``value`` is not an ``int`` (``bool`` is refused).
     :raises ValueError: If ``value`` is negative.
     """
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(
-            f"{name} must be a non-negative int, not {type(value).__name__} {value!r}"
-        )
-    if value < 0:
-        raise ValueError(f"{name} must be a non-negative int, got {value}")
-    return value
+    number = checkInt(name, value, "a non-negative int")
+    if number < 0:
+        raise ValueError(f"{name} must be a non-negative int, got {number}")
+    return number
 
 
 def seed(value: int) -> Callable[[_T], _T]:

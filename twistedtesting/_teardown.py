@@ -31,6 +31,8 @@ from twisted.internet.interfaces import (
 from twisted.python import log
 from twisted.python.failure import Failure
 
+from twistedtesting._checks import checkNumber
+
 DEFAULT_GRACE_PERIOD = 2.0
 """
 How long, in seconds, a teardown waits by default for a connection to close
@@ -81,13 +83,10 @@ def checkGracePeriod(value: object, name: str = "gracePeriod") -> float:
         ``bool`` is refused).
     :raises ValueError: If ``value`` is not a positive, finite number.
     """
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(
-            f"{name} must be a number of seconds, not {type(value).__name__} {value!r}"
-        )
-    if not (value > 0 and math.isfinite(value)):
+    seconds = checkNumber(name, value)
+    if not (seconds > 0 and math.isfinite(seconds)):
         raise ValueError(f"{name} must be a positive, finite number, got {value!r}")
-    return float(value)
+    return seconds
 
 
 def instanceAttributes(value: object, what: str) -> dict[str, Any]:
