@@ -17,14 +17,11 @@ from twistedtesting._chunking import (
     allSplits,
 )
 from twistedtesting._clock import DEFAULT_MAX_INSTANT_CALLS, Clock, ClockLoopError
-from twistedtesting._connections import (
-    ConnectedPair,
-    ProtocolFactoryOf,
-    connectedPair,
-)
+from twistedtesting._connections import ConnectedPair, connectedPair
 from twistedtesting._delays import DelayPolicy, FixedDelay, RandomDelay
 from twistedtesting._faults import BreakAfter
 from twistedtesting._pair import ChunkedPair, connectChunked
+from twistedtesting._pairoptions import ProtocolFactoryOf
 from twistedtesting._seeds import (
     SEED_VARIABLE,
     SeedableRandom,
@@ -33,11 +30,8 @@ from twistedtesting._seeds import (
     seed,
     unregisterRandom,
 )
-from twistedtesting._teardown import (
-    DEFAULT_GRACE_PERIOD,
-    ConnectionTracker,
-    DisconnectTimeout,
-)
+from twistedtesting._sockets import refusingAddress
+from twistedtesting._teardown import DEFAULT_GRACE_PERIOD, DisconnectTimeout
 from twistedtesting._testcase import SynchronousTestCase, TestCase
 from twistedtesting._timeouts import (
     DEFAULT_TIMEOUT_EXCEPTIONS,
@@ -45,6 +39,7 @@ from twistedtesting._timeouts import (
     advanceUntil,
     assertTimesOut,
 )
+from twistedtesting._tracker import ConnectionTracker
 
 __all__ = [
     "DEFAULT_GRACE_PERIOD",
@@ -78,6 +73,7 @@ __all__ = [
     "assertTimesOut",
     "connectChunked",
     "connectedPair",
+    "refusingAddress",
     "registerRandom",
     "runSeed",
     "seed",

@@ -8,17 +8,19 @@ factory to it (with the reactor's own methods, or with endpoints the user
 gives), and waits until both sides have connected (and, over TLS, completed
 their handshake).  :class:`ConnectedPair` holds
 the result; its teardown is :class:`twistedtesting._teardown.Teardown`'s.
+
+The other jobs live in modules of their own: listening and connecting in
+:mod:`twistedtesting._dialing`, observing the protocols in
+:mod:`twistedtesting._observe`, TLS in :mod:`twistedtesting._tls`, and the
+arguments' checks in :mod:`twistedtesting._pairoptions`.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Callable
-from typing import Any, Generic, Literal, Protocol, TypeVar, Union
+from typing import Any, Generic
 
 import attrs
-from twisted.internet.address import IPv4Address, IPv6Address, UNIXAddress
+from twisted.internet.address import IPv4Address, IPv6Address
 from twisted.internet.defer import Deferred, succeed
 from twisted.internet.error import NoProtocol, TimeoutError
 from twisted.internet.interfaces import (
@@ -26,15 +28,10 @@ from twisted.internet.interfaces import (
     IDelayedCall,
     IListeningPort,
     ILoggingContext,
-    IOpenSSLClientConnectionCreator,
-    IOpenSSLContextFactory,
-    IOpenSSLServerConnectionCreator,
     IProtocolFactory,
     IProtocolNegotiationFactory,
     IReactorTCP,
     IReactorTime,
-    IReactorUNIX,
-    IStreamClientEndpoint,
     IStreamServerEndpoint,
 )
 from twisted.internet.protocol import Protocol as _TwistedProtocol
@@ -42,56 +39,26 @@ from twisted.python import log
 from twisted.python.failure import Failure
 from zope.interface import alsoProvides, implementer
 
+from twistedtesting._dialing import Dialer
+from twistedtesting._observe import ObservedConnection, observeBuilt
+from twistedtesting._pairoptions import (
+    ClientEndpointFactory,
+    ClientProtocolT,
+    ClientTLSOptions,
+    PairOptions,
+    ProtocolFactoryOf,
+    ServerProtocolT,
+    ServerTLSOptions,
+    TransportName,
+    checkKeywords,
+    checkOptions,
+)
 from twistedtesting._teardown import (
     DEFAULT_GRACE_PERIOD,
-    Connection,
+    ClosingConnection,
     Teardown,
-    checkFactory,
-    checkGracePeriod,
     logTeardownFailure,
 )
-
-ServerProtocolT = TypeVar("ServerProtocolT")
-ClientProtocolT = TypeVar("ClientProtocolT")
-_P_co = TypeVar("_P_co", covariant=True)
-
-TRANSPORTS = ("tcp", "tcp6", "unix")
-
-# The types of connectedPair()'s arguments, shared with
-# TestCase.connectedPair().  Union, not |: zope.interface before 6 has no |
-# for interfaces, and Sphinx evaluates these.
-TransportName = Literal["tcp", "tcp6", "unix"]
-ServerTLSOptions = Union[IOpenSSLServerConnectionCreator, IOpenSSLContextFactory]  # noqa: UP007
-ClientTLSOptions = Union[IOpenSSLClientConnectionCreator, IOpenSSLContextFactory]  # noqa: UP007
-ClientEndpointFactory = Callable[[IAddress], IStreamClientEndpoint]
-
-
-class ProtocolFactoryOf(Protocol[_P_co]):
-    """
-    The type of a protocol factory whose ``buildProtocol`` builds protocols
-    of a given type, for type checkers: ``ProtocolFactoryOf[Echo]``.
-
-    :func:`twistedtesting.connectedPair` takes its factories as these, so
-    that the :class:`twistedtesting.ConnectedPair` it gives knows the types
-    of its protocols: with ``Factory.forProtocol(Echo)`` (a
-    ``Factory[Echo]``), ``pair.serverProtocol`` is an ``Echo``.  Any
-    :class:`~twisted.internet.interfaces.IProtocolFactory` is one.
-    """
-
-    def buildProtocol(self, addr: Any, /) -> _P_co | None:
-        """
-        Build a protocol for a connection from or to ``addr``.
-        """
-
-    def doStart(self) -> None:
-        """
-        Note that a port or connector started using the factory.
-        """
-
-    def doStop(self) -> None:
-        """
-        Note that a port or connector stopped using the factory.
-        """
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -143,7 +110,7 @@ class ConnectedPair(Generic[ServerProtocolT, ClientProtocolT]):
         """
         server = self._attempt.serverConnection
         assert server is not None
-        return server.whenLost()
+        return server.record.whenLost()
 
     def whenClientLost(self) -> Deferred[BaseException]:
         """
@@ -154,17 +121,13 @@ class ConnectedPair(Generic[ServerProtocolT, ClientProtocolT]):
         """
         client = self._attempt.clientConnection
         assert client is not None
-        return client.whenLost()
+        return client.record.whenLost()
 
     def __repr__(self) -> str:
-        state = {
-            "open": "connected",
-            "closing": "disconnecting",
-            "closed": "disconnected",
-        }[self._attempt.teardown.state]
         return (
-            f"<twistedtesting.ConnectedPair {state} on {self._attempt.address}: "
-            f"server {self.serverProtocol!r}, client {self.clientProtocol!r}>"
+            f"<twistedtesting.ConnectedPair {self._attempt.state()} on "
+            f"{self._attempt.address}: server {self.serverProtocol!r}, "
+            f"client {self.clientProtocol!r}>"
         )
 
 
@@ -239,6 +202,9 @@ class _AttemptFactory:
     def buildProtocol(self, addr: IAddress) -> Any:
         """
         Build the user's protocol, and record its connection.
+
+        :returns: The observer of the user's protocol, which the transport
+            calls.
         """
         built = self.buildTracked(addr)
         return None if built is None else built[0]
@@ -259,12 +225,15 @@ class _AttemptFactory:
         Nothing to do: the connection's record has seen it lost.
         """
 
-    def buildTracked(self, addr: IAddress) -> tuple[Any, Connection, bool] | None:
+    def buildTracked(
+        self, addr: IAddress
+    ) -> tuple[Any, ObservedConnection, bool] | None:
         """
         Build the user's protocol, and record its connection.
 
         :returns: ``None`` if the server factory refused the connection;
-            otherwise the protocol, its record, and whether it stands in
+            otherwise the protocol to give the transport (an observer of
+            the user's), its connection's record, and whether it stands in
             for one that the client factory refused.
         """
         return self.attempt.build(self, addr)
@@ -302,170 +271,27 @@ class _AttemptFactory:
         )
 
 
-def _connectTo(reactor: Any, address: IAddress, factory: Any) -> Any:
-    """
-    Connect ``factory`` to the listening port at ``address`` with the
-    reactor, as the client of a connection attempt.
-
-    :returns: The connector.
-    :raises TypeError: For an address of a kind it does not know, or a
-        reactor that cannot connect to it.
-    """
-    if isinstance(address, (IPv4Address, IPv6Address)):
-        if not IReactorTCP.providedBy(reactor):
-            raise TypeError(f"reactor must provide IReactorTCP: {reactor!r}")
-        host = address.host
-        if host in ("0.0.0.0", "::"):
-            host = "127.0.0.1" if isinstance(address, IPv4Address) else "::1"
-        return reactor.connectTCP(host, address.port, factory)
-    if isinstance(address, UNIXAddress) and address.name is not None:
-        if not IReactorUNIX.providedBy(reactor):
-            raise TypeError(f"reactor must provide IReactorUNIX: {reactor!r}")
-        name = address.name
-        return reactor.connectUNIX(
-            name.decode() if isinstance(name, bytes) else name, factory
-        )
-    raise TypeError(
-        f"cannot connect to a listening port at {address!r}: pass clientEndpoint"
-    )
-
-
-@attrs.define(eq=False)
-class _Options:
-    """
-    The checked arguments of one :func:`connectedPair` call.
-    """
-
-    serverFactory: IProtocolFactory
-    clientFactory: IProtocolFactory
-    transport: str
-    reactor: Any
-    clock: IReactorTime
-    gracePeriod: float
-    serverEndpoint: IStreamServerEndpoint | None
-    clientEndpoint: ClientEndpointFactory | None
-    serverTLS: ServerTLSOptions | None
-    clientTLS: ClientTLSOptions | None
-
-
-def _checkOptions(
-    serverFactory: object,
-    clientFactory: object,
-    *,
-    transport: object = None,
-    serverTLS: object = None,
-    clientTLS: object = None,
-    serverEndpoint: object = None,
-    clientEndpoint: object = None,
-    reactor: object = None,
-    clock: object = None,
-    gracePeriod: object = DEFAULT_GRACE_PERIOD,
-) -> _Options:
-    """
-    Check the arguments of :func:`connectedPair`, and fill in the defaults.
-    """
-    checkFactory(serverFactory, "serverFactory")
-    checkFactory(clientFactory, "clientFactory")
-    grace = checkGracePeriod(gracePeriod)
-    if transport is not None and not isinstance(transport, str):
-        raise TypeError(
-            f"transport must be a string, one of {', '.join(map(repr, TRANSPORTS))}, "
-            f"not {type(transport).__name__} {transport!r}"
-        )
-    if transport is not None and transport not in TRANSPORTS:
-        raise ValueError(
-            f"transport must be one of {', '.join(map(repr, TRANSPORTS))}, "
-            f"not {transport!r}"
-        )
-    if serverEndpoint is not None:
-        if transport is not None:
-            raise ValueError(
-                "give transport or serverEndpoint, not both: serverEndpoint "
-                "decides the transport"
-            )
-        if not IStreamServerEndpoint.providedBy(serverEndpoint):
-            raise TypeError(
-                "serverEndpoint must provide IStreamServerEndpoint, not "
-                f"{serverEndpoint!r}"
-            )
-    if clientEndpoint is not None and not callable(clientEndpoint):
-        raise TypeError(
-            "clientEndpoint must be a callable that takes the listening "
-            f"port's address and returns an endpoint, not {clientEndpoint!r}"
-        )
-    if (serverTLS is None) != (clientTLS is None):
-        raise ValueError(
-            "give both serverTLS and clientTLS, or neither: "
-            f"serverTLS is {serverTLS!r}, clientTLS is {clientTLS!r}"
-        )
-    if serverTLS is not None and not (
-        IOpenSSLServerConnectionCreator.providedBy(serverTLS)
-        or IOpenSSLContextFactory.providedBy(serverTLS)
-    ):
-        raise TypeError(
-            "serverTLS must provide IOpenSSLServerConnectionCreator or "
-            "IOpenSSLContextFactory (such as PrivateCertificate.options()), "
-            f"not {serverTLS!r}"
-        )
-    if clientTLS is not None and not (
-        IOpenSSLClientConnectionCreator.providedBy(clientTLS)
-        or IOpenSSLContextFactory.providedBy(clientTLS)
-    ):
-        raise TypeError(
-            "clientTLS must provide IOpenSSLClientConnectionCreator or "
-            "IOpenSSLContextFactory (such as optionsForClientTLS()), "
-            f"not {clientTLS!r}"
-        )
-    if reactor is None:
-        from twisted.internet import reactor as globalReactor
-
-        reactor = globalReactor
-    if not IReactorTime.providedBy(reactor):
-        raise TypeError(f"reactor must provide IReactorTime: {reactor!r}")
-    if serverEndpoint is None:
-        needed = IReactorUNIX if transport == "unix" else IReactorTCP
-        if not needed.providedBy(reactor):
-            raise TypeError(f"reactor must provide {needed.__name__}: {reactor!r}")
-    if clock is None:
-        clock = reactor
-    elif not IReactorTime.providedBy(clock):
-        raise TypeError(f"clock must provide IReactorTime, not {clock!r}")
-    return _Options(
-        serverFactory,  # type: ignore[arg-type]
-        clientFactory,  # type: ignore[arg-type]
-        "tcp" if transport is None else transport,
-        reactor,
-        clock,
-        grace,
-        serverEndpoint,
-        clientEndpoint,
-        serverTLS,
-        clientTLS,
-    )
-
-
 class _PairAttempt:
     """
-    One :func:`connectedPair` call: listens, connects, waits for both sides,
-    and on failure or cancellation tears down what it made before failing.
-
-    Without endpoints from the user it listens and connects with the
-    reactor's own methods, as hand-written test code does, which costs less
-    than endpoints.
+    One :func:`connectedPair` call: has a :class:`Dialer` listen and
+    connect, records the connections the factories build (or refuse),
+    waits for both sides to be ready, gives up a grace period after the
+    client connected, and on failure or cancellation tears down what it
+    made before failing.
 
     :ivar deferred: Fires with the :class:`ConnectedPair`, or fails.
     :ivar teardown: Tears down everything the attempt made.
     :ivar settled: Whether the outcome is decided.
     """
 
-    def __init__(self, options: _Options) -> None:
+    def __init__(self, options: PairOptions) -> None:
         self.options = options
         self.teardown = Teardown(options.clock, options.gracePeriod)
         self.server = _AttemptFactory(options.serverFactory, self, "server")
         self.client = _AttemptFactory(options.clientFactory, self, "client")
         self.teardown.addPart(self.client)
-        self.serverConnection: Connection | None = None
-        self.clientConnection: Connection | None = None
+        self.serverConnection: ClosingConnection | None = None
+        self.clientConnection: ClosingConnection | None = None
         self.serverRefusal: Failure | None = None
         self.clientRefusal: Failure | None = None
         self.port: IListeningPort | None = None
@@ -474,8 +300,6 @@ class _PairAttempt:
         self.settled = False
         self._settleWaiters: list[Deferred[None]] = []
         self._timer: IDelayedCall | None = None
-        self._pending: Deferred[Any] | None = None
-        self._connector: Any = None
         serverOuter: Any = self.server
         clientOuter: Any = self.client
         if options.serverTLS is not None:
@@ -489,66 +313,27 @@ class _PairAttempt:
             assert options.clientTLS is not None
             serverOuter = ObservedTLSFactory(options.serverTLS, False, self.server)
             clientOuter = ObservedTLSFactory(options.clientTLS, True, self.client)
-        self._serverOuter = serverOuter
-        self._clientOuter = clientOuter
+        self._dialer = Dialer(
+            options, serverOuter, clientOuter, self._listening, self._fail
+        )
         self.deferred: Deferred[ConnectedPair[Any, Any]] = Deferred(self._cancel)
         # Whatever the failure (cancellation included), the Deferred's own
         # callbacks run once the teardown of what was made is done.
         self.deferred.addErrback(self._afterTeardown)
-        self._listen()
+        self._dialer.start()
 
-    def _listen(self) -> None:
-        options = self.options
-        if options.serverEndpoint is not None:
-            self._pending = options.serverEndpoint.listen(self._serverOuter)
-            self._pending.addCallbacks(self._listening, self._fail)
-            return
-        reactor = options.reactor
-        try:
-            if options.transport == "unix":
-                directory = tempfile.mkdtemp(prefix="twistedtesting-")
-                try:
-                    port = reactor.listenUNIX(f"{directory}/socket", self._serverOuter)
-                except BaseException:
-                    shutil.rmtree(directory, ignore_errors=True)
-                    raise
-                self._listening(port, directory)
-            else:
-                interface = "::1" if options.transport == "tcp6" else "127.0.0.1"
-                self._listening(
-                    reactor.listenTCP(0, self._serverOuter, interface=interface)
-                )
-        except Exception:
-            self._fail(Failure())
+    def _listening(self, port: IListeningPort) -> bool:
+        """
+        Record the port the server listens on, to stop it on teardown.
 
-    def _listening(self, port: IListeningPort, directory: str | None = None) -> None:
-        self._pending = None
+        :returns: Whether to connect the client to it.
+        """
         self.port = port
-        record = self.teardown.addPort(port, "the listening port")
-        if directory is not None:
-            record.onStopped.append(
-                lambda: shutil.rmtree(directory, ignore_errors=True)
-            )
+        self.teardown.addPort(port, "the listening port")
         if self.settled:
-            return
+            return False
         self.address = port.getHost()
-        try:
-            if self.options.clientEndpoint is None:
-                self._connector = _connectTo(
-                    self.options.reactor, self.address, self._clientOuter
-                )
-                return
-            endpoint = self.options.clientEndpoint(self.address)
-            if not IStreamClientEndpoint.providedBy(endpoint):
-                raise TypeError(
-                    "clientEndpoint must return an IStreamClientEndpoint, "
-                    f"not {endpoint!r}"
-                )
-            self._pending = endpoint.connect(self._clientOuter)
-        except Exception:
-            self._fail(Failure())
-            return
-        self._pending.addErrback(self._fail)
+        return True
 
     def connectionFailed(self, reason: Failure) -> None:
         """
@@ -558,7 +343,7 @@ class _PairAttempt:
 
     def build(
         self, factory: _AttemptFactory, addr: IAddress
-    ) -> tuple[Any, Connection, bool] | None:
+    ) -> tuple[Any, ObservedConnection, bool] | None:
         """
         Build a protocol with the user's factory behind ``factory``, and
         record its connection.  A refusal (``buildProtocol`` returning
@@ -569,6 +354,7 @@ class _PairAttempt:
             label = "another server connection"
         else:
             label = f"the {factory.name} connection"
+        standIn = False
         try:
             protocol = factory.wrapped.buildProtocol(addr)
             if protocol is None:
@@ -577,37 +363,56 @@ class _PairAttempt:
                     f"{factory.wrapped!r} refused the connection: its "
                     "buildProtocol() returned None"
                 )
-            connection = Connection.observe(protocol, label)
         except Exception:
             refusal = Failure()
-            if not isServer:
-                # The reactor needs a protocol for the connection it made;
-                # this one closes it, and the teardown waits for that.
-                self.clientRefusal = refusal
-                protocol = _StandIn()
-                connection = Connection.observe(protocol, label)
-                self.clientConnection = connection
-                connection.observer = self._changed
-                self.teardown.addConnection(connection)
-                return protocol, connection, True
-            if self.serverConnection is None and self.serverRefusal is None:
-                self.serverRefusal = refusal
-                self._changed()
-            elif not refusal.check(NoProtocol):
-                # Another connection, which the server factory may refuse
-                # by returning None (the reactor closes it), but not by
-                # raising.
-                log.err(refusal, "twistedtesting: the server factory failed")
-            return None
-        if isServer:
-            if self.serverConnection is None:
-                self.serverConnection = connection
-                connection.observer = self._changed
-        else:
+            if isServer:
+                if self.serverConnection is None and self.serverRefusal is None:
+                    self.serverRefusal = refusal
+                    self._changed()
+                elif not refusal.check(NoProtocol):
+                    # Another connection, which the server factory may
+                    # refuse by returning None (the reactor closes it), but
+                    # not by raising.
+                    log.err(refusal, "twistedtesting: the server factory failed")
+                return None
+            # The reactor needs a protocol for the connection it made; this
+            # one closes it, and the teardown waits for that.
+            self.clientRefusal = refusal
+            protocol = _StandIn()
+            standIn = True
+        observer, record = observeBuilt(protocol)
+        connection = ClosingConnection(label, record)
+        if not isServer:
             self.clientConnection = connection
-            connection.observer = self._changed
+            record.listen(self._changed)
+        elif self.serverConnection is None:
+            self.serverConnection = connection
+            record.listen(self._changed)
         self.teardown.addConnection(connection)
-        return protocol, connection, False
+        return observer, record, standIn
+
+    def state(self) -> str:
+        """
+        Say how the pair stands, for its representation: ``"connected"``,
+        ``"server side lost"``, ``"client side lost"`` or
+        ``"connection lost"`` (both sides, while the port still listens)
+        until its teardown; then ``"disconnecting"`` and
+        ``"disconnected"``.
+        """
+        if self.teardown.state == "closing":
+            return "disconnecting"
+        if self.teardown.state == "closed":
+            return "disconnected"
+        server, client = self.serverConnection, self.clientConnection
+        serverLost = server is not None and server.done
+        clientLost = client is not None and client.done
+        if serverLost and clientLost:
+            return "connection lost"
+        if serverLost:
+            return "server side lost"
+        if clientLost:
+            return "client side lost"
+        return "connected"
 
     def _verdict(self) -> Failure | bool:
         """
@@ -619,11 +424,12 @@ class _PairAttempt:
             return self.serverRefusal
         ready = True
         for connection in (self.clientConnection, self.serverConnection):
-            if connection is None or not connection.made:
+            record = None if connection is None else connection.record
+            if record is None or not record.made:
                 ready = False
-            elif not connection.handshaken:
-                if connection.lostReason is not None:
-                    return connection.lostReason
+            elif not record.handshaken:
+                if record.lostReason is not None:
+                    return record.lostReason
                 ready = False
         return ready
 
@@ -639,7 +445,7 @@ class _PairAttempt:
         elif (
             self._timer is None
             and self.clientConnection is not None
-            and self.clientConnection.made
+            and self.clientConnection.record.made
         ):
             # The client is up: the server's side and the handshakes should
             # follow at once over loopback.
@@ -661,10 +467,11 @@ class _PairAttempt:
         # be missing is the server's side and the handshakes.
         server = self.serverConnection
         missing = []
-        if server is None or not server.made:
+        if server is None or not server.record.made:
             missing.append(f"the server accepted no connection on {self.address}")
         for side, connection in (("server", server), ("client", self.clientConnection)):
-            if connection is not None and connection.made and not connection.handshaken:
+            record = None if connection is None else connection.record
+            if record is not None and record.made and not record.handshaken:
                 missing.append(f"the {side} connection's TLS handshake had not ended")
         self._fail(
             Failure(
@@ -686,7 +493,7 @@ class _PairAttempt:
             self._timer = None
         for connection in (self.serverConnection, self.clientConnection):
             if connection is not None:
-                connection.observer = None
+                connection.record.unlisten(self._changed)
 
     def _succeed(self) -> None:
         self._stopWaiting()
@@ -701,8 +508,8 @@ class _PairAttempt:
             server.startAfter(client)
         self.pair = ConnectedPair(
             self.port,
-            server.protocol,
-            client.protocol,
+            server.record.protocol,
+            client.record.protocol,
             attempt=self,
         )
         self._settle()
@@ -716,10 +523,7 @@ class _PairAttempt:
 
     def _cancel(self, deferred: Deferred[ConnectedPair[Any, Any]]) -> None:
         self._stopWaiting()
-        if self._pending is not None:
-            self._pending.cancel()
-        if self._connector is not None and self._connector.state == "connecting":
-            self._connector.stopConnecting()
+        self._dialer.cancel()
 
     def _afterTeardown(self, reason: Failure) -> Deferred[Any]:
         done = self.teardown.run()
@@ -766,12 +570,13 @@ def startPair(
     :func:`connectedPair` and :meth:`twistedtesting.TestCase.connectedPair`
     share.
 
-    :param options: :func:`connectedPair`'s keyword arguments, which
-        ``_checkOptions`` names and checks.
-    :raises TypeError: See :func:`connectedPair`.
+    :param options: :func:`connectedPair`'s keyword arguments.
+    :raises TypeError: See :func:`connectedPair`; also for a keyword
+        argument that :func:`connectedPair` does not have.
     :raises ValueError: See :func:`connectedPair`.
     """
-    return _PairAttempt(_checkOptions(serverFactory, clientFactory, **options))
+    checkKeywords("connectedPair", options)
+    return _PairAttempt(checkOptions(serverFactory, clientFactory, **options))
 
 
 def connectedPair(
@@ -788,8 +593,8 @@ def connectedPair(
     gracePeriod: float = DEFAULT_GRACE_PERIOD,
 ) -> Deferred[ConnectedPair[ServerProtocolT, ClientProtocolT]]:
     """
-    Connect a protocol of ``clientFactory`` to one of ``serverFactory`` over
-    a real loopback connection.
+    Connect a protocol of ``serverFactory`` and one of ``clientFactory``
+    over a real loopback connection.
 
     The server factory listens, the client factory connects to it, and the
     result is a :class:`twistedtesting.ConnectedPair` once
@@ -808,9 +613,11 @@ def connectedPair(
     :param clientFactory: Builds the client's protocol.
     :param transport: ``"tcp"`` (the default) for TCP over IPv4 on
         127.0.0.1, ``"tcp6"`` for TCP over IPv6 on ::1, or ``"unix"`` for a
-        UNIX socket in a new directory that :func:`tempfile.mkdtemp` makes
-        (a random name, only its owner can enter it), which is removed when
-        the port stops.  Each listens on a port of the system's choosing.
+        UNIX socket with a name of its own in the process's private
+        directory, which :func:`tempfile.mkdtemp` makes on first use (a
+        random name, only its owner can enter it) and which is removed when
+        the process exits; the socket's file is removed when the port
+        stops.  TCP listens on a port of the system's choosing.
     :param serverTLS: With ``clientTLS``, run TLS over the connection: the
         server's connection creator or context factory, such as
         ``PrivateCertificate.options()``.  TLS needs pyOpenSSL (install
