@@ -521,11 +521,13 @@ class Greeting(Resource):
 
     def render_GET(self, request: Request) -> bytes:
         request.setHeader(b"content-type", b"text/plain")
-        return b"hello, " + request.path
+        path: bytes = request.path
+        return b"hello, " + path
 
     def render_POST(self, request: Request) -> bytes:
         assert request.content is not None
-        return b"got " + request.content.read()
+        body: bytes = request.content.read()
+        return b"got " + body
 
 
 def greetingSite() -> Site:
@@ -587,4 +589,5 @@ def pairAgent(endpoint: PairEndpoint) -> Agent:
         connection after its response.
     """
     pool = HTTPConnectionPool(_reactor, persistent=False)
-    return Agent.usingEndpointFactory(_reactor, endpoint, pool=pool)
+    agent: Agent = Agent.usingEndpointFactory(_reactor, endpoint, pool=pool)
+    return agent

@@ -1301,7 +1301,7 @@ class SiteBehaviourMixin(_Mixin):
         before = ReactorState.now()
         site = greetingSite()
         built: list[object] = []
-        buildProtocol = site.buildProtocol
+        buildProtocol: Any = site.buildProtocol
 
         def recordingBuild(addr: Any) -> Any:
             built.append(buildProtocol(addr))
