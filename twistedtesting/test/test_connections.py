@@ -1262,6 +1262,65 @@ class ConnectingTests(TestCase):
             f"server {pair.serverProtocol!r}, client {pair.clientProtocol!r}>",
         )
 
+    async def test_reprAfterLoss(self) -> None:
+        """
+        Once a side has been lost, a pair's representation says which, and
+        once both have, that the connection was lost, not that it is
+        connected; during its teardown, that it is disconnecting.
+        """
+        clock = Clock()
+        pair = await self.connectedPair(
+            Hub().factory(), Hub().factory(Clinging), clock=clock
+        )
+        tail = (
+            f" on {pair.port.getHost()}: server {pair.serverProtocol!r}, "
+            f"client {pair.clientProtocol!r}>"
+        )
+        assert pair.serverProtocol.transport is not None
+        pair.serverProtocol.transport.loseConnection()
+        await pair.whenServerLost()
+        self.assertEqual(
+            repr(pair), "<twistedtesting.ConnectedPair server side lost" + tail
+        )
+        transport: Any = pair.clientProtocol.transport
+        transport.abortConnection()
+        await pair.whenClientLost()
+        self.assertEqual(
+            repr(pair), "<twistedtesting.ConnectedPair connection lost" + tail
+        )
+        stopping = pair.port.stopListening()
+        disconnecting = pair.disconnect()
+        self.assertEqual(
+            repr(pair), "<twistedtesting.ConnectedPair disconnecting" + tail
+        )
+        await disconnecting
+        await stopping
+        self.assertEqual(
+            repr(pair), "<twistedtesting.ConnectedPair disconnected" + tail
+        )
+
+    async def test_reprClientLost(self) -> None:
+        """
+        When only the client's side has been lost, the representation says
+        so: when the client's C{connectionLost} runs, the server has not
+        yet read the end of the connection.
+        """
+        pair = await self.connectedPair(Hub().factory(), Hub().factory())
+        seen: list[str] = []
+        lost = pair.whenClientLost()
+        lost.addCallback(lambda _: seen.append(repr(pair)))
+        assert pair.clientProtocol.transport is not None
+        pair.clientProtocol.transport.loseConnection()
+        await lost
+        self.assertEqual(
+            seen,
+            [
+                f"<twistedtesting.ConnectedPair client side lost on "
+                f"{pair.port.getHost()}: server {pair.serverProtocol!r}, "
+                f"client {pair.clientProtocol!r}>"
+            ],
+        )
+
     async def test_factoryProvidesInterfaces(self) -> None:
         """
         The factories the reactor is given provide L{IProtocolFactory} and

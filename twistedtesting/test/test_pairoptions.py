@@ -6,7 +6,9 @@ L{twistedtesting.connectedPair} and L{TestCase.connectedPair}.
 
 from __future__ import annotations
 
+import inspect
 import sys
+from typing import Any, cast
 
 from twisted.internet import reactor as _reactor
 from twisted.internet.endpoints import TCP4ClientEndpoint, TCP4ServerEndpoint
@@ -14,14 +16,16 @@ from twisted.internet.interfaces import (
     IOpenSSLClientConnectionCreator,
     IOpenSSLServerConnectionCreator,
 )
-from twisted.internet.protocol import ClientFactory
+from twisted.internet.protocol import ClientFactory, Factory, Protocol
 from twisted.internet.task import Clock
 from zope.interface import directlyProvides
 
 from twistedtesting import (
     SynchronousTestCase,
+    TestCase,
     connectedPair,
 )
+from twistedtesting._pairoptions import KEYWORDS
 from twistedtesting.test.connectionhelpers import (
     Hub,
     Recorder,
@@ -302,3 +306,61 @@ class ArgumentTests(SynchronousTestCase):
             TypeError, connectedPair, Hub().factory(), Hub().factory(), clock=3
         )
         self.assertEqual(str(error), "clock must provide IReactorTime, not 3")
+
+
+class KeywordTests(TestCase):
+    """
+    L{TestCase.connectedPair} takes the keyword arguments of
+    L{connectedPair}, and no others.
+    """
+
+    def test_unknownKeyword(self) -> None:
+        """
+        A keyword argument that L{connectedPair} does not have is a
+        L{TypeError} that names it, from either.
+        """
+        factories = (Factory.forProtocol(Protocol), Factory.forProtocol(Protocol))
+        error = self.assertRaises(
+            TypeError, self.connectedPair, *factories, transprot="unix"
+        )
+        self.assertEqual(
+            str(error), "connectedPair() got an unexpected keyword argument 'transprot'"
+        )
+        error = self.assertRaises(
+            TypeError, cast(Any, connectedPair), *factories, grace=1
+        )
+        self.assertIn("unexpected keyword argument 'grace'", str(error))
+
+    def test_keywordsChecked(self) -> None:
+        """
+        The keyword arguments L{TestCase.connectedPair} passes on are
+        checked as L{connectedPair} checks them.
+        """
+        factories = (Factory.forProtocol(Protocol), Factory.forProtocol(Protocol))
+        error = self.assertRaises(
+            ValueError, self.connectedPair, *factories, gracePeriod=0
+        )
+        self.assertEqual(
+            str(error), "gracePeriod must be a positive, finite number, got 0"
+        )
+        error = self.assertRaises(
+            ValueError, self.connectedPair, *factories, transport=cast(Any, "udp")
+        )
+        self.assertEqual(
+            str(error), "transport must be one of 'tcp', 'tcp6', 'unix', not 'udp'"
+        )
+
+    def test_keywordsListed(self) -> None:
+        """
+        The keywords L{TestCase.connectedPair} accepts are exactly those of
+        L{connectedPair}.
+        """
+        parameters = inspect.signature(connectedPair).parameters
+        self.assertEqual(
+            KEYWORDS,
+            {
+                name
+                for name, parameter in parameters.items()
+                if parameter.kind is inspect.Parameter.KEYWORD_ONLY
+            },
+        )

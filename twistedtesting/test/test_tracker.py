@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from twisted.internet import reactor as _reactor
 from twisted.internet.address import IPv4Address
 from twisted.internet.defer import Deferred
 from twisted.internet.error import (
@@ -21,6 +22,7 @@ from twisted.internet.interfaces import (
 from twisted.internet.protocol import Factory
 from twisted.internet.task import Clock
 from twisted.internet.testing import StringTransport
+from twisted.web.client import Agent, HTTPConnectionPool, readBody
 from zope.interface import implementer
 
 from twistedtesting import (
@@ -39,6 +41,7 @@ from twistedtesting.test.connectionhelpers import (
     ReactorState,
     Recorder,
     connectRecorder,
+    greetingSite,
     reactor,
 )
 
@@ -478,4 +481,40 @@ class TrackerSocketTests(TestCase):
         client = tracker.trackProtocol(await connectRecorder(address))
         await tracker.disconnect()
         self.assertEqual(client.events, ["made", "lost"])
+        self.assertEqual(ReactorState.now(), before)
+
+    async def test_site(self) -> None:
+        """
+        The connections of a tracked L{Site}, whose protocols are made with
+        L{proxyForInterface}, are lost and waited for, even one that
+        L{Agent} keeps open after its response for the next request.
+        """
+        before = ReactorState.now()
+        tracker = ConnectionTracker()
+        built: list[object] = []
+        site = greetingSite()
+        buildProtocol: Any = site.buildProtocol
+
+        def recordingBuild(addr: Any) -> Any:
+            built.append(buildProtocol(addr))
+            return built[-1]
+
+        site.buildProtocol = recordingBuild  # type: ignore[method-assign]
+        factory = tracker.trackFactory(site)
+        port = tracker.trackPort(
+            reactor.listenTCP(0, factory, interface="127.0.0.1")  # type: ignore[arg-type]
+        )
+        address: Any = port.getHost()
+        pool = HTTPConnectionPool(_reactor, persistent=True)
+        agent = Agent(_reactor, pool=pool)
+        url = f"http://127.0.0.1:{address.port}/tracked".encode()
+        for _ in range(2):
+            response = await agent.request(b"GET", url)
+            self.assertEqual(await readBody(response), b"hello, /tracked")
+        self.assertEqual(len(built), 1)
+        transport: Any = cast(Any, built[0])._channel.transport
+        self.assertFalse(transport.disconnected)
+        await tracker.disconnect()
+        self.assertTrue(transport.disconnected)
+        await pool.closeCachedConnections()
         self.assertEqual(ReactorState.now(), before)
