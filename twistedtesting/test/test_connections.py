@@ -1289,6 +1289,7 @@ class ConnectingTests(TestCase):
             repr(pair), "<twistedtesting.ConnectedPair connection lost" + tail
         )
         stopping = pair.port.stopListening()
+        assert stopping is not None
         disconnecting = pair.disconnect()
         self.assertEqual(
             repr(pair), "<twistedtesting.ConnectedPair disconnecting" + tail

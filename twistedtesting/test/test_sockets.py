@@ -97,7 +97,7 @@ class SocketDirectoryTests(SynchronousTestCase):
         assert second is not None
         self.assertNotEqual(second, first)
         os.chmod(second, 0o755)
-        self.addCleanup(lambda: os.path.isdir(second) and os.rmdir(second))
+        self.addCleanup(os.rmdir, second)
         self.directory.socketPath()
         self.assertNotEqual(self.directory.path, second)
 
