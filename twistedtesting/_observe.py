@@ -248,8 +248,10 @@ def observeBuilt(protocol: object) -> tuple[ProtocolObserver, ObservedConnection
 
 def _observer(protocol: object, record: ObservedConnection) -> ProtocolObserver:
     observer = observerClass(type(protocol))(protocol, record)
+    # Most protocols provide nothing of their own: declaring that costs
+    # more than the rest of the observer.
     direct = directlyProvidedBy(protocol)
-    if direct:
+    if direct.__bases__:
         directlyProvides(observer, direct)
     return observer
 

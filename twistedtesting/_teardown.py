@@ -144,10 +144,10 @@ class ClosingConnection:
 
     def _changed(self) -> None:
         record = self.record
-        if self._loseWhenMade and record.made:
+        if self._loseWhenMade and record.transport is not None:
             self._loseWhenMade = False
             record.transport.loseConnection()
-        if record.done and not self._reported:
+        if record.lostReason is not None and not self._reported:
             self._reported = True
             following = self._thenStart
             if following is not None:
@@ -171,7 +171,7 @@ class ClosingConnection:
         Lose the connection: now if it has connected, else once it does;
         but, after :meth:`startAfter`, only once the other one has gone.
         """
-        if self.done:
+        if self.record.lostReason is not None:
             return
         if self._after is not None:
             self._startRequested = True
