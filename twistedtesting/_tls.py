@@ -1,4 +1,4 @@
-# -*- test-case-name: twistedtesting.test.test_tls -*-
+# -*- test-case-name: twistedtesting.test.test_connections -*-
 """
 TLS for :func:`twistedtesting.connectedPair`: Twisted's memory-BIO TLS
 layer, with the protocol it wraps being the user's own, and with the end of
