@@ -224,15 +224,18 @@ def connectedPair(
         ``serverTLS`` and ``clientTLS`` is, or if ``gracePeriod`` is not a
         positive, finite number.
     """
-    return startPair(
-        serverFactory,
-        clientFactory,
-        transport=transport,
-        serverTLS=serverTLS,
-        clientTLS=clientTLS,
-        serverEndpoint=serverEndpoint,
-        clientEndpoint=clientEndpoint,
-        reactor=reactor,
-        clock=clock,
-        gracePeriod=gracePeriod,
+    return PairAttempt(
+        checkOptions(
+            serverFactory,
+            clientFactory,
+            transport=transport,
+            serverTLS=serverTLS,
+            clientTLS=clientTLS,
+            serverEndpoint=serverEndpoint,
+            clientEndpoint=clientEndpoint,
+            reactor=reactor,
+            clock=clock,
+            gracePeriod=gracePeriod,
+        ),
+        _pairOf,
     ).deferred

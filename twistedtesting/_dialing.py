@@ -60,8 +60,8 @@ class Dialer:
     when the attempt is cancelled.
 
     It reports to the attempt: ``listening`` is given the port once there is
-    one, and returns whether to go on and connect; ``failed`` is given the
-    reason listening or connecting failed.
+    one, and returns the address to connect to, or ``None`` not to connect;
+    ``failed`` is given the reason listening or connecting failed.
     """
 
     def __init__(
@@ -69,7 +69,7 @@ class Dialer:
         options: PairOptions,
         serverFactory: Any,
         clientFactory: Any,
-        listening: Callable[[IListeningPort], bool],
+        listening: Callable[[IListeningPort], IAddress | None],
         failed: Callable[[Failure], None],
     ) -> None:
         self._options = options
@@ -106,9 +106,9 @@ class Dialer:
 
     def _connect(self, port: IListeningPort) -> None:
         self._pending = None
-        if not self._listening(port):
+        address = self._listening(port)
+        if address is None:
             return
-        address = port.getHost()
         try:
             if self._options.clientEndpoint is None:
                 self._connector = connectTo(

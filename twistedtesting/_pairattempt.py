@@ -229,18 +229,19 @@ class PairAttempt:
         self.deferred.addErrback(self._afterTeardown)
         self._dialer.start()
 
-    def _listening(self, port: IListeningPort) -> bool:
+    def _listening(self, port: IListeningPort) -> IAddress | None:
         """
         Record the port the server listens on, to stop it on teardown.
 
-        :returns: Whether to connect the client to it.
+        :returns: The port's address, to connect the client to; or ``None``
+            not to connect it (the attempt has failed or was cancelled).
         """
         self.port = port
         self.teardown.addPort(port, "the listening port")
         if self.settled:
-            return False
+            return None
         self.address = port.getHost()
-        return True
+        return self.address
 
     def connectionFailed(self, reason: Failure) -> None:
         """
