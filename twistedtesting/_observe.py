@@ -199,8 +199,10 @@ class ProtocolObserver:
 
     def __getattr__(self, name: str) -> Any:
         # Only for names not found on the observer: readConnectionLost,
-        # handshakeCompleted, fileDescriptorReceived and the like.
-        if name == "wrapped":
+        # handshakeCompleted, fileDescriptorReceived and the like.  Not for
+        # special names (zope.interface's __provides__ among them: the
+        # observer declares its own) nor before __init__ has run.
+        if name == "wrapped" or name.startswith("__"):
             raise AttributeError(name)
         return getattr(self.wrapped, name)
 
