@@ -103,6 +103,39 @@ IPV6_SKIP = _ipv6Skip()
 TLS_SKIP = _tlsSkip()
 
 
+def _alpnSkip() -> str | None:
+    """
+    Say why a factory that offers protocols by ALPN, such as L{Site} (which
+    offers HTTP/2), cannot serve over TLS here, or return C{None}.
+
+    Older Twisted releases (24.3 among them) set the protocols on the TLS
+    context after making a connection from it, which recent pyOpenSSL
+    releases refuse with L{ValueError}, for every server and client that
+    offers protocols; that is for Twisted to fix, not twistedtesting.
+    """
+    if TLS_SKIP is not None:
+        return TLS_SKIP
+    from OpenSSL import SSL
+    from twisted.protocols.tls import TLSMemoryBIOFactory
+
+    if not hasattr(TLSMemoryBIOFactory, "_applyProtocolNegotiation"):
+        return None
+    context = SSL.Context(SSL.TLS_METHOD)
+    SSL.Connection(context, None)
+    try:
+        context.set_alpn_protos([b"h2"])
+    except ValueError as error:
+        return (
+            "this Twisted sets ALPN protocols on a TLS context already in use, "
+            f"which this pyOpenSSL refuses ({error}): no factory that offers "
+            "protocols by ALPN, Site among them, can serve over TLS"
+        )
+    return None
+
+
+ALPN_SKIP = _alpnSkip()
+
+
 UNIX_SKIP = None if hasattr(socket, "AF_UNIX") else "this platform has no UNIX sockets"
 
 

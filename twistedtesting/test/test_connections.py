@@ -58,6 +58,7 @@ from twistedtesting import (
 from twistedtesting._connections import startPair
 from twistedtesting._sockets import socketDirectory
 from twistedtesting.test.connectionhelpers import (
+    ALPN_SKIP,
     FD_DIRECTORY,
     FD_SKIP,
     IPV6_SKIP,
@@ -1461,7 +1462,7 @@ class SiteOverTLSTests(SiteBehaviourMixin, TestCase):
     L{Site} over TLS over TCP.
     """
 
-    skip = TLS_SKIP
+    skip = ALPN_SKIP
     closedReasons = (ConnectionDone, ConnectionLost)
 
     def options(self) -> dict[str, Any]:
@@ -1480,7 +1481,8 @@ class FileDescriptorTests(TestCase):
         """
         After 300 cycles of connecting a L{Site} and a client, a request
         and its response, and the teardown, taking turns between the
-        transports this machine has (TLS included) and between a
+        transports this machine has (TLS included, where Twisted can serve
+        a L{Site} over it: see L{ALPN_SKIP}) and between a
         hand-written client and L{Agent}, the process has exactly the file
         descriptors it had before, the reactor is as it was, and no socket
         file is left.
@@ -1490,7 +1492,7 @@ class FileDescriptorTests(TestCase):
             kinds.append({"transport": "unix"})
         if IPV6_SKIP is None:
             kinds.append({"transport": "tcp6"})
-        if TLS_SKIP is None:
+        if ALPN_SKIP is None:
             server, client, _ = tlsOptions()
             kinds.append({"serverTLS": server, "clientTLS": client})
 
