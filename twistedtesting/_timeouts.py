@@ -9,6 +9,7 @@ from __future__ import annotations
 import inspect
 import math
 from collections.abc import Callable
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Context, Decimal
 from typing import Any, TypeAlias, overload
 
 from twisted.internet import defer, error
@@ -71,37 +72,54 @@ def _advanceTo(clock: IReactorTime, time: float) -> None:
         clock.advanceTo(time)
         return
     advance: Callable[[float], None] = clock.advance  # type: ignore[attr-defined]
-    # A clock such as task.Clock adds the amount to its time.  now + (time -
-    # now) rounds, to one unit in the last place short of time (a second,
-    # exact, step covers that) or past it (which would run calls due after
-    # time): take the amount down until the sum is not past time.
-    for _ in range(3):
-        now = clock.seconds()
-        if now >= time:
+    # Advance at least once, if only by 0, for the calls due now.  A clock
+    # such as task.Clock adds the amount to its time, and now + (time - now)
+    # can fall one unit in the last place short of time (never past it: the
+    # rounding is to nearest, ties to even); a second step, then exact,
+    # covers that.
+    for _ in range(2):
+        advance(max(time - clock.seconds(), 0.0))
+        if clock.seconds() >= time:
             return
-        amount = time - now
-        while now + amount > time:
-            amount = math.nextafter(amount, 0.0)
-        advance(amount)
+
+
+_DECIMALS = Context(prec=40)  # enough for 16 decimals of a float below 2**53
+_ROUNDINGS = (ROUND_HALF_EVEN, ROUND_FLOOR, ROUND_CEILING)
 
 
 def _elapsed(start: float, now: float, expected: float) -> float:
     """
     The virtual seconds from ``start`` to ``now``, as results and messages
     give them: ``expected`` if ``start + expected`` is ``now``, or else the
-    number with the fewest decimals that, added to ``start``, gives ``now``
-    (as ``callLater`` adds it).  Never ``now - start`` as such, which has
-    float noise: ``130.7 - 100.7`` is ``29.999999999999986``, where a clock
-    that read 100.7 and was advanced 30 seconds reads 130.7.
+    number with the fewest decimals that, added to ``start`` as
+    ``callLater`` adds a delay, gives ``now``.  Never ``now - start`` as
+    such, which has float noise: ``130.7 - 100.7`` is
+    ``29.999999999999986``, where a clock that read 100.7 and was advanced
+    30 seconds reads 130.7.
     """
     if start + expected == now:
         return expected
-    raw = now - start
-    for decimals in range(17):
-        candidate = round(raw, decimals)
-        if start + candidate == now:
-            return candidate
-    return raw
+    elapsed = now - start
+    # The subtraction can round to a number that does not give now back;
+    # its neighbour does.  The numbers that give now back are one range, so
+    # for each number of decimals, the one nearest elapsed on either side
+    # is in it if any is.
+    for _ in range(3):
+        total = start + elapsed
+        if total == now or abs(elapsed) >= 2**53:
+            break
+        elapsed = math.nextafter(elapsed, math.inf if total < now else -math.inf)
+    else:
+        return now - start
+    exact = Decimal(elapsed)
+    for decimals in range(17 if abs(elapsed) < 2**53 else 0):
+        step = Decimal(1).scaleb(-decimals)
+        for rounding in _ROUNDINGS:
+            rounded = exact.quantize(step, rounding=rounding, context=_DECIMALS)
+            candidate = float(rounded)
+            if start + candidate == now:
+                return candidate
+    return elapsed
 
 
 def _pendingCalls(clock: IReactorTime) -> str:
