@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any, cast
 
 from hypothesis import given, settings
@@ -488,6 +489,41 @@ class DifferenceTests(SynchronousTestCase):
         clock.callLater(3, lambda: times.append(clock.seconds()))
         clock.advance(1)
         self.assertEqual((times, clock.seconds()), ([2.0, 3.0], 6.0))
+
+    def loopingCallTicks(self, start: float, interval: float) -> list[float]:
+        """
+        Run a C{LoopingCall} of C{interval} seconds, started at C{start}, for
+        50 intervals in one C{advance}; return when it ticked.
+        """
+        clock = Clock()
+        clock.advance(start)
+        ticks: list[float] = []
+        loop = task.LoopingCall(lambda: ticks.append(clock.seconds()))
+        loop.clock = clock
+        loop.start(interval, now=False)
+        clock.advance(interval * 50.5)
+        loop.stop()
+        return ticks
+
+    def test_loopingCallRounding(self) -> None:
+        """
+        As the documentation warns, a C{LoopingCall} whose interval is not
+        exact in binary ticks twice, a few units in the last place apart,
+        now and then (55 and 70 ticks in 50 intervals from t=0 and t=100.7):
+        it takes a tick whose due time rounded down for early.  With an
+        interval exact in binary it ticks once per interval from such
+        starts.
+        """
+        for start, count in [(0.0, 55), (100.7, 70)]:
+            ticks = self.loopingCallTicks(start, 0.1)
+            self.assertEqual(len(ticks), count)
+            closest = min(b - a for a, b in pairwise(ticks))
+            self.assertLess(closest, 1e-12)
+            for interval in [0.25, 0.5, 1, 10]:
+                ticks = self.loopingCallTicks(start, interval)
+                self.assertEqual(
+                    ticks, [start + interval * k for k in range(1, 51)], interval
+                )
 
     def test_advanceTo(self) -> None:
         """
