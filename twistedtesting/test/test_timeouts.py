@@ -176,6 +176,23 @@ class AdvanceUntilTests(SynchronousTestCase):
         self.assertEqual(advanceUntil(clock, defer.succeed(1), 10), 0.0)
         self.assertEqual(clock.seconds(), 0.0)
 
+    def test_callDueNow(self) -> None:
+        """
+        A call due at the clock's current time, such as a C{deferLater} of
+        0 seconds, is run on either clock, which C{task.Clock} only does
+        when it is advanced, if only by 0; the check of a timeout of 0
+        seconds runs it too.
+        """
+        for makeClock in CLOCKS:
+            clock = makeClock()
+            d = task.deferLater(clock, 0, lambda: "now")
+            self.assertEqual(advanceUntil(clock, d, 10), 0.0)
+            self.assertEqual(self.successResultOf(d), "now")
+            timed: Deferred[None] = Deferred()
+            timed.addTimeout(0, clock)
+            self.assertTimesOut(timed, clock, 0)
+            self.assertEqual(clock.seconds(), 0.0)
+
     def test_wouldWaitForever(self) -> None:
         """
         When nothing is scheduled and the condition does not hold, it fails
@@ -574,10 +591,11 @@ class AssertTimesOutTests(SynchronousTestCase):
         )
 
 
-START = 100.7
+START = 125.7
 """
-A clock reading at which C{now - start} has float noise: C{130.7 - 100.7}
-is C{29.999999999999986}.
+A clock reading at which C{now - start} has float noise for every time the
+tests below take: C{(125.7 + 30) - 125.7} is C{29.999999999999986},
+C{(125.7 + 2.3) - 125.7} is C{2.299999999999997}, and so on.
 """
 
 
@@ -651,22 +669,25 @@ class LateStartTests(SynchronousTestCase):
 
     def test_addTimeout(self) -> None:
         """
-        A C{Deferred.addTimeout} of 30 seconds on a clock at t=100.7 times
-        out on time, on either clock: the check compares the clock's time
-        with the start plus the timeout, and finds nothing early.
+        A C{Deferred.addTimeout} of 30 seconds on a clock at t=100.7 (the
+        case reported) or t=125.7 times out on time, on either clock: the
+        check compares the clock's time with the start plus the timeout,
+        and finds nothing early.
         """
         for makeClock in CLOCKS:
-            clock = lateClock(makeClock)
-            d: Deferred[None] = Deferred()
-            d.addTimeout(30, clock)
-            failure = self.assertTimesOut(d, clock, 30)
-            self.assertTrue(failure.check(defer.TimeoutError))
-            self.assertEqual(clock.seconds(), START + 30)
+            for start in [100.7, START]:
+                clock = makeClock()
+                cast(Any, clock).advance(start)
+                d: Deferred[None] = Deferred()
+                d.addTimeout(30, clock)
+                failure = self.assertTimesOut(d, clock, 30)
+                self.assertTrue(failure.check(defer.TimeoutError))
+                self.assertEqual(clock.seconds(), start + 30)
 
     def test_elapsedInMessages(self) -> None:
         """
         Times in messages are given without float noise: a timeout of 12.1
-        seconds that starts at t=100.7 fired early at t=12.1, and one of 45
+        seconds that starts at t=125.7 fired early at t=12.1, and one of 45
         seconds is still pending at t=30.0.
         """
         for makeClock in CLOCKS:
@@ -695,7 +716,7 @@ class LateStartTests(SynchronousTestCase):
     def test_deferLater(self) -> None:
         """
         C{advanceUntil} returns the time a C{deferLater} took as given, 2.3
-        seconds, not C{102.99999999999999 - 100.7}; and it says when it
+        seconds, not C{128.0 - 125.7}; and it says when it
         would wait forever in the same terms.
         """
         for makeClock in CLOCKS:
@@ -715,7 +736,7 @@ class LateStartTests(SynchronousTestCase):
 
     def test_timeoutMixin(self) -> None:
         """
-        C{TimeoutMixin} on a clock at t=100.7, reset by data at +100,
+        C{TimeoutMixin} on a clock at t=125.7, reset by data at +100,
         drops the connection 400 seconds after the check began.
         """
         for makeClock in CLOCKS:
@@ -728,8 +749,8 @@ class LateStartTests(SynchronousTestCase):
 
     def test_loopingCall(self) -> None:
         """
-        A C{LoopingCall} of 1 second started at t=100.7 ticks at 101.7,
-        102.7 and 103.7, and C{advanceUntil} says its third tick came 3.0
+        A C{LoopingCall} of 1 second started at t=125.7 ticks at 126.7,
+        127.7 and 128.7, and C{advanceUntil} says its third tick came 3.0
         seconds after the start.
         """
         for makeClock in CLOCKS:
@@ -747,7 +768,7 @@ class LateStartTests(SynchronousTestCase):
                 return len(times) == 3
 
             self.assertEqual(advanceUntil(clock, threeTicks, 60), 3.0)
-            self.assertEqual(times, [101.7, 102.7, 103.7])
+            self.assertEqual(times, [126.7, 127.7, 128.7])
             loop.stop()
 
     def test_clientServiceBackoff(self) -> None:
@@ -755,7 +776,7 @@ class LateStartTests(SynchronousTestCase):
         C{ClientService} retries a refused connection after its retry
         policy's delays of 1.5, 2.25 and 3.375 seconds, each counted from
         the attempt before, and C{whenConnected(failAfterFailures=4)} fails
-        with the fourth refusal 7.125 seconds after the start at t=100.7.
+        with the fourth refusal 7.125 seconds after the start at t=125.7.
         """
         for makeClock in CLOCKS:
             clock = lateClock(makeClock)
