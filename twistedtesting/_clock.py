@@ -36,7 +36,11 @@ class ClockLoopError(RuntimeError):
     advancing the clock would never end.
 
     The call that would have run next is still scheduled, and the clock
-    reads the instant at which the loop was found.
+    reads the instant at which the loop was found.  The clock is usable
+    again: once the looping call is cancelled or stops, ``advance`` runs on;
+    if it goes on looping, the next ``advance`` runs another
+    ``maxInstantCalls`` of it and raises again.  A chain that is legitimate
+    and only long needs a clock made with a larger ``maxInstantCalls``.
     """
 
 
@@ -402,13 +406,17 @@ class Clock:
             when = self._now if call.time < self._now else call.time
             self._now = when
             if call._generation >= self._maxInstantCalls:
+                # Keep the call, counting afresh from it: once the loop is
+                # cancelled or its cause is gone, the clock runs on.
+                call._generation = 0
                 heapq.heappush(heap, entry)
                 raise ClockLoopError(
                     f"{self._maxInstantCalls} calls in a row at t={when!r} "
                     "each scheduled the next for that same instant, so time "
                     f"could never move on; the next would be {call!r}.  Look "
                     "for a call that keeps rescheduling itself with "
-                    "callLater(0)."
+                    "callLater(0).  If the chain is legitimate and only "
+                    "long, allow longer ones with Clock(maxInstantCalls=...)."
                 )
             call.called = 1
             call._entry = None

@@ -111,7 +111,7 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
             runSeed()
 
     @overload
-    def assertTimesOut(
+    def assertTimesOut(  # type: ignore[overload-overlap]
         self,
         operation: Deferred[Any] | Callable[[], Deferred[Any]],
         clock: IReactorTime,
@@ -122,7 +122,7 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
     @overload
     def assertTimesOut(
         self,
-        operation: Callable[[], bool],
+        operation: Callable[[], object],
         clock: IReactorTime,
         seconds: float,
         expected: type[BaseException] | tuple[type[BaseException], ...] = ...,
@@ -130,7 +130,7 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
 
     def assertTimesOut(
         self,
-        operation: Deferred[Any] | Callable[[], Deferred[Any]] | Callable[[], bool],
+        operation: Deferred[Any] | Callable[[], Deferred[Any]] | Callable[[], object],
         clock: IReactorTime,
         seconds: float,
         expected: type[BaseException]

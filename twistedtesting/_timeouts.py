@@ -6,7 +6,10 @@ and check that a timeout fires at exactly its time, in virtual time.
 
 from __future__ import annotations
 
+import inspect
+import math
 from collections.abc import Callable
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Context, Decimal
 from typing import Any, TypeAlias, overload
 
 from twisted.internet import defer, error
@@ -62,18 +65,61 @@ def _nextCallTime(clock: IReactorTime) -> float | None:
 
 def _advanceTo(clock: IReactorTime, time: float) -> None:
     """
-    Move ``clock`` to exactly ``time``, running what is due by then.
+    Move ``clock`` to exactly ``time``, running what is due by then and
+    nothing due after.
     """
     if isinstance(clock, Clock):
         clock.advanceTo(time)
         return
     advance: Callable[[float], None] = clock.advance  # type: ignore[attr-defined]
-    # now + (time - now) can fall one unit in the last place short of time;
-    # a second, exact, step covers it.
+    # Advance at least once, if only by 0, for the calls due now.  A clock
+    # such as task.Clock adds the amount to its time, and now + (time - now)
+    # can fall one unit in the last place short of time (never past it: the
+    # rounding is to nearest, ties to even); a second step, then exact,
+    # covers that.
     for _ in range(2):
+        advance(max(time - clock.seconds(), 0.0))
         if clock.seconds() >= time:
             return
-        advance(time - clock.seconds())
+
+
+_DECIMALS = Context(prec=40)  # enough for 16 decimals of a float below 2**53
+_ROUNDINGS = (ROUND_HALF_EVEN, ROUND_FLOOR, ROUND_CEILING)
+
+
+def _elapsed(start: float, now: float, expected: float) -> float:
+    """
+    The virtual seconds from ``start`` to ``now``, as results and messages
+    give them: ``expected`` if ``start + expected`` is ``now``, or else the
+    number with the fewest decimals that, added to ``start`` as
+    ``callLater`` adds a delay, gives ``now``.  Never ``now - start`` as
+    such, which has float noise: ``130.7 - 100.7`` is
+    ``29.999999999999986``, where a clock that read 100.7 and was advanced
+    30 seconds reads 130.7.
+    """
+    if start + expected == now:
+        return expected
+    elapsed = now - start
+    # The subtraction can round to a number that does not give now back;
+    # its neighbour does.  The numbers that give now back are one range, so
+    # for each number of decimals, the one nearest elapsed on either side
+    # is in it if any is.
+    for _ in range(3):
+        total = start + elapsed
+        if total == now or abs(elapsed) >= 2**53:
+            break
+        elapsed = math.nextafter(elapsed, math.inf if total < now else -math.inf)
+    else:
+        return now - start
+    exact = Decimal(elapsed)
+    for decimals in range(17 if abs(elapsed) < 2**53 else 0):
+        step = Decimal(1).scaleb(-decimals)
+        for rounding in _ROUNDINGS:
+            rounded = exact.quantize(step, rounding=rounding, context=_DECIMALS)
+            candidate = float(rounded)
+            if start + candidate == now:
+                return candidate
+    return elapsed
 
 
 def _pendingCalls(clock: IReactorTime) -> str:
@@ -123,7 +169,11 @@ def advanceUntil(
     :param failureException: What to raise when the condition cannot be
         made to hold (a test case passes its ``failureException``).
     :returns: The virtual seconds that passed, ``0.0`` if the condition
-        held already.
+        held already: exactly ``limit`` if the condition came true at the
+        limit, and otherwise the number with the fewest decimals that, added
+        to the clock's time at the start, gives its time now (so ``30.0``,
+        not ``now - start``'s ``29.999999999999986``, for a clock that read
+        ``100.7`` and reads ``130.7``).
     :raises WaitError: Or ``failureException`` if given: at once, with
         "would wait forever", when nothing is left scheduled and the
         condition does not hold; or, after advancing exactly ``limit``
@@ -139,10 +189,10 @@ def advanceUntil(
     while not holds():
         due = _nextCallTime(theClock)
         if due is None:
+            at = _elapsed(start, theClock.seconds(), seconds)
             raise failureException(
-                f"would wait forever: the condition does not hold at "
-                f"t={theClock.seconds() - start!r} and nothing is scheduled "
-                "that could change it"
+                f"would wait forever: the condition does not hold at t={at!r} "
+                "and nothing is scheduled that could change it"
             )
         if due > deadline:
             _advanceTo(theClock, deadline)
@@ -153,11 +203,13 @@ def advanceUntil(
                 f"seconds passed; {_pendingCalls(theClock)}"
             )
         _advanceTo(theClock, due)
-    return theClock.seconds() - start
+    return _elapsed(start, theClock.seconds(), seconds)
 
 
+# A callable that returns a Deferred also returns an object, so the first
+# overload overlaps the second; the first that matches wins, as meant.
 @overload
-def assertTimesOut(
+def assertTimesOut(  # type: ignore[overload-overlap]
     operation: Deferred[Any] | Callable[[], Deferred[Any]],
     clock: IReactorTime,
     seconds: float,
@@ -169,7 +221,7 @@ def assertTimesOut(
 
 @overload
 def assertTimesOut(
-    operation: Callable[[], bool],
+    operation: Callable[[], object],
     clock: IReactorTime,
     seconds: float,
     expected: type[BaseException] | tuple[type[BaseException], ...] = ...,
@@ -179,7 +231,7 @@ def assertTimesOut(
 
 
 def assertTimesOut(
-    operation: Deferred[Any] | Callable[[], Deferred[Any]] | Callable[[], bool],
+    operation: Deferred[Any] | Callable[[], Deferred[Any]] | Callable[[], object],
     clock: IReactorTime,
     seconds: float,
     expected: type[BaseException]
@@ -191,8 +243,13 @@ def assertTimesOut(
     Check that an operation times out after exactly ``seconds`` of virtual
     time, and nothing happens before.
 
-    The clock is advanced from one scheduled call to the next; times in
-    messages (``t=...``) are seconds since the check began.
+    The clock is advanced from one scheduled call to the next, and the
+    operation is done before ``seconds`` if the clock reads less than its
+    time at the start plus ``seconds``, whatever that time was.  Times in
+    messages (``t=...``) are seconds since the check began, given without
+    float noise: the number with the fewest decimals that, added to the
+    start time, gives the clock's time (``t=30.0`` on a clock that went from
+    ``100.7`` to ``130.7``, not ``t=29.999999999999986``).
 
     The operation is one of:
 
@@ -200,10 +257,14 @@ def assertTimesOut(
       fail with one of ``expected`` at ``seconds``;
     - a callable taking no arguments that returns such a Deferred: it is
       called once, to start the operation;
-    - a callable taking no arguments that returns a ``bool``, for a timeout
-      whose effect is not a Deferred (an idle connection dropped, say): it is
-      called after each step and must return false until ``seconds`` have
-      passed and true at ``seconds``.
+    - a callable taking no arguments that returns a truth value, for a
+      timeout whose effect is not a Deferred (an idle connection dropped,
+      say, as ``lambda: transport.disconnecting``, which a real transport
+      sets to ``1``): it is called at the start and after each step, and its
+      result must be false until ``seconds`` have passed and true at
+      ``seconds``.  Any truth value will do, except ``None`` from the first
+      call, which is taken for a callable that forgot to return its
+      Deferred.
 
     :param operation: A Deferred, a callable that starts one, or a callable
         that says whether the timeout has happened, as described above.
@@ -215,13 +276,14 @@ def assertTimesOut(
     :param failureException: What to raise when the check fails (a test
         case passes its ``failureException``).
     :returns: For a Deferred, the failure it failed with (handled, so it is
-        not logged as unhandled); for a condition, the exact virtual time at
-        which it became true, which is ``seconds``.
+        not logged as unhandled); for a condition, the virtual time at which
+        it became true, which is ``seconds``.
     :raises AssertionError: Or ``failureException`` if given, with what
         happened and when: "fired early at t=12.0 with ...", "still pending
         at t=30.0 ...", "failed with ValueError instead of TimeoutError ...".
     :raises TypeError: If ``operation`` or ``clock`` is of the wrong kind, or
-        the callable returns neither a Deferred nor a ``bool``.
+        the callable returns ``None`` or an awaitable (such as a coroutine)
+        at its first call.
     :raises ValueError: If ``seconds`` is negative, NaN or infinite.
     """
     theClock = _checkClock(clock)
@@ -230,32 +292,45 @@ def assertTimesOut(
         expected = (expected,)
     start = theClock.seconds()
     if isinstance(operation, Deferred):
-        outcome: Deferred[Any] | Callable[[], bool] = operation
-    elif callable(operation):
-        started = operation()
-        if isinstance(started, Deferred):
-            outcome = started
-        elif isinstance(started, bool):
-            if started:
-                raise failureException(
-                    "the condition was already true at t=0.0, before any time passed"
-                )
-            outcome = operation  # type: ignore[assignment]
-        else:
-            raise TypeError(
-                f"operation {operation!r} returned {started!r}; it must return "
-                "a Deferred (the operation) or a bool (the condition)"
-            )
-    else:
+        return _checkDeferred(
+            operation, theClock, start, timeout, expected, failureException
+        )
+    if not callable(operation):
         raise TypeError(
             "operation must be a Deferred or a callable taking no arguments, "
             f"not {operation!r}"
         )
-    if isinstance(outcome, Deferred):
+    started = operation()
+    if isinstance(started, Deferred):
         return _checkDeferred(
-            outcome, theClock, start, timeout, expected, failureException
+            started, theClock, start, timeout, expected, failureException
         )
-    return _checkCondition(outcome, theClock, start, timeout, failureException)
+    _checkTruthValue(operation, started)
+    if started:
+        raise failureException(
+            "the condition was already true at t=0.0, before any time passed"
+        )
+    return _checkCondition(operation, theClock, start, timeout, failureException)
+
+
+def _checkTruthValue(operation: object, started: object) -> None:
+    """
+    Refuse what the first call of an operation returned if it is neither a
+    Deferred nor a truth value that can be meant as a condition.
+    """
+    if started is None:
+        raise TypeError(
+            f"operation {operation!r} returned None; it must return a "
+            "Deferred (the operation) or a truth value other than None (the "
+            "condition).  Did it forget to return its Deferred?"
+        )
+    if inspect.isawaitable(started):
+        if inspect.iscoroutine(started):
+            started.close()  # it never runs: no "never awaited" warning
+        raise TypeError(
+            f"operation {operation!r} returned {started!r}, which is not a "
+            "Deferred; wrap a coroutine with Deferred.fromCoroutine()"
+        )
 
 
 def _steps(clock: IReactorTime, start: float, timeout: float) -> Any:
@@ -304,14 +379,15 @@ def _checkDeferred(
         for _ in _steps(clock, start, timeout):
             if results:
                 break
-    at = clock.seconds() - start
+    now = clock.seconds()
+    at = _elapsed(start, now, timeout)
     if not results:
         raise failureException(
             f"still pending at t={at!r}, when it should have timed out after "
             f"{timeout!r} seconds; {_pendingCalls(clock)}"
         )
     result = results[0]
-    if at < timeout:
+    if now < start + timeout:
         raise failureException(
             f"fired early at t={at!r} with {_describe(result)}, before its "
             f"timeout of {timeout!r} seconds"
@@ -337,7 +413,7 @@ def _describe(result: object) -> str:
 
 
 def _checkCondition(
-    condition: Callable[[], bool],
+    condition: Callable[[], object],
     clock: IReactorTime,
     start: float,
     timeout: float,
@@ -345,11 +421,11 @@ def _checkCondition(
 ) -> float:
     for _ in _steps(clock, start, timeout):
         if condition():
+            at = _elapsed(start, clock.seconds(), timeout)
             raise failureException(
-                f"happened early at t={clock.seconds() - start!r}, before the "
-                f"timeout of {timeout!r} seconds"
+                f"happened early at t={at!r}, before the timeout of {timeout!r} seconds"
             )
-    at = clock.seconds() - start
+    at = _elapsed(start, clock.seconds(), timeout)
     if not condition():
         raise failureException(
             f"still false at t={at!r}, when the timeout of {timeout!r} seconds "

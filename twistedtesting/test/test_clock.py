@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any, cast
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from twisted.internet import task
+from twisted.internet.defer import Deferred
 from twisted.internet.error import AlreadyCalled, AlreadyCancelled
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from zope.interface.verify import verifyObject
@@ -318,10 +320,106 @@ class DifferenceTests(SynchronousTestCase):
         self.assertEqual(clock.seconds(), 3.0)
         [pending] = clock.getDelayedCalls()
         self.assertEqual(pending.getTime(), 3.0)
-        self.assertIn(
-            "50 calls in a row at t=3.0 each scheduled the next for that same instant",
+        self.assertEqual(
             str(caught.exception),
+            "50 calls in a row at t=3.0 each scheduled the next for that same "
+            "instant, so time could never move on; the next would be "
+            "<DelayedCall due at t=3.0: "
+            "DifferenceTests.test_selfReschedulingLoopStopped.<locals>.spin()>.  "
+            "Look for a call that keeps rescheduling itself with callLater(0).  "
+            "If the chain is legitimate and only long, allow longer ones with "
+            "Clock(maxInstantCalls=...).",
         )
+
+    def pollingLoop(
+        self, clock: Clock, reply: Deferred[None]
+    ) -> tuple[task.LoopingCall, list[float]]:
+        """
+        Start a C{LoopingCall} with an interval of 0 on C{clock} that polls
+        C{reply} and stops once it has a result; return it and the times it
+        polled at.
+        """
+        polls: list[float] = []
+
+        def poll() -> None:
+            polls.append(clock.seconds())
+            if reply.called:
+                loop.stop()
+
+        loop = task.LoopingCall(poll)
+        loop.clock = clock
+        loop.start(0, now=False)
+        return loop, polls
+
+    def test_usableAfterLoopStops(self) -> None:
+        """
+        After L{ClockLoopError}, once the cause of the loop is gone, the
+        next C{advance} runs the kept call, which stops the loop, and the
+        clock runs on: the kept call does not carry the old loop count.
+        """
+        clock = Clock(maxInstantCalls=50)
+        reply: Deferred[None] = Deferred()
+        clock.callLater(3, print)
+        loop, polls = self.pollingLoop(clock, reply)
+        self.assertRaises(ClockLoopError, clock.advance, 1)
+        self.assertEqual(polls, [0.0] * 50)
+        reply.callback(None)
+        clock.advance(1)
+        self.assertEqual(polls, [0.0] * 51)
+        self.assertFalse(loop.running)
+        self.assertEqual(clock.seconds(), 1.0)
+        clock.advance(2)
+        self.assertEqual(clock.getDelayedCalls(), [])
+
+    def test_usableAfterLoopCancelled(self) -> None:
+        """
+        After L{ClockLoopError}, once the looping call is cancelled (here
+        by stopping the C{LoopingCall}), the clock runs the calls after it.
+        """
+        clock = Clock(maxInstantCalls=50)
+        later: list[float] = []
+        clock.callLater(7, lambda: later.append(clock.seconds()))
+        loop, polls = self.pollingLoop(clock, Deferred())
+        self.assertRaises(ClockLoopError, clock.advance, 10)
+        loop.stop()
+        clock.advance(10)
+        self.assertEqual((polls, later, clock.seconds()), ([0.0] * 50, [7.0], 10.0))
+
+    def test_loopGoesOnRaisesAgain(self) -> None:
+        """
+        A loop whose cause is still there is stopped again by the next
+        C{advance}, after another C{maxInstantCalls} calls.
+        """
+        clock = Clock(maxInstantCalls=50)
+        _, polls = self.pollingLoop(clock, Deferred())
+        self.assertRaises(ClockLoopError, clock.advance, 1)
+        self.assertRaises(ClockLoopError, clock.advance, 1)
+        self.assertEqual((len(polls), clock.seconds()), (100, 0.0))
+
+    def test_longerBurstAllowed(self) -> None:
+        """
+        A chain of 60 calls at one instant that ends by itself is stopped
+        by C{Clock(maxInstantCalls=50)} and runs to its end on
+        C{Clock(maxInstantCalls=60)}, the remedy the error names.
+        """
+        for bound, stopped in [(50, True), (60, False)]:
+            clock = Clock(maxInstantCalls=bound)
+            ran: list[int] = []
+
+            def chain(left: int, clock: Clock = clock, ran: list[int] = ran) -> None:
+                ran.append(left)
+                if left > 1:
+                    clock.callLater(0, chain, left - 1)
+
+            clock.callLater(0, chain, 60)
+            if stopped:
+                with self.assertRaises(ClockLoopError) as caught:
+                    clock.advance(0)
+                self.assertIn("Clock(maxInstantCalls=...)", str(caught.exception))
+                self.assertEqual(len(ran), 50)
+            else:
+                clock.advance(0)
+                self.assertEqual(ran, list(range(60, 0, -1)))
 
     def test_defaultLoopBound(self) -> None:
         """
@@ -391,6 +489,41 @@ class DifferenceTests(SynchronousTestCase):
         clock.callLater(3, lambda: times.append(clock.seconds()))
         clock.advance(1)
         self.assertEqual((times, clock.seconds()), ([2.0, 3.0], 6.0))
+
+    def loopingCallTicks(self, start: float, interval: float) -> list[float]:
+        """
+        Run a C{LoopingCall} of C{interval} seconds, started at C{start}, for
+        50 intervals in one C{advance}; return when it ticked.
+        """
+        clock = Clock()
+        clock.advance(start)
+        ticks: list[float] = []
+        loop = task.LoopingCall(lambda: ticks.append(clock.seconds()))
+        loop.clock = clock
+        loop.start(interval, now=False)
+        clock.advance(interval * 50.5)
+        loop.stop()
+        return ticks
+
+    def test_loopingCallRounding(self) -> None:
+        """
+        As the documentation warns, a C{LoopingCall} whose interval is not
+        exact in binary ticks twice, a few units in the last place apart,
+        now and then (55 and 70 ticks in 50 intervals from t=0 and t=100.7):
+        it takes a tick whose due time rounded down for early.  With an
+        interval exact in binary it ticks once per interval from such
+        starts.
+        """
+        for start, count in [(0.0, 55), (100.7, 70)]:
+            ticks = self.loopingCallTicks(start, 0.1)
+            self.assertEqual(len(ticks), count)
+            closest = min(b - a for a, b in pairwise(ticks))
+            self.assertLess(closest, 1e-12)
+            for interval in [0.25, 0.5, 1, 10]:
+                ticks = self.loopingCallTicks(start, interval)
+                self.assertEqual(
+                    ticks, [start + interval * k for k in range(1, 51)], interval
+                )
 
     def test_advanceTo(self) -> None:
         """
