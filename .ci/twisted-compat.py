@@ -7,9 +7,10 @@ trial's before the modules are imported, and compare every test's outcome.
     python .ci/twisted-compat.py                    # the default modules
     python .ci/twisted-compat.py twisted.test.test_amp twisted.web.test
 
-Each run is a fresh process (``--run plain`` or ``--run swapped``) that prints
-one JSON object: every test's outcomes, and how many of the tests that ran
-were instances of twistedtesting's classes and ran with a seed.  The check
+Each run is a fresh process (``--run plain FILE`` or ``--run swapped FILE``)
+that writes one JSON object to FILE: every test's outcomes, and how many of
+the tests that ran were instances of twistedtesting's classes and ran with a
+seed.  The check
 fails when the swapped run has no such test (the swap did not happen), when
 the plain run has one, or when any test's outcomes differ; it then prints
 each difference.  Tests listed in EXCLUDED are left out of the comparison,
@@ -141,19 +142,22 @@ def runChild(mode: str, modules: Sequence[str], directory: str) -> dict[str, Any
     env["PYTHONPATH"] = os.pathsep.join([_ROOT, *filter(None, [env.get("PYTHONPATH")])])
     # The same seed in every run, so that a difference can be reproduced.
     env.setdefault("TWISTEDTESTING_SEED", "0")
+    # The findings go to a file: a test may replace or close stdout.
+    output = os.path.join(directory, f"{mode}.json")
     completed = subprocess.run(
-        [sys.executable, os.path.abspath(__file__), "--run", mode, *modules],
+        [sys.executable, os.path.abspath(__file__), "--run", mode, output, *modules],
         cwd=directory,
         env=env,
         capture_output=True,
         text=True,
     )
-    if completed.returncode != 0:
+    if completed.returncode != 0 or not os.path.exists(output):
         raise SystemExit(
             f"the {mode} run failed (exit status {completed.returncode}):\n"
             f"{completed.stdout}{completed.stderr}"
         )
-    found: dict[str, Any] = json.loads(completed.stdout.splitlines()[-1])
+    with open(output, encoding="utf-8") as findings:
+        found: dict[str, Any] = json.load(findings)
     return found
 
 
@@ -183,10 +187,15 @@ def main(argv: Sequence[str]) -> int:
     """
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("modules", nargs="*", default=list(DEFAULT_MODULES))
-    parser.add_argument("--run", choices=["plain", "swapped"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--run", nargs=2, metavar=("MODE", "OUTPUT"), help=argparse.SUPPRESS
+    )
     arguments = parser.parse_args(argv)
     if arguments.run:
-        print(json.dumps(runModules(arguments.run, arguments.modules)))
+        mode, output = arguments.run
+        findings = runModules(mode, arguments.modules)
+        with open(output, "w", encoding="utf-8") as file:
+            json.dump(findings, file)
         return 0
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="twisted-compat-") as directory:

@@ -21,6 +21,7 @@ from typing import Any, Literal, Protocol, TypeVar
 import attrs
 
 from twistedtesting._checks import checkInt
+from twistedtesting._globalrandom import GLOBAL_STATE
 
 SEED_VARIABLE = "TWISTEDTESTING_SEED"
 """
@@ -37,6 +38,8 @@ _CLASS_SEED = "_twistedtestingClassSeed"
 SEED_MANAGED = "_twistedtestingSeedManaged"
 
 _T = TypeVar("_T")
+
+_NO_ATTRIBUTES: dict[str, object] = {}
 
 
 def checkSeed(value: object, name: str) -> int:
@@ -236,7 +239,9 @@ def chooseSeed(testClass: type, testMethod: object, testId: str) -> SeedChoice:
     :raises ValueError: If a derived seed is needed and the run seed cannot
         be had (see :func:`runSeed`).
     """
-    pinned = getattr(testMethod, _METHOD_SEED, None)
+    # The function's attributes, through a bound method: quicker than a
+    # failed lookup of the one attribute, the usual case.
+    pinned = getattr(testMethod, "__dict__", _NO_ATTRIBUTES).get(_METHOD_SEED)
     if pinned is not None:
         return SeedChoice(pinned, "method")
     pinned = getattr(testClass, _CLASS_SEED, None)
@@ -340,7 +345,7 @@ class SeededGenerators:
         Save the state of every generator, then seed each with ``value``,
         until :meth:`restore`.
         """
-        seeded = cls(value, random.getstate(), [])
+        seeded = cls(value, GLOBAL_STATE.save(), [])
         random.seed(value)
         for generator in _registered:
             seeded.adopt(generator)
@@ -361,7 +366,7 @@ class SeededGenerators:
         _running.remove(self)
         for generator, state in reversed(self._saved):
             generator.setstate(state)
-        random.setstate(self._globalState)
+        GLOBAL_STATE.restore(self._globalState)
 
 
 # The seeded generators of the tests running now, innermost last (a test may
