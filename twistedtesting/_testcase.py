@@ -219,7 +219,7 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
             _isGeneratorFunction(method)
         ):
             # trial reports a generator function itself.
-            method = _ResultCheck(method, self)
+            method = functools.partial(_callChecked, method, self)
         return bool(
             super()._run(suppress, todo, method, result)  # type: ignore[no-untyped-call]
         )
@@ -230,8 +230,8 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
         wrapper that checks its result: trial attributes a warning about a
         bare C{SkipTest} to that method.
         """
-        if isinstance(method, _ResultCheck):
-            method = method.method
+        if isinstance(method, functools.partial) and method.func is _callChecked:
+            method = method.args[0]
         return super()._getSkipReason(method, skip)  # type: ignore[no-untyped-call]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -342,28 +342,18 @@ def _isGeneratorFunction(method: Callable[[], object]) -> bool:
     return inspect.isgeneratorfunction(method)
 
 
-class _ResultCheck:
+def _callChecked(method: Callable[[], object], test: SynchronousTestCase) -> object:
     """
-    A synchronous test method, wrapped so that what it returns is checked
-    by L{_checkResult}.  trial runs this in place of the method; the frame of
-    L{__call__} is left out of reports.
-
-    :ivar method: The test method.
-    :ivar test: The test.
+    Call the synchronous test method ``method`` of ``test`` and check what it
+    returns with L{_checkResult}.  trial runs this, bound to them with
+    L{functools.partial}, in place of the method; its frame is left out of
+    reports.
     """
-
-    __slots__ = ("method", "test")
-
-    def __init__(self, method: Callable[[], object], test: SynchronousTestCase) -> None:
-        self.method = method
-        self.test = test
-
-    def __call__(self) -> object:
-        __tracebackhide__ = True  # pytest leaves this frame out of reports
-        outcome = self.method()
-        if outcome is None:
-            return None
-        return _checkResult(outcome, self.test.id())
+    __tracebackhide__ = True  # pytest leaves this frame out of reports
+    outcome = method()
+    if outcome is None:
+        return None
+    return _checkResult(outcome, test.id())
 
 
 def _checkResult(outcome: object, testId: str) -> object:
