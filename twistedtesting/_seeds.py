@@ -247,7 +247,7 @@ def chooseSeed(testClass: type, testMethod: object, testId: str) -> SeedChoice:
     pinned = getattr(testClass, _CLASS_SEED, None)
     if pinned is not None:
         return SeedChoice(pinned, "class")
-    run = runSeed()
+    run = _chooser.runSeed()
     return SeedChoice(deriveSeed(run, testId), "run", run)
 
 

@@ -215,11 +215,19 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
         The test's own method is not replaced: while the test runs,
         ``self.test_x`` is its bound method, as under trial.
         """
-        if getattr(method, "__name__", None) == self._testMethodName and not (
-            _isGeneratorFunction(method)
+        name = getattr(method, "__name__", None)
+        if name == self._testMethodName or (
+            # A test method whose decorator did not keep its name.
+            name not in _FIXTURES and method == getattr(self, self._testMethodName)
         ):
-            # trial reports a generator function itself.
-            method = functools.partial(_callChecked, method, self)
+            # trial reports a generator function itself.  This is its check,
+            # with a quicker way for the usual bound method of a function.
+            if type(method) is MethodType and type(method.__func__) is FunctionType:
+                generator = method.__func__.__code__.co_flags & inspect.CO_GENERATOR
+            else:
+                generator = inspect.isgeneratorfunction(method)
+            if not generator:
+                method = functools.partial(_callChecked, method, self)
         return bool(
             super()._run(suppress, todo, method, result)  # type: ignore[no-untyped-call]
         )
@@ -331,15 +339,8 @@ class TestCase(SynchronousTestCase, unittest.TestCase):
         return attempt.deferred
 
 
-def _isGeneratorFunction(method: Callable[[], object]) -> bool:
-    """
-    Whether ``method`` is a generator function, as trial checks it with
-    L{inspect.isgeneratorfunction}, with a quicker way for the usual bound
-    method of a plain function.
-    """
-    if type(method) is MethodType and type(method.__func__) is FunctionType:
-        return bool(method.__func__.__code__.co_flags & inspect.CO_GENERATOR)
-    return inspect.isgeneratorfunction(method)
+# The fixtures that trial runs through SynchronousTestCase._run.
+_FIXTURES = frozenset(["setUp", "tearDown"])
 
 
 def _callChecked(method: Callable[[], object], test: SynchronousTestCase) -> object:

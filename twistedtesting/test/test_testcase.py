@@ -21,6 +21,7 @@ import unittest as pyunit
 import warnings
 from collections.abc import Callable, Generator
 from io import StringIO
+from typing import Any
 
 from twisted.internet import defer, reactor, task
 from twisted.python import log
@@ -676,6 +677,40 @@ class SynchronousOnlyTests(_FixedRunSeed, unittest.SynchronousTestCase):
         )
         self.assertEqual([f.type for f in problemsOf(result)], [TypeError] * 2)
         self.assertEqual(self.flushLoggedErrors(ValueError), [])
+
+    def test_decoratedMethodChecked(self) -> None:
+        """
+        A test method whose decorator did not keep its name is checked too;
+        a C{setUp} or C{tearDown} that returns a Deferred is disregarded,
+        as under trial.
+        """
+
+        def renamed(method: Callable[[Any], object]) -> Callable[[Any], object]:
+            def wrapper(self: Any) -> object:
+                return method(self)
+
+            return wrapper
+
+        class Inner(SynchronousTestCase):
+            def setUp(self) -> defer.Deferred[None]:  # type: ignore[override]
+                return defer.Deferred()
+
+            @renamed
+            def test_unfired(self) -> defer.Deferred[None]:
+                return defer.Deferred()
+
+            def tearDown(self) -> defer.Deferred[None]:  # type: ignore[override]
+                return defer.Deferred()
+
+        test = Inner("test_unfired")
+        result, _ = runQuietly(test)
+        [error] = problemsOf(result)
+        self.assertEqual(
+            error.getErrorMessage(),
+            f"{test.id()} returned a Deferred, but SynchronousTestCase does not "
+            "wait for Deferreds; check its result with successResultOf() or "
+            "failureResultOf(), or subclass twistedtesting.TestCase",
+        )
 
     def test_methodAttributesHonoured(self) -> None:
         """
