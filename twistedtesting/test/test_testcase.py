@@ -521,6 +521,48 @@ class ReportTests(_FixedRunSeed, unittest.SynchronousTestCase):
         self.assertEqual(output.count(derivedNote(fail)), 1, output)
         self.assertEqual(output.count(derivedNote(keyError)), 1, output)
 
+    def test_parallelWorkerMessage(self) -> None:
+        """
+        To a C{trial -j} worker's reporter, which sends the main process the
+        failure's message and frames but not its traceback, the failure is
+        given with the note at the end of its message, and that is what the
+        worker sends; the exception itself gets no note.
+        """
+        from twisted.trial._dist.workerreporter import WorkerReporter
+
+        sent: list[str] = []
+
+        class RecordingAMP:
+            """
+            Records the text of every command the worker reporter sends.
+            """
+
+            streams = 0
+
+            def callRemote(self, command: object, **kwargs: object) -> object:
+                for value in kwargs.values():
+                    if isinstance(value, bytes):
+                        sent.append(value.decode("utf-8"))
+                    elif isinstance(value, str):
+                        sent.append(value)
+                self.streams += 1
+                return defer.succeed({"streamId": self.streams, "success": True})
+
+        class Inner(SynchronousTestCase):
+            def test_fail(self) -> None:
+                self.assertEqual(1, 2)
+
+        worker = WorkerReporter(RecordingAMP())
+        test = Inner("test_fail")
+        with worker.gatherReportingResults() as results:
+            test.run(worker)
+        self.assertEqual([self.successResultOf(d) for d in results], [None])
+        note = derivedNote(test).rstrip("\n")
+        self.assertIn("1 != 2\n" + note, "".join(sent))
+        [failure] = problemsOf(worker)
+        self.assertEqual(failure.getErrorMessage(), "1 != 2\n" + note)
+        self.assertNotIn("__notes__", vars(failure.value))
+
     def test_noteAddedToException(self) -> None:
         """
         With a result that is not a trial reporter (pytest's, the standard
