@@ -78,7 +78,7 @@ def _neverDrawn() -> int:
     raise AssertionError("the run seed was given; nothing should be drawn")
 
 
-def problemsOf(result: reporter.Reporter) -> list[Failure]:
+def problemsOf(result: reporter.TestResult) -> list[Failure]:
     """
     The failures and errors C{result} recorded, in that order.
     """
