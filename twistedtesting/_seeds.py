@@ -242,8 +242,21 @@ def chooseSeed(testClass: type, testMethod: object, testId: str) -> SeedChoice:
     pinned = getattr(testClass, _CLASS_SEED, None)
     if pinned is not None:
         return SeedChoice(pinned, "class")
-    run = runSeed()
+    run = runSeedOverride[-1] if runSeedOverride else runSeed()
     return SeedChoice(deriveSeed(run, testId), "run", run)
+
+
+# The run seed that a test is being run with instead of this process's, while
+# twistedtesting._attempts runs it with a replayed seed or with many seeds.
+runSeedOverride: list[int] = []
+
+
+def insideTest() -> bool:
+    """
+    Whether a seeded test is running now (so a test starting now is run by
+    another test, as this project's own tests run theirs).
+    """
+    return bool(_running)
 
 
 class SeedableRandom(Protocol):

@@ -44,6 +44,7 @@ from twistedtesting._seeds import (
     chooseSeed,
     runSeed,
 )
+from twistedtesting._attempts import currentOptions
 from twistedtesting._teardown import DEFAULT_GRACE_PERIOD
 from twistedtesting._timeouts import (
     DEFAULT_TIMEOUT_EXCEPTIONS,
@@ -51,6 +52,7 @@ from twistedtesting._timeouts import (
     advanceUntil,
     assertTimesOut,
 )
+from twistedtesting._trialattempts import takeOver
 
 _ABSENT = object()
 
@@ -115,6 +117,9 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
         # it.  A malformed TWISTEDTESTING_SEED is reported when the test runs.
         with contextlib.suppress(ValueError):
             runSeed()
+            # Likewise where failing seeds are kept (before trial changes
+            # to its _trial_temp directory).
+            currentOptions()
 
     @overload
     def assertTimesOut(
@@ -178,6 +183,9 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
         """
         if result is None:
             result = self.defaultTestResult()
+        if takeOver(self, result):
+            # Run once per attempt (replayed seed, many seeds, twice).
+            return
         reporter = cast("IReporter | None", IReporter(result, None))
         if reporter is None:
             reporter = cast(IReporter, unittest.PyUnitResultAdapter(result))

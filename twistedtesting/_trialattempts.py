@@ -1,0 +1,221 @@
+# -*- test-case-name: twistedtesting.test.test_trialattempts -*-
+"""
+Run a seed-managed trial test once per attempt that
+:mod:`twistedtesting._attempts` plans (a replayed failing seed, many seeds,
+a determinism check), and report one result for it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import attrs
+from twisted.python.failure import Failure
+from twisted.trial import unittest
+from twisted.trial.itrial import IReporter
+from zope.interface import implementer
+
+from twistedtesting._attempts import (
+    Attempt,
+    AttemptOptions,
+    NotReproducible,
+    currentOptions,
+)
+from twistedtesting._seeds import (
+    chooseSeed,
+    deriveSeed,
+    insideTest,
+    runSeedOverride,
+)
+
+# Whether an attempt is running now, so that the test's run() runs it
+# instead of planning again.
+_attempting: list[bool] = []
+
+_FAILED = frozenset({"addError", "addFailure"})
+
+
+@implementer(IReporter)
+class _Recorder:
+    """
+    A reporter that keeps what a test reports, to pass on later, or passes
+    it on at once (``forward``); anything else (a pytest item's ``nodeid``)
+    is the original result's.
+    """
+
+    def __init__(self, result: Any, forward: IReporter | None) -> None:
+        self._result = result
+        self._forward = forward
+        self.events: list[tuple[str, tuple[Any, ...]]] = []
+        self.shouldStop = False
+        self.testsRun = 0
+
+    def _event(self, name: str, *args: Any) -> None:
+        self.events.append((name, args))
+        if self._forward is not None:
+            getattr(self._forward, name)(*args)
+
+    def startTest(self, test: Any) -> None:
+        self._event("startTest", test)
+
+    def stopTest(self, test: Any) -> None:
+        self._event("stopTest", test)
+
+    def addSuccess(self, test: Any) -> None:
+        self._event("addSuccess", test)
+
+    def addError(self, test: Any, error: Any) -> None:
+        self._event("addError", test, _asFailure(error))
+
+    def addFailure(self, test: Any, failure: Any) -> None:
+        self._event("addFailure", test, _asFailure(failure))
+
+    def addSkip(self, test: Any, reason: Any) -> None:
+        self._event("addSkip", test, reason)
+
+    def addExpectedFailure(self, test: Any, failure: Any, todo: Any = None) -> None:
+        self._event("addExpectedFailure", test, failure, todo)
+
+    def addUnexpectedSuccess(self, test: Any, todo: Any = None) -> None:
+        self._event("addUnexpectedSuccess", test, todo)
+
+    def wasSuccessful(self) -> bool:
+        return not any(name in _FAILED for name, _ in self.events)
+
+    def done(self) -> None:
+        """
+        Nothing to finish: the original reporter is finished by its runner.
+        """
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._result, name)
+
+
+def _asFailure(error: Any) -> Failure:
+    if isinstance(error, tuple):
+        return Failure(error[1], error[0], error[2])
+    return cast(Failure, error)
+
+
+@attrs.frozen
+class TrialOutcome:
+    """
+    What one attempt of a trial test reported.
+    """
+
+    events: list[tuple[str, tuple[Any, ...]]]
+
+    @property
+    def failed(self) -> bool:
+        return any(name in _FAILED for name, _ in self.events)
+
+    @property
+    def signature(self) -> tuple[object, ...]:
+        parts: list[object] = []
+        for name, args in self.events:
+            if name in _FAILED:
+                value = args[1].value
+                parts.append((name, type(value).__name__, str(value)))
+            elif name == "addSkip":
+                parts.append((name, str(args[1])))
+            elif name not in ("startTest", "stopTest"):
+                parts.append((name,))
+        return tuple(parts)
+
+    def describe(self) -> str:
+        words = []
+        for name, args in self.events:
+            if name in _FAILED:
+                value = args[1].value
+                verb = "failed" if name == "addFailure" else "errored"
+                words.append(f"{verb} with {type(value).__name__}: {value}")
+            elif name == "addSuccess":
+                words.append("passed")
+            elif name == "addSkip":
+                words.append(f"was skipped ({args[1]})")
+            elif name == "addExpectedFailure":
+                words.append("failed as expected")
+            elif name == "addUnexpectedSuccess":
+                words.append("passed unexpectedly")
+        return ", then ".join(words) or "reported nothing"
+
+
+def takeOver(test: unittest.SynchronousTestCase, result: Any) -> bool:
+    """
+    Run ``test`` with its planned attempts and report to ``result``, unless
+    it needs none: return whether it did.
+
+    A test run by another test (this project's own tests run many), or
+    while an attempt runs, is left to run normally.
+    """
+    if _attempting or insideTest():
+        return False
+    try:
+        options = currentOptions()
+        testId = test.id()
+        method = getattr(test, test._testMethodName)
+        choice = chooseSeed(type(test), method, testId)
+    except ValueError:
+        # The test's own run reports a malformed seed variable.
+        return False
+    if not options.planned(testId):
+        return False
+    runSeed = None if choice.source != "run" else choice.runSeed
+    _runAttempts(test, result, options, options.attempts(testId, runSeed))
+    return True
+
+
+def _runAttempts(
+    test: unittest.SynchronousTestCase,
+    result: Any,
+    options: AttemptOptions,
+    attempts: list[Attempt],
+) -> None:
+    reporter = cast("IReporter | None", IReporter(result, None))
+    if reporter is None:
+        reporter = cast(IReporter, unittest.PyUnitResultAdapter(result))
+    # One attempt needs no note: it reports as it goes, and is only watched.
+    forward = reporter if len(attempts) == 1 else None
+    testId = test.id()
+
+    def runOne(attempt: Attempt) -> TrialOutcome:
+        recorder = _Recorder(result, forward)
+        _attempting.append(True)
+        if attempt.runSeed is not None:
+            runSeedOverride.append(attempt.runSeed)
+        try:
+            test.run(recorder)
+        finally:
+            if attempt.runSeed is not None:
+                runSeedOverride.pop()
+            _attempting.pop()
+        return TrialOutcome(recorder.events)
+
+    verdict = options.run(
+        testId, attempts, runOne, lambda run: deriveSeed(run, testId)
+    )
+    if forward is not None:
+        return
+    if verdict.notReproducible:
+        assert verdict.note is not None
+        reporter.startTest(test)
+        reporter.addError(test, Failure(NotReproducible(verdict.note)))
+        reporter.stopTest(test)
+        return
+    for name, args in verdict.outcome.events:
+        if name in _FAILED and verdict.note is not None:
+            _addNote(args[1], verdict.note)
+        getattr(reporter, name)(*args)
+
+
+def _addNote(failure: Failure, note: str) -> None:
+    """
+    Add ``note`` to the notes (PEP 678) of ``failure``'s exception, which the
+    reports show after the seed's note.
+    """
+    notes = getattr(failure.value, "__notes__", None)
+    if notes is None:
+        notes = []
+        setattr(failure.value, "__notes__", notes)  # noqa: B010
+    if isinstance(notes, list) and note not in notes:
+        notes.append(note)
