@@ -124,31 +124,62 @@ class Verdict(Generic[OutcomeT]):
     note: str | None
     notReproducible: bool = False
 
+    @property
+    def failed(self) -> bool:
+        """
+        Whether the test is reported as failed.
+        """
+        return self.notReproducible or self.outcome.failed
+
+    @property
+    def seedsPassed(self) -> int:
+        """
+        How many of the run's seeds the test passed with before it failed
+        (all of them when it did not).
+        """
+        if self.attempt.kind == "replay":
+            return 0
+        return self.attempt.index - 1 if self.failed else self.attempt.index
+
 
 @attrs.define
 class SeedsSummary:
     """
     How many seeds each test passed, in a run with many seeds.
+
+    :ivar seeds: The number of seeds per test.
+    :ivar passed: How many tests passed with every seed.
+    :ivar failed: The tests that failed, each with the number of seeds it
+        passed first.
     """
 
     seeds: int
     passed: int = 0
     failed: list[tuple[str, int]] = attrs.Factory(list)
 
+    def record(self, testId: str, passed: int, failed: bool) -> None:
+        """
+        Count one test, which passed ``passed`` seeds and then ``failed``.
+        """
+        if failed:
+            self.failed.append((testId, passed))
+        else:
+            self.passed += 1
+
     def lines(self) -> list[str]:
         """
-        The summary, a line for all the passing tests and one for each
-        failing test.
+        The summary: a line for the passing tests, then one for each failing
+        test.
         """
         lines = [
             f"twistedtesting: {self.seeds} seeds per test: {self.passed} "
-            f"test{'' if self.passed == 1 else 's'} passed with every seed"
-            f"{'' if not self.failed else f', {len(self.failed)} failed'}"
+            f"test{'' if self.passed == 1 else 's'} passed with every seed, "
+            f"{len(self.failed)} failed"
         ]
         for testId, passed in self.failed:
             lines.append(
                 f"  {testId}: passed {passed} seed{'' if passed == 1 else 's'}, "
-                f"then failed with seed {passed + 1}"
+                "then failed"
             )
         return lines
 
@@ -162,17 +193,18 @@ class AttemptOptions:
     :ivar seeds: The number of seeds per test (pinned tests run once).
     :ivar checkDeterminism: Whether to run each test twice per seed.
     :ivar store: Where failing seeds are kept, or ``None`` for nowhere.
+    :ivar summary: Where to count how many seeds each test passed, or
+        ``None``.
+    :ivar byNodeId: Whether tests are known by their pytest node id (under
+        the pytest plugin) rather than by trial's id.
     """
 
     seeds: int = 1
     checkDeterminism: bool = False
     store: FailingSeeds | None = None
-    _entries: dict[str, FailingSeed] | None = None
     summary: SeedsSummary | None = None
-
-    def __attrs_post_init__(self) -> None:
-        if self.seeds > 1:
-            self.summary = SeedsSummary(self.seeds)
+    byNodeId: bool = False
+    _entries: dict[str, FailingSeed] | None = None
 
     def entries(self) -> dict[str, FailingSeed]:
         """
@@ -224,6 +256,8 @@ class AttemptOptions:
         """
         verdict = self._judge(testId, attempts, runOne, seedOf)
         self._remember(testId, verdict, seedOf)
+        if self.summary is not None and attempts[-1].runSeed is not None:
+            self.summary.record(testId, verdict.seedsPassed, verdict.failed)
         return verdict
 
     def _judge(
@@ -254,8 +288,6 @@ class AttemptOptions:
                 self.store.drop(testId)
             previous = outcome
         assert previous is not None
-        if self.summary is not None and attempts[-1].runSeed is not None:
-            self.summary.passed += 1
         return Verdict(attempts[-1], previous, None)
 
     def _failureNote(self, testId: str, attempt: Attempt) -> str | None:
@@ -267,8 +299,6 @@ class AttemptOptions:
                 "test passes with it."
             )
         if self.seeds > 1 and attempt.runSeed is not None:
-            if self.summary is not None:
-                self.summary.failed.append((testId, attempt.index - 1))
             return (
                 f"twistedtesting: failed with seed {attempt.index} of "
                 f"{self.seeds} for this test, after passing "
@@ -303,6 +333,18 @@ def _notReproducible(
     )
 
 
+SEEDS_PROPERTY = "twistedtesting-seeds"
+
+
+def seedsProperty(verdict: Verdict[OutcomeT]) -> tuple[str, list[object]]:
+    """
+    The user property of a pytest report that says how many seeds its test
+    passed and whether it then failed, for the summary of a run with many
+    seeds (properties travel from pytest-xdist's workers with the report).
+    """
+    return (SEEDS_PROPERTY, [verdict.seedsPassed, verdict.failed])
+
+
 class NotReproducible(AssertionError):
     """
     A test run twice with one seed had two different outcomes.
@@ -322,6 +364,7 @@ def optionsFromEnvironment(environ: MutableMapping[str, str]) -> AttemptOptions:
     check = environ.get(DETERMINISM_VARIABLE, "").strip().lower()
     return AttemptOptions(
         seeds=seeds,
+        summary=SeedsSummary(seeds) if seeds > 1 else None,
         checkDeterminism=check not in ("", "0", "no", "false", "off"),
         store=trialFailingSeeds(environ),
     )

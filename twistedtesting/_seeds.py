@@ -185,6 +185,21 @@ class RunSeedChooser:
                 self._chosen = parseRunSeed(raw)
         return self._chosen
 
+    def use(self, value: int) -> None:
+        """
+        Make ``value`` the run seed, and export it.
+        """
+        self.environ[SEED_VARIABLE] = str(value)
+        self._chosen = value
+
+
+def useRunSeed(value: int) -> None:
+    """
+    Make ``value`` this process's run seed, and export it, as the pytest
+    plugin does with the run seed it chose.
+    """
+    _chooser.use(value)
+
 
 def _osRandomBits() -> int:
     return int.from_bytes(os.urandom(4), "big")

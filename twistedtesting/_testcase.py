@@ -26,6 +26,7 @@ from twisted.trial import unittest
 from twisted.trial.itrial import IReporter
 from zope.interface import implementer
 
+from twistedtesting._attempts import currentOptions
 from twistedtesting._connections import (
     ClientEndpointFactory,
     ClientProtocolT,
@@ -44,7 +45,6 @@ from twistedtesting._seeds import (
     chooseSeed,
     runSeed,
 )
-from twistedtesting._attempts import currentOptions
 from twistedtesting._teardown import DEFAULT_GRACE_PERIOD
 from twistedtesting._timeouts import (
     DEFAULT_TIMEOUT_EXCEPTIONS,

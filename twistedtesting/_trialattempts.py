@@ -20,6 +20,7 @@ from twistedtesting._attempts import (
     AttemptOptions,
     NotReproducible,
     currentOptions,
+    seedsProperty,
 )
 from twistedtesting._seeds import (
     chooseSeed,
@@ -152,16 +153,19 @@ def takeOver(test: unittest.SynchronousTestCase, result: Any) -> bool:
         return False
     try:
         options = currentOptions()
-        testId = test.id()
         method = getattr(test, test._testMethodName)
-        choice = chooseSeed(type(test), method, testId)
+        choice = chooseSeed(type(test), method, test.id())
     except ValueError:
         # The test's own run reports a malformed seed variable.
         return False
-    if not options.planned(testId):
+    testId: object = test.id()
+    if options.byNodeId:
+        # Under pytest, a test run by pytest reports to its pytest item.
+        testId = getattr(result, "nodeid", None)
+    if not isinstance(testId, str) or not options.planned(testId):
         return False
     runSeed = None if choice.source != "run" else choice.runSeed
-    _runAttempts(test, result, options, options.attempts(testId, runSeed))
+    _runAttempts(test, result, options, testId, options.attempts(testId, runSeed))
     return True
 
 
@@ -169,6 +173,7 @@ def _runAttempts(
     test: unittest.SynchronousTestCase,
     result: Any,
     options: AttemptOptions,
+    testId: str,
     attempts: list[Attempt],
 ) -> None:
     reporter = cast("IReporter | None", IReporter(result, None))
@@ -176,7 +181,6 @@ def _runAttempts(
         reporter = cast(IReporter, unittest.PyUnitResultAdapter(result))
     # One attempt needs no note: it reports as it goes, and is only watched.
     forward = reporter if len(attempts) == 1 else None
-    testId = test.id()
 
     def runOne(attempt: Attempt) -> TrialOutcome:
         recorder = _Recorder(result, forward)
@@ -192,8 +196,12 @@ def _runAttempts(
         return TrialOutcome(recorder.events)
 
     verdict = options.run(
-        testId, attempts, runOne, lambda run: deriveSeed(run, testId)
+        testId, attempts, runOne, lambda run: deriveSeed(run, test.id())
     )
+    properties = getattr(result, "user_properties", None)
+    if options.seeds > 1 and isinstance(properties, list):
+        # The pytest plugin's summary counts these, from every worker.
+        properties.append(seedsProperty(verdict))
     if forward is not None:
         return
     if verdict.notReproducible:
@@ -203,9 +211,22 @@ def _runAttempts(
         reporter.stopTest(test)
         return
     for name, args in verdict.outcome.events:
-        if name in _FAILED and verdict.note is not None:
-            _addNote(args[1], verdict.note)
+        if name in _FAILED:
+            if verdict.note is not None:
+                _addNote(args[1], verdict.note)
+            _keepTraceback(args[1])
         getattr(reporter, name)(*args)
+
+
+def _keepTraceback(failure: Failure) -> None:
+    """
+    Give ``failure`` its exception's traceback as its own, when it has none:
+    pytest reads a Failure's traceback there, or else from the exception
+    being handled, and none is handled when an attempt's report is passed on.
+    """
+    value = failure.value
+    if isinstance(failure, BaseException) and failure.__traceback__ is None:
+        failure.__traceback__ = None if value is None else value.__traceback__
 
 
 def _addNote(failure: Failure, note: str) -> None:
