@@ -153,6 +153,7 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
         otherwise.  See :func:`twistedtesting.assertTimesOut`, which this
         calls with the test's ``failureException``.
         """
+        __tracebackhide__ = True  # pytest shows the test's line instead
         return assertTimesOut(
             operation,
             clock,
@@ -170,6 +171,7 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
         test if it cannot hold.  See :func:`twistedtesting.advanceUntil`,
         which this calls with the test's ``failureException``.
         """
+        __tracebackhide__ = True  # pytest shows the test's line instead
         return advanceUntil(
             clock, condition, limit, failureException=self.failureException
         )

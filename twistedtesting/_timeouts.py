@@ -131,6 +131,7 @@ def advanceUntil(
     :raises TypeError: If ``clock`` or ``condition`` is of the wrong kind.
     :raises ValueError: If ``limit`` is negative, NaN or infinite.
     """
+    __tracebackhide__ = True  # pytest shows the caller's line instead
     theClock = _checkClock(clock)
     holds = _conditionCheck(condition)
     seconds = checkSeconds(limit, "limit")
@@ -224,6 +225,7 @@ def assertTimesOut(
         the callable returns neither a Deferred nor a ``bool``.
     :raises ValueError: If ``seconds`` is negative, NaN or infinite.
     """
+    __tracebackhide__ = True  # pytest shows the caller's line instead
     theClock = _checkClock(clock)
     timeout = checkSeconds(seconds, "seconds")
     if isinstance(expected, type):
@@ -295,6 +297,7 @@ def _checkDeferred(
     expected: tuple[type[BaseException], ...],
     failureException: type[BaseException],
 ) -> Failure:
+    __tracebackhide__ = True
     # Take the result out of the Deferred: it is reported here or returned,
     # never left to be logged as unhandled.
     results: list[object] = []
@@ -343,6 +346,7 @@ def _checkCondition(
     timeout: float,
     failureException: type[BaseException],
 ) -> float:
+    __tracebackhide__ = True
     for _ in _steps(clock, start, timeout):
         if condition():
             raise failureException(

@@ -13,8 +13,6 @@ import math
 from collections.abc import Callable
 from typing import Any, cast
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from twisted.internet import task
 from twisted.internet.error import AlreadyCalled, AlreadyCancelled
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
@@ -26,6 +24,7 @@ from twistedtesting import (
     ClockLoopError,
     SynchronousTestCase,
 )
+from twistedtesting.test.hypothesissupport import given, settings, st
 
 BAD_NUMBERS: list[tuple[object, type[Exception]]] = [
     (-1, ValueError),
