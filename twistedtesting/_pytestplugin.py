@@ -171,9 +171,18 @@ def _chooseRunSeed(config: pytest.Config) -> tuple[int, str]:
         except ValueError as error:
             raise pytest.UsageError(str(error)) from None
     randomly = getattr(config.option, "randomly_seed", None)
-    if config.pluginmanager.hasplugin("randomly") and isinstance(randomly, int):
+    if _randomlyActive(config) and isinstance(randomly, int):
         return randomly % 2**32, "pytest-randomly's --randomly-seed"
     return int.from_bytes(os.urandom(4), "big"), "chosen at random"
+
+
+def _randomlyActive(config: pytest.Config) -> bool:
+    """
+    Whether pytest-randomly is loaded (by its entry point, or by module name
+    with ``-p pytest_randomly``).
+    """
+    manager = config.pluginmanager
+    return manager.hasplugin("randomly") or manager.hasplugin("pytest_randomly")
 
 
 def _failingSeeds(config: pytest.Config) -> FailingSeeds | None:
@@ -209,9 +218,8 @@ def pytest_configure(config: pytest.Config) -> None:
         byNodeId=True,
     )
     useOptions(options)
-    randomly = bool(
-        config.pluginmanager.hasplugin("randomly")
-        and getattr(config.option, "randomly_reset_seed", False)
+    randomly = _randomlyActive(config) and bool(
+        getattr(config.option, "randomly_reset_seed", False)
     )
     if randomly:
         # One owner for the global random: twistedtesting seeds it for each
