@@ -49,7 +49,8 @@ SUITE = {
 
         class TestGroup:
             def test_method(self, twistedtesting_seed):
-                record(test="test_method", seed=twistedtesting_seed, draw=random.random())
+                draw = random.random()
+                record(test="test_method", seed=twistedtesting_seed, draw=draw)
 
 
         @seed(99)
@@ -85,25 +86,18 @@ def expectedDraw(seed: int) -> float:
     return random.Random(seed).random()
 
 
-class PluginTestsMixin:
+class PluginTestCase(SynchronousTestCase):
     """
-    Helpers for the tests of the plugin.
-    """
-
-    addCleanup: object
-    assertEqual: object
-
-    def project(self, files: dict[str, str] | None = None) -> Project:
-        return Project(SUITE if files is None else files, self.addCleanup)  # type: ignore[arg-type]
-
-
-class RunSeedTests(PluginTestsMixin, SynchronousTestCase):
-    """
-    The run seed: chosen once, named in the header, set with an option, and
-    the seed of every test, plain or trial, derived from it.
+    Helpers for the tests of the plugin, which need pytest.
     """
 
     skip = PYTEST_SKIP
+
+    def project(self, files: dict[str, str] | None = None) -> Project:
+        """
+        A new project with C{files}, by default L{SUITE}.
+        """
+        return Project(SUITE if files is None else files, self.addCleanup)
 
     def assertSeededFrom(self, records: list[dict[str, object]], runSeed: int) -> None:
         """
@@ -111,17 +105,23 @@ class RunSeedTests(PluginTestsMixin, SynchronousTestCase):
         its pin) and the global random module's first value for that seed.
         """
         seen = {str(r["test"]): (r["seed"], r["draw"]) for r in records}
-        expected = {
-            name: (
-                deriveSeed(runSeed, nodeid),
-                expectedDraw(deriveSeed(runSeed, nodeid)),
-            )
-            for name, nodeid in NODE_IDS.items()
-        }
+        expected = {}
+        for name, nodeid in NODE_IDS.items():
+            value = deriveSeed(runSeed, nodeid)
+            expected[name] = (value, expectedDraw(value))
         expected["test_pinned"] = (99, expectedDraw(99))
         trialSeed = deriveSeed(runSeed, TRIAL_ID)
         expected["test_trial"] = (trialSeed, expectedDraw(trialSeed))
         self.assertEqual(seen, expected)
+
+
+class RunSeedTests(PluginTestCase):
+    """
+    The run seed: chosen once, named in the header, set with an option, and
+    the seed of every test, plain or trial, derived from it.
+    """
+
+    skip = PYTEST_SKIP
 
     def test_optionAndHeader(self) -> None:
         """
@@ -213,7 +213,7 @@ class RunSeedTests(PluginTestsMixin, SynchronousTestCase):
         self.assertSeededFrom(project.takeRecords(), runSeed)
 
 
-class PlainTestTests(PluginTestsMixin, SynchronousTestCase):
+class PlainTestTests(PluginTestCase):
     """
     Plain pytest tests are seeded, and restored; their failures give the
     seed and the command that reruns them.
@@ -248,7 +248,8 @@ class PlainTestTests(PluginTestsMixin, SynchronousTestCase):
 
 
                     def test_draws(twistedtesting_seed):
-                        record(test="draws", seed=twistedtesting_seed, value=GENERATOR.random())
+                        value = GENERATOR.random()
+                        record(test="draws", seed=twistedtesting_seed, value=value)
                     """,
             }
         )
@@ -353,8 +354,11 @@ class PlainTestTests(PluginTestsMixin, SynchronousTestCase):
                     from twistedtesting import Clock
 
 
-                    def test_fixtures(twistedtesting_seed, twistedtesting_random, twistedtesting_clock):
-                        assert twistedtesting_random.random() == random.Random(twistedtesting_seed).random()
+                    def test_fixtures(
+                        twistedtesting_seed, twistedtesting_random, twistedtesting_clock
+                    ):
+                        expected = random.Random(twistedtesting_seed).random()
+                        assert twistedtesting_random.random() == expected
                         assert type(twistedtesting_clock) is Clock
                         assert twistedtesting_clock.seconds() == 0
                     """
@@ -391,7 +395,7 @@ class PlainTestTests(PluginTestsMixin, SynchronousTestCase):
         self.assertNotIn("_timeouts.py", output)
 
 
-class RandomlyTests(PluginTestsMixin, SynchronousTestCase):
+class RandomlyTests(PluginTestCase):
     """
     With pytest-randomly: its seed is the run seed unless one is given, it
     shuffles the order, and twistedtesting alone seeds random for each test.
@@ -418,7 +422,7 @@ class RandomlyTests(PluginTestsMixin, SynchronousTestCase):
             "seeds random for each test (pytest-randomly's reset is off)",
             output,
         )
-        RunSeedTests.assertSeededFrom(self, project.takeRecords(), 77)  # type: ignore[arg-type]
+        self.assertSeededFrom(project.takeRecords(), 77)
 
     def test_ownSeedWins(self) -> None:
         """
@@ -432,7 +436,7 @@ class RandomlyTests(PluginTestsMixin, SynchronousTestCase):
         self.assertEqual(
             (status, headerSeed(output)), (0, (8, "--twistedtesting-seed"))
         )
-        RunSeedTests.assertSeededFrom(self, project.takeRecords(), 8)  # type: ignore[arg-type]
+        self.assertSeededFrom(project.takeRecords(), 8)
 
 
 class EntryPointTests(SynchronousTestCase):
@@ -495,7 +499,7 @@ class EntryPointTests(SynchronousTestCase):
         self.assertIn("fixture 'twistedtesting_seed' not found", output)
 
 
-class ReplayTests(PluginTestsMixin, SynchronousTestCase):
+class ReplayTests(PluginTestCase):
     """
     Failing seeds are kept in pytest's cache and replayed first.
     """
@@ -656,7 +660,7 @@ MODES = {
 }
 
 
-class ModesTests(PluginTestsMixin, SynchronousTestCase):
+class ModesTests(PluginTestCase):
     """
     Many seeds per test, and the determinism check.
     """
@@ -732,7 +736,8 @@ class ModesTests(PluginTestsMixin, SynchronousTestCase):
         )
         self.assertEqual(status, 0, output)
         self.assertIn(
-            "twistedtesting: 3 seeds per test: 2 tests passed with every seed, 0 failed",
+            "twistedtesting: 3 seeds per test: 2 tests passed with every seed, "
+            "0 failed",
             output,
         )
 
