@@ -23,10 +23,13 @@ import random
 import shlex
 import unittest
 from collections.abc import Generator
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 import pytest
+
+# pytest's own protocol, which pytest-rerunfailures and the like call as well.
+from _pytest.runner import runtestprotocol
 
 from twistedtesting._attempts import (
     SEEDS_PROPERTY,
@@ -38,7 +41,6 @@ from twistedtesting._attempts import (
     seedsProperty,
     useOptions,
 )
-from twistedtesting._clock import Clock
 from twistedtesting._replay import FAILING_SEEDS_VARIABLE, FailingSeeds
 from twistedtesting._seeds import (
     _METHOD_SEED,
@@ -49,6 +51,9 @@ from twistedtesting._seeds import (
     parseRunSeed,
     useRunSeed,
 )
+
+if TYPE_CHECKING:
+    from twistedtesting._clock import Clock
 
 _CACHE_KEY = "twistedtesting/run-seed"
 _CACHE_DIRECTORY = "twistedtesting-failing-seeds"
@@ -285,7 +290,15 @@ def _managed(item: pytest.Item) -> bool:
     without it.
     """
     cls = getattr(item, "cls", None)
-    return isinstance(cls, type) and issubclass(cls, unittest.TestCase)
+    managed = _managedClasses.get(cls)
+    if managed is None:
+        managed = isinstance(cls, type) and issubclass(cls, unittest.TestCase)
+        _managedClasses[cls] = managed
+    return managed
+
+
+# _managed's answers, by class (None for a test function).
+_managedClasses: dict[object, bool] = {}
 
 
 def _pinned(item: pytest.Item) -> int | None:
@@ -333,8 +346,6 @@ def pytest_runtest_protocol(
 def _runtestprotocol(
     item: pytest.Item, nextitem: pytest.Item | None, log: bool
 ) -> list[pytest.TestReport]:
-    from _pytest.runner import runtestprotocol
-
     return runtestprotocol(item, nextitem=nextitem, log=log)
 
 
@@ -505,4 +516,8 @@ def twistedtesting_clock() -> Clock:
     """
     A new :class:`twistedtesting.Clock` at time 0.
     """
+    # Imported here: it imports Twisted, which a run that never uses the
+    # fixture need not pay for.
+    from twistedtesting._clock import Clock
+
     return Clock()
