@@ -216,10 +216,17 @@ class AttemptOptions:
 
     def planned(self, testId: str) -> bool:
         """
-        Whether ``testId`` runs more than once, or must be watched for a
-        failure to keep: every test when a store is set.
+        Whether ``testId`` runs more than once: with many seeds, to check
+        determinism, or to replay a seed it failed with.
         """
-        return self.seeds > 1 or self.checkDeterminism or self.store is not None
+        return self.seeds > 1 or self.checkDeterminism or testId in self.entries()
+
+    def keep(self, testId: str, runSeed: int, seed: int) -> None:
+        """
+        Keep the seed of a test that failed in a run that was not planned.
+        """
+        if self.store is not None:
+            self.store.add(FailingSeed(testId, runSeed, seed))
 
     def attempts(self, testId: str, runSeed: int | None) -> list[Attempt]:
         """

@@ -21,7 +21,6 @@ import argparse
 import os
 import random
 import shlex
-import unittest
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any, cast
 
@@ -30,6 +29,7 @@ import pytest
 
 # pytest's own protocol, which pytest-rerunfailures and the like call as well.
 from _pytest.runner import runtestprotocol
+from _pytest.unittest import TestCaseFunction
 
 from twistedtesting._attempts import (
     SEEDS_PROPERTY,
@@ -289,20 +289,11 @@ def _managed(item: pytest.Item) -> bool:
     leaves alone: twistedtesting's seed themselves, others run as they would
     without it.
     """
-    cls = getattr(item, "cls", None)
-    managed = _managedClasses.get(cls)
-    if managed is None:
-        managed = isinstance(cls, type) and issubclass(cls, unittest.TestCase)
-        _managedClasses[cls] = managed
-    return managed
-
-
-# _managed's answers, by class (None for a test function).
-_managedClasses: dict[object, bool] = {}
+    return isinstance(item, TestCaseFunction)
 
 
 def _pinned(item: pytest.Item) -> int | None:
-    function = getattr(item, "function", None)
+    function = getattr(item, "obj", None)
     pinned = getattr(function, _METHOD_SEED, None)
     return pinned if isinstance(pinned, int) else None
 
@@ -444,6 +435,10 @@ def pytest_runtest_makereport(
     seeded = item.stash.get(_itemKey, None)
     if report.failed and seeded is not None:
         report.sections.append(("twistedtesting", _note(item, seeded)))
+        if seeded.runSeed is not None and _attemptKey not in item.stash:
+            # A test that runs once: keep its failing seed now.
+            options = item.config.stash[_stateKey].options
+            options.keep(item.nodeid, seeded.runSeed, seeded.value)
 
 
 def _note(item: pytest.Item, seeded: _ItemSeed) -> str:

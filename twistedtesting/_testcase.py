@@ -185,8 +185,9 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
         """
         if result is None:
             result = self.defaultTestResult()
-        if takeOver(self, result):
-            # Run once per attempt (replayed seed, many seeds, twice).
+        watch = takeOver(self, result)
+        if watch is None:
+            # It ran once per attempt (replayed seed, many seeds, twice).
             return
         reporter = cast("IReporter | None", IReporter(result, None))
         if reporter is None:
@@ -212,7 +213,9 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
             setattr(self, name, _refuseAsynchronousResults(method, self.id()))
         generators = SeededGenerators.seedAll(choice.value)
         try:
-            note = functools.partial(_reproduction, self, choice, result)
+            note = watch.noting(
+                functools.partial(_reproduction, self, choice, result), choice
+            )
             super().run(_SeedReporter(reporter, note))  # type: ignore[no-untyped-call]
         finally:
             generators.restore()

@@ -7,6 +7,7 @@ a determinism check), and report one result for it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 import attrs
@@ -23,6 +24,7 @@ from twistedtesting._attempts import (
     seedsProperty,
 )
 from twistedtesting._seeds import (
+    SeedChoice,
     chooseSeed,
     deriveSeed,
     insideTest,
@@ -141,32 +143,70 @@ class TrialOutcome:
         return ", then ".join(words) or "reported nothing"
 
 
-def takeOver(test: unittest.SynchronousTestCase, result: Any) -> bool:
+@attrs.frozen
+class Watch:
     """
-    Run ``test`` with its planned attempts and report to ``result``, unless
-    it needs none: return whether it did.
+    Keeps the failing seed of a test that runs once, when its failure is
+    reported.
+
+    :ivar options: The run's options, or ``None`` to keep nothing (a test
+        run by another test).
+    :ivar testId: The id to keep the seed under.
+    """
+
+    options: AttemptOptions | None
+    testId: str = ""
+
+    def noting(self, note: Callable[[], str], choice: SeedChoice) -> Callable[[], str]:
+        """
+        Wrap ``note``, which makes a failure's note (and is called only when
+        the test fails or errors), so that it also keeps the test's seed.
+        """
+        options = self.options
+        if options is None or options.store is None or choice.runSeed is None:
+            return note
+        testId = self.testId
+
+        def keepingNote() -> str:
+            assert choice.runSeed is not None
+            options.keep(testId, choice.runSeed, choice.value)
+            return note()
+
+        return keepingNote
+
+
+_UNWATCHED = Watch(None)
+
+
+def takeOver(test: unittest.SynchronousTestCase, result: Any) -> Watch | None:
+    """
+    Run ``test`` with its planned attempts and report to ``result``, when it
+    has some (``None`` is returned then); else return what keeps its seed if
+    it fails, for the test's own run.
 
     A test run by another test (this project's own tests run many), or
-    while an attempt runs, is left to run normally.
+    while an attempt runs, is left alone.
     """
     if _attempting or insideTest():
-        return False
+        return _UNWATCHED
     try:
         options = currentOptions()
         method = getattr(test, test._testMethodName)
         choice = chooseSeed(type(test), method, test.id())
     except ValueError:
         # The test's own run reports a malformed seed variable.
-        return False
+        return _UNWATCHED
     testId: object = test.id()
     if options.byNodeId:
         # Under pytest, a test run by pytest reports to its pytest item.
         testId = getattr(result, "nodeid", None)
-    if not isinstance(testId, str) or not options.planned(testId):
-        return False
+    if not isinstance(testId, str):
+        return _UNWATCHED
+    if not options.planned(testId):
+        return Watch(options, testId)
     runSeed = None if choice.source != "run" else choice.runSeed
     _runAttempts(test, result, options, testId, options.attempts(testId, runSeed))
-    return True
+    return None
 
 
 def _runAttempts(
