@@ -396,11 +396,10 @@ def _crash(report: pytest.TestReport) -> str:
     return "" if report.longrepr is None else str(report.longrepr)
 
 
-@pytest.hookimpl(hookwrapper=True, tryfirst=True)
-def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, None]:
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
     if not _managed(item):
         _seedItem(item)
-    yield
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
