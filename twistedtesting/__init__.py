@@ -88,11 +88,11 @@ __all__ = [
     "unregisterRandom",
 ]
 
-# The private module that defines each public name.  The names are imported
-# when first used, so that importing twistedtesting (as pytest does, to load
-# the plugin, in every project of an environment where it is installed)
-# imports neither Twisted nor trial; and pytest, once trial is imported,
-# looks up Twisted's version before every test.
+# The private module that defines each public name.  They are imported when
+# one of them is first used, so that importing a private module alone (as
+# pytest does, to load the plugin, in every project of an environment where
+# twistedtesting is installed) imports neither Twisted nor trial: pytest,
+# once trial is imported, looks up Twisted's version before every test.
 _DEFINED_IN = {
     "BreakAfter": "_faults",
     "ChunkedPair": "_pair",
@@ -134,17 +134,18 @@ _DEFINED_IN = {
 
 def __getattr__(name: str) -> object:
     """
-    Import a public name from the module that defines it, and show it as
-    C{twistedtesting.X} (in reprs, tracebacks and docs).
+    Import every public name from the module that defines it, the first time
+    one is used, and show each as C{twistedtesting.X} (in reprs, tracebacks
+    and docs).
     """
-    where = _DEFINED_IN.get(name)
-    if where is None:
+    if name not in _DEFINED_IN:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    public = getattr(importlib.import_module(f"{__name__}.{where}"), name)
-    if isinstance(public, type) or callable(public):
-        public.__module__ = __name__
-    globals()[name] = public
-    return public
+    for public, where in _DEFINED_IN.items():
+        value = getattr(importlib.import_module(f"{__name__}.{where}"), public)
+        if isinstance(value, type) or callable(value):
+            value.__module__ = __name__
+        globals()[public] = value
+    return globals()[name]
 
 
 def __dir__() -> list[str]:
