@@ -70,6 +70,11 @@ class _RunState:
     :ivar options: How each test is run.
     :ivar randomly: Whether pytest-randomly is active and resets ``random``.
     :ivar summary: The count of seeds passed, with many seeds.
+    :ivar generators: The generators seeded for the plain tests running now
+        (one after the other: the states saved before the first are put
+        back after the last, not between two, where the second seeds them
+        again at once; saving and restoring the global generator's state
+        costs more than all the rest of the plugin does for a test).
     """
 
     runSeed: int
@@ -77,17 +82,35 @@ class _RunState:
     options: AttemptOptions
     randomly: bool
     summary: SeedsSummary | None
+    generators: SeededGenerators | None = None
+
+    def seed(self, value: int) -> None:
+        """
+        Seed the generators for a plain test; the states they had before the
+        first of a row of plain tests are put back by :meth:`restore`.
+        """
+        if self.generators is None:
+            self.generators = SeededGenerators.seedAll(value)
+        else:
+            self.generators.reseed(value)
+
+    def restore(self) -> None:
+        """
+        Put back the states the generators had before the plain tests.
+        """
+        if self.generators is not None:
+            self.generators.restore()
+            self.generators = None
 
 
-@attrs.define
+@attrs.frozen
 class _ItemSeed:
     """
-    The seed of a plain pytest test, and its generators while it runs.
+    The seed of a plain pytest test.
     """
 
     value: int
     runSeed: int | None
-    generators: SeededGenerators | None = None
 
 
 _stateKey = pytest.StashKey[_RunState]()
@@ -302,9 +325,11 @@ def _pinned(item: pytest.Item) -> int | None:
 def pytest_runtest_protocol(
     item: pytest.Item, nextitem: pytest.Item | None
 ) -> bool | None:
-    if _managed(item):
-        return None
     state = item.config.stash[_stateKey]
+    if _managed(item):
+        # Normally done at the last plain test's teardown already.
+        state.restore()
+        return None
     options = state.options
     if not options.planned(item.nodeid):
         return None
@@ -403,25 +428,35 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
-def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, None]:
+def pytest_runtest_teardown(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None, Any, None]:
     yield
-    seeded = item.stash.get(_itemKey, None)
-    if seeded is not None and seeded.generators is not None:
-        seeded.generators.restore()
-        seeded.generators = None
+    if nextitem is None or _managed(nextitem):
+        # The last of a row of plain tests.
+        item.config.stash[_stateKey].restore()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # A run stopped early (-x) ends without a last teardown.
+    state = session.config.stash.get(_stateKey, None)
+    if state is not None:
+        state.restore()
 
 
 def _seedItem(item: pytest.Item) -> None:
+    state = item.config.stash[_stateKey]
     pinned = _pinned(item)
     if pinned is not None:
         seeded = _ItemSeed(pinned, None)
     else:
         attempt = item.stash.get(_attemptKey, None)
-        runSeed = item.config.stash[_stateKey].runSeed
+        runSeed = state.runSeed
         if attempt is not None and attempt.runSeed is not None:
             runSeed = attempt.runSeed
         seeded = _ItemSeed(deriveSeed(runSeed, item.nodeid), runSeed)
-    seeded.generators = SeededGenerators.seedAll(seeded.value)
+    state.seed(seeded.value)
     item.stash[_itemKey] = seeded
 
 

@@ -375,6 +375,18 @@ class SeededGenerators:
         _running.append(seeded)
         return seeded
 
+    def reseed(self, value: int) -> None:
+        """
+        Seed the generators again with ``value``, keeping the states to put
+        back: for the pytest plugin, which seeds a row of plain tests one
+        after the other and restores the states once, after the last.
+        """
+        self.value = value
+        random.seed(value)
+        for generator, _ in self._saved:
+            if any(generator is known for known in _registered):
+                generator.seed(value)
+
     def adopt(self, generator: SeedableRandom) -> None:
         """
         Save the state of ``generator``, then seed it with :attr:`value`.
