@@ -368,11 +368,13 @@ class RegistryTests(SynchronousTestCase):
         seed (a generator unregistered since is left alone); C{restore} then
         puts back the states from before L{SeededGenerators.seedAll}.
         """
-        mine = random.Random(1)
-        gone = random.Random(3)
+        mine = random.Random()
+        gone = random.Random()
         registerRandom(mine)
         registerRandom(gone)
         self.addCleanup(unregisterRandom, mine)
+        mine.seed(1)
+        gone.seed(3)
         random.seed(2)
         expectedGlobal = random.Random(2).random()
 
