@@ -271,10 +271,18 @@ def _keepTraceback(failure: Failure) -> None:
 
 def _addNote(failure: Failure, note: str) -> None:
     """
-    Add ``note`` to the notes (PEP 678) of ``failure``'s exception, which the
-    reports show after the seed's note.
+    Add ``note`` after the seed's note that ``failure`` shows: in its
+    ``note`` when it has one (the seed note's own place), and in its
+    exception's notes (PEP 678), which reporters that format the exception
+    themselves show, when the seed's note is there or nowhere else.
     """
+    own = getattr(failure, "note", None)
     notes = getattr(failure.value, "__notes__", None)
+    if isinstance(own, str):
+        if note not in own:
+            failure.note = f"{own}\n{note}"  # type: ignore[attr-defined]
+        if not notes:
+            return
     if notes is None:
         notes = []
         setattr(failure.value, "__notes__", notes)  # noqa: B010
