@@ -13,14 +13,16 @@ so that trial's worker processes (``trial -j``) share it.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import random
 from collections.abc import Callable, MutableMapping
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar, cast
 
 import attrs
 
 from twistedtesting._checks import checkInt
+from twistedtesting._globalrandom import GLOBAL_STATE
 
 SEED_VARIABLE = "TWISTEDTESTING_SEED"
 """
@@ -37,6 +39,8 @@ _CLASS_SEED = "_twistedtestingClassSeed"
 SEED_MANAGED = "_twistedtestingSeedManaged"
 
 _T = TypeVar("_T")
+
+_NO_ATTRIBUTES: dict[str, object] = {}
 
 
 def checkSeed(value: object, name: str) -> int:
@@ -119,6 +123,37 @@ def _refuseSecondPin(value: int, target: object, existing: int | None) -> None:
         )
 
 
+def fastSha256(
+    names: tuple[str, ...] = ("_sha2", "_sha256"),
+) -> Callable[[bytes], Any]:
+    """
+    CPython's own SHA-256, when it has one that agrees with
+    :func:`hashlib.sha256`, else :func:`hashlib.sha256`.
+
+    :func:`hashlib.sha256` usually goes through OpenSSL, whose set-up for
+    each hash, between tests whose work has pushed it out of the processor's
+    caches, costs several times what CPython's own implementation does for
+    a test id.  That implementation is a private module (``_sha2`` from
+    Python 3.12 on, ``_sha256`` before), so it is checked before it is used.
+
+    :param names: The modules to look in, in order.
+    """
+    expected = hashlib.sha256(b"twistedtesting").digest()
+    for name in names:
+        try:
+            candidate = getattr(importlib.import_module(name), "sha256", None)
+            if candidate is not None and candidate(b"twistedtesting").digest() == (
+                expected
+            ):
+                return cast("Callable[[bytes], Any]", candidate)
+        except Exception:
+            continue
+    return hashlib.sha256
+
+
+_sha256 = fastSha256()
+
+
 def deriveSeed(runSeed: int, testId: str) -> int:
     """
     Derive a test's seed from the run seed and the test's id.
@@ -132,7 +167,7 @@ def deriveSeed(runSeed: int, testId: str) -> int:
     :returns: A seed in ``range(2 ** 32)``, so that generators with a 32-bit
         seed (such as NumPy's legacy one) accept it.
     """
-    digest = hashlib.sha256(f"{runSeed}\0{testId}".encode()).digest()
+    digest = _sha256(f"{runSeed}\0{testId}".encode()).digest()
     return int.from_bytes(digest[:4], "big")
 
 
@@ -251,13 +286,15 @@ def chooseSeed(testClass: type, testMethod: object, testId: str) -> SeedChoice:
     :raises ValueError: If a derived seed is needed and the run seed cannot
         be had (see :func:`runSeed`).
     """
-    pinned = getattr(testMethod, _METHOD_SEED, None)
+    # The function's attributes, through a bound method: quicker than a
+    # failed lookup of the one attribute, the usual case.
+    pinned = getattr(testMethod, "__dict__", _NO_ATTRIBUTES).get(_METHOD_SEED)
     if pinned is not None:
         return SeedChoice(pinned, "method")
     pinned = getattr(testClass, _CLASS_SEED, None)
     if pinned is not None:
         return SeedChoice(pinned, "class")
-    run = runSeedOverride[-1] if runSeedOverride else runSeed()
+    run = runSeedOverride[-1] if runSeedOverride else _chooser.runSeed()
     return SeedChoice(deriveSeed(run, testId), "run", run)
 
 
@@ -368,7 +405,7 @@ class SeededGenerators:
         Save the state of every generator, then seed each with ``value``,
         until :meth:`restore`.
         """
-        seeded = cls(value, random.getstate(), [])
+        seeded = cls(value, GLOBAL_STATE.save(), [])
         random.seed(value)
         for generator in _registered:
             seeded.adopt(generator)
@@ -401,7 +438,7 @@ class SeededGenerators:
         _running.remove(self)
         for generator, state in reversed(self._saved):
             generator.setstate(state)
-        random.setstate(self._globalState)
+        GLOBAL_STATE.restore(self._globalState)
 
 
 # The seeded generators of the tests running now, innermost last (a test may

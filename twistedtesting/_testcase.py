@@ -10,8 +10,8 @@ import contextlib
 import functools
 import inspect
 import random
-import shlex
 from collections.abc import Callable
+from types import FunctionType, MethodType
 from typing import Any, ClassVar, cast, overload
 
 from twisted.internet.defer import Deferred
@@ -20,11 +20,9 @@ from twisted.internet.interfaces import (
     IReactorTime,
     IStreamServerEndpoint,
 )
-from twisted.python import log
 from twisted.python.failure import Failure
 from twisted.trial import unittest
 from twisted.trial.itrial import IReporter
-from zope.interface import implementer
 
 from twistedtesting._attempts import currentOptions
 from twistedtesting._connections import (
@@ -38,13 +36,8 @@ from twistedtesting._connections import (
     TransportName,
     startPair,
 )
-from twistedtesting._seeds import (
-    SEED_VARIABLE,
-    SeedChoice,
-    SeededGenerators,
-    chooseSeed,
-    runSeed,
-)
+from twistedtesting._seednote import SeedReporter, reproduction
+from twistedtesting._seeds import SeededGenerators, chooseSeed, runSeed
 from twistedtesting._teardown import DEFAULT_GRACE_PERIOD
 from twistedtesting._timeouts import (
     DEFAULT_TIMEOUT_EXCEPTIONS,
@@ -53,8 +46,6 @@ from twistedtesting._timeouts import (
     assertTimesOut,
 )
 from twistedtesting._trialattempts import takeOver
-
-_ABSENT = object()
 
 
 class _TestRandom:
@@ -107,8 +98,9 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
 
     # Lets @seed accept this class (see _seeds.SEED_MANAGED).
     _twistedtestingSeedManaged: ClassVar[bool] = True
-    # Whether a test method must not return a Deferred or a coroutine.
-    _twistedtestingSynchronousOnly: ClassVar[bool] = True
+    # No class pin (see _seeds._CLASS_SEED): found at once, where a missing
+    # attribute would be looked for through the whole class hierarchy.
+    _twistedtestingClassSeed: ClassVar[int | None] = None
 
     def __init__(self, methodName: str = "runTest") -> None:
         super().__init__(methodName)  # type: ignore[no-untyped-call]
@@ -189,13 +181,21 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
         if watch is None:
             # It ran once per attempt (replayed seed, many seeds, twice).
             return
-        reporter = cast("IReporter | None", IReporter(result, None))
-        if reporter is None:
-            reporter = cast(IReporter, unittest.PyUnitResultAdapter(result))
-        name = self._testMethodName
-        method = getattr(self, name)
+        # As trial adapts it, but a trial reporter, the usual result, is
+        # taken as it is: asking zope.interface to adapt it costs more.
+        adapted = False
+        reporter: IReporter
+        if IReporter.providedBy(result):
+            reporter = result
+        else:
+            found = cast("IReporter | None", IReporter(result, None))
+            adapted = found is None
+            if found is None:
+                found = cast(IReporter, unittest.PyUnitResultAdapter(result))
+            reporter = found
+        testId = self.id()
         try:
-            choice = chooseSeed(type(self), method, self.id())
+            choice = chooseSeed(type(self), getattr(self, self._testMethodName), testId)
         except ValueError:
             reporter.startTest(self)
             reporter.addError(self, Failure())
@@ -203,27 +203,78 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
             return
         self.seed = choice.value
         vars(self).pop("random", None)
-        shadowed = self._twistedtestingSynchronousOnly and not (
-            inspect.isgeneratorfunction(method)
-        )
-        # The check is an instance attribute for this run only; whatever the
-        # instance had under that name (pytest puts the method there) returns.
-        before = vars(self).get(name, _ABSENT)
-        if shadowed:
-            setattr(self, name, _refuseAsynchronousResults(method, self.id()))
         generators = SeededGenerators.seedAll(choice.value)
         try:
             note = watch.noting(
-                functools.partial(_reproduction, self, choice, result), choice
+                functools.partial(reproduction, testId, choice, result), choice
             )
-            super().run(_SeedReporter(reporter, note))  # type: ignore[no-untyped-call]
+            super().run(  # type: ignore[no-untyped-call]
+                SeedReporter(reporter, note, __file__, adapted)
+            )
         finally:
             generators.restore()
-            if shadowed:
-                if before is _ABSENT:
-                    delattr(self, name)
-                else:
-                    setattr(self, name, before)
+
+    def _run(
+        self,
+        suppress: object,
+        todo: object,
+        method: Callable[[], object],
+        result: IReporter,
+    ) -> bool:
+        """
+        Run one fixture or the test method as trial does; for the test
+        method, also check what it returns (see L{_checkResult}).
+
+        The test's own method is not replaced: while the test runs,
+        ``self.test_x`` is its bound method, as under trial.
+        """
+        name = getattr(method, "__name__", None)
+        if name == self._testMethodName or (
+            # A test method whose decorator did not keep its name.
+            name not in _FIXTURES and method == getattr(self, self._testMethodName)
+        ):
+            # trial reports a generator function itself.  This is its check,
+            # with a quicker way for the usual bound method of a function.
+            if type(method) is MethodType and type(method.__func__) is FunctionType:
+                generator = method.__func__.__code__.co_flags & inspect.CO_GENERATOR
+            else:
+                generator = inspect.isgeneratorfunction(method)
+            if not generator:
+                method = functools.partial(_callChecked, method, self)
+        return bool(
+            super()._run(suppress, todo, method, result)  # type: ignore[no-untyped-call]
+        )
+
+    def _getSkipReason(self, method: Callable[..., object], skip: object) -> object:
+        """
+        As trial's, for the test method itself when trial was given the
+        wrapper that checks its result: trial attributes a warning about a
+        bare C{SkipTest} to that method.
+        """
+        if isinstance(method, functools.partial) and method.func is _callChecked:
+            method = method.args[0]
+        return super()._getSkipReason(method, skip)  # type: ignore[no-untyped-call]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """
+        Refuse a test case class that defines its own ``seed``, which every
+        test run would overwrite with the test's seed.
+
+        :raises TypeError: If the class, or a base class of it that is not
+            a twistedtesting class, defines ``seed``.
+        """
+        super().__init_subclass__(**kwargs)
+        for base in cls.__mro__:
+            if base is SynchronousTestCase:
+                break
+            if "seed" in vars(base):
+                kind = "a method" if callable(vars(base)["seed"]) else "an attribute"
+                raise TypeError(
+                    f"{base.__qualname__} defines {kind} named 'seed', but "
+                    f"{cls.__qualname__} is a twistedtesting test case, which "
+                    "sets self.seed to the running test's random seed; rename "
+                    "it (to pin a test's seed, use @twistedtesting.seed(N))"
+                )
 
 
 class TestCase(SynchronousTestCase, unittest.TestCase):
@@ -237,7 +288,9 @@ class TestCase(SynchronousTestCase, unittest.TestCase):
     runs with the test's seed.
     """
 
-    _twistedtestingSynchronousOnly: ClassVar[bool] = False
+    # trial's asynchronous _run, which waits for what the test returns,
+    # rather than SynchronousTestCase's, which refuses what it cannot wait for.
+    _run = unittest.TestCase._run  # type: ignore[assignment]
 
     def connectedPair(
         self,
@@ -299,185 +352,70 @@ class TestCase(SynchronousTestCase, unittest.TestCase):
         return attempt.deferred
 
 
-def _refuseAsynchronousResults(
-    method: Callable[[], object], testId: str
-) -> Callable[[], object]:
-    """
-    Wrap a synchronous test method so that returning a Deferred or a
-    coroutine is an error instead of a test that silently never ran.
-    """
+# The fixtures that trial runs through SynchronousTestCase._run.
+_FIXTURES = frozenset(["setUp", "tearDown"])
 
-    # Not functools.wraps: it costs more than the rest of this together, and
-    # trial reads the method's attributes (skip, todo, ...) from the method
-    # it found when the test was made, not from this.
-    def checked() -> object:
-        __tracebackhide__ = True  # pytest leaves this frame out of reports
-        outcome = method()
-        if inspect.iscoroutine(outcome):
-            outcome.close()
-            raise TypeError(
-                f"{testId} is a coroutine function, but SynchronousTestCase "
-                "does not run coroutines, so its body never ran; subclass "
-                "twistedtesting.TestCase instead"
-            )
-        if isinstance(outcome, Deferred):
-            failures: list[Failure] = []
-            outcome.addErrback(failures.append)
+
+def _callChecked(method: Callable[[], object], test: SynchronousTestCase) -> object:
+    """
+    Call the synchronous test method ``method`` of ``test`` and check what it
+    returns with L{_checkResult}.  trial runs this, bound to them with
+    L{functools.partial}, in place of the method; its frame is left out of
+    reports.
+    """
+    __tracebackhide__ = True  # pytest leaves this frame out of reports
+    outcome = method()
+    if outcome is None:
+        return None
+    return _checkResult(outcome, test.id())
+
+
+def _checkResult(outcome: object, testId: str) -> object:
+    """
+    Check what a synchronous test method returned.
+
+    As under trial, the result is disregarded, including a Deferred that has
+    already succeeded (a test may call asynchronous code that finished at
+    once and return its Deferred).  Work that the test would leave undone or
+    unseen is an error instead of a test that silently never ran: a
+    coroutine (an C{async def} test), a Deferred that has not fired yet, and
+    a Deferred that failed (the error says how; the failure is handled).
+
+    :param outcome: What the test method returned.
+    :param testId: The test's id, for the error message.
+    :returns: ``outcome``.
+    :raises TypeError: For a coroutine, an unfired Deferred or a failed one.
+    """
+    __tracebackhide__ = True
+    if inspect.iscoroutine(outcome):
+        outcome.close()
+        raise TypeError(
+            f"{testId} is a coroutine function, but SynchronousTestCase "
+            "does not run coroutines, so its body never ran; subclass "
+            "twistedtesting.TestCase instead"
+        )
+    if isinstance(outcome, Deferred):
+        seen: list[object] = []
+
+        def look(result: object) -> object:
+            seen.append(result)
+            # A failure is reported below, so it is handled here.
+            return None if isinstance(result, Failure) else result
+
+        outcome.addBoth(look)
+        if not seen:
+            state = ""
+        elif isinstance(seen[0], Failure):
             state = (
-                f"; it failed with {type(failures[0].value).__name__}: "
-                f"{failures[0].getErrorMessage()}"
-                if failures
-                else ""
+                f"; it failed with {type(seen[0].value).__name__}: "
+                f"{seen[0].getErrorMessage()}"
             )
-            raise TypeError(
-                f"{testId} returned a Deferred, but SynchronousTestCase does "
-                f"not wait for Deferreds{state}; check its result with "
-                "successResultOf() or failureResultOf(), or subclass "
-                "twistedtesting.TestCase"
-            )
-        return outcome
-
-    return checked
-
-
-def _reproduction(test: SynchronousTestCase, choice: SeedChoice, result: Any) -> str:
-    """
-    Say which seed a test ran with and how to run it with that seed again.
-
-    :param result: What the test reports to: when it is a pytest item, the
-        command given is a pytest one.
-    """
-    if choice.source != "run":
-        where = "the test method" if choice.source == "method" else "its class"
-        return (
-            f"twistedtesting: this test ran with random seed {choice.value}, "
-            f"pinned by @seed({choice.value}) on {where}; rerunning it "
-            "reproduces the same random values."
+        else:
+            return outcome
+        raise TypeError(
+            f"{testId} returned a Deferred, but SynchronousTestCase does "
+            f"not wait for Deferreds{state}; check its result with "
+            "successResultOf() or failureResultOf(), or subclass "
+            "twistedtesting.TestCase"
         )
-    nodeid = getattr(result, "nodeid", None)
-    if isinstance(nodeid, str):
-        command = f"python -m pytest {shlex.quote(nodeid)}"
-    else:
-        # Not the trial script: it imports only installed packages, and
-        # python -m also imports from the current directory.
-        command = f"python -m twisted.trial {shlex.quote(test.id())}"
-    return (
-        f"twistedtesting: this test ran with random seed {choice.value}, "
-        f"derived from run seed {choice.runSeed}.\n"
-        f"  Rerun it with: {SEED_VARIABLE}={choice.runSeed} {command}\n"
-        f"  or pin it: add @seed({choice.value}) to the test method "
-        "(from twistedtesting import seed)."
-    )
-
-
-@implementer(IReporter)
-class _SeedReporter:
-    """
-    A reporter that passes everything on to another one, adding the note
-    that reproduces the test to every failure and error.
-
-    :ivar _note: Makes the note; called only when there is something to
-        report, so a passing test pays nothing for it.
-    """
-
-    def __init__(self, original: IReporter, note: Callable[[], str]) -> None:
-        self._original = original
-        self._note = note
-
-    @property
-    def shouldStop(self) -> bool:
-        return bool(self._original.shouldStop)
-
-    @property
-    def testsRun(self) -> int:
-        return int(self._original.testsRun)
-
-    def startTest(self, method: Any) -> None:
-        self._original.startTest(method)
-
-    def stopTest(self, method: Any) -> None:
-        self._original.stopTest(method)
-
-    def addSuccess(self, test: Any) -> None:
-        self._original.addSuccess(test)
-
-    def addError(self, test: Any, error: Any) -> None:
-        self._original.addError(test, _noted(error, self._note()))
-
-    def addFailure(self, test: Any, failure: Any) -> None:
-        self._original.addFailure(test, _noted(failure, self._note()))
-
-    def addExpectedFailure(self, test: Any, failure: Any, todo: Any = None) -> None:
-        self._original.addExpectedFailure(test, failure, todo)
-
-    def addUnexpectedSuccess(self, test: Any, todo: Any = None) -> None:
-        self._original.addUnexpectedSuccess(test, todo)
-
-    def addSkip(self, test: Any, reason: Any) -> None:
-        self._original.addSkip(test, reason)
-
-    def wasSuccessful(self) -> bool:
-        return bool(self._original.wasSuccessful())
-
-    def done(self) -> None:
-        self._original.done()
-
-    def __getattr__(self, name: str) -> Any:
-        # Anything beyond IReporter (stop(), addDuration(), a pytest item's
-        # attributes) is the original's.
-        return getattr(self._original, name)
-
-
-def _noted(error: Failure | tuple[Any, Any, Any], note: str) -> Failure:
-    """
-    Return a copy of ``error`` that shows ``note``, which is also added to
-    the exception's notes (PEP 678) for reporters that read the exception.
-
-    The exception keeps its type, arguments and traceback.
-    """
-    if isinstance(error, tuple):
-        error = Failure(error[1], error[0], error[2])
-    value = error.value
-    notes = getattr(value, "__notes__", None)
-    if notes is None:
-        notes = []
-        # BaseException.add_note() does this from Python 3.11 on.
-        setattr(value, "__notes__", notes)  # noqa: B010
-    if isinstance(notes, list) and note not in notes:
-        notes.append(note)
-    noted = _NotedFailure.__new__(_NotedFailure)
-    noted.__dict__.update(error.__dict__)
-    # trial trims its own frames from a report; trim ours the same way.
-    noted.frames = [f for f in error.frames if f[1] != __file__]
-    return noted
-
-
-class _NotedFailure(Failure):
-    """
-    A Failure whose report ends with its exception's notes, as Python's own
-    traceback does (trial's report of a Failure leaves them out).
-    """
-
-    def _notes(self) -> list[str]:
-        notes = getattr(self.value, "__notes__", None)
-        if not isinstance(notes, list):
-            return []
-        return [str(note) for note in notes]
-
-    def getErrorMessage(self) -> str:
-        # trial -j sends this message, not the traceback, to the manager.
-        return "\n".join([super().getErrorMessage(), *self._notes()])
-
-    def printTraceback(
-        self,
-        file: Any = None,
-        elideFrameworkCode: bool | int = False,
-        detail: str = "default",
-    ) -> None:
-        if file is None:
-            file = log.logerr
-        super().printTraceback(  # type: ignore[no-untyped-call]
-            file, elideFrameworkCode, detail
-        )
-        for note in self._notes():
-            file.write(note + "\n")
+    return outcome

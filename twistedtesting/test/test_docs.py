@@ -14,8 +14,9 @@ import re
 from pathlib import Path
 
 from twistedtesting import SynchronousTestCase
+from twistedtesting._seednote import reproduction
 from twistedtesting._seeds import SeedChoice, deriveSeed
-from twistedtesting._testcase import _refuseAsynchronousResults, _reproduction
+from twistedtesting._testcase import _checkResult
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -23,22 +24,6 @@ _DERIVED = re.compile(
     r"twistedtesting: this test ran with random seed (\d+), derived from run "
     r"seed (\d+)\.\n\s+Rerun it with: \S+=\d+ (.+)\n\s+or pin it: .+\n"
 )
-
-
-def _named(testId: str) -> SynchronousTestCase:
-    """
-    A test case whose id is C{testId}, the id the page shows.  Made here, not
-    at module level, so that trial and pytest do not collect it.
-    """
-
-    class Named(SynchronousTestCase):
-        def id(self) -> str:
-            return testId
-
-        def runTest(self) -> None:
-            pass
-
-    return Named()
 
 
 class _PytestItem:
@@ -86,17 +71,16 @@ class SeedsPageTests(SynchronousTestCase):
                 module = path.removeprefix("docs/").removesuffix(".py")
                 testId = f"{module.replace('/', '.')}.{className}.{method}"
             self.assertEqual(deriveSeed(int(runText), testId), int(seedText))
-            test = _named(testId)
             choice = SeedChoice(int(seedText), "run", int(runText))
             self.assertIn(
-                _flatten(_reproduction(test, choice, result)), _flatten(self.page)
+                _flatten(reproduction(testId, choice, result)), _flatten(self.page)
             )
 
     def test_pinnedNote(self) -> None:
         """
         The note shown for a seed pinned on the test method is the library's.
         """
-        note = _reproduction(_named("any"), SeedChoice(1234, "method"), None)
+        note = reproduction("any", SeedChoice(1234, "method"), None)
         self.assertIn(note, self.page)
 
     def test_coroutineError(self) -> None:
@@ -110,5 +94,5 @@ class SeedsPageTests(SynchronousTestCase):
             pass
 
         with self.assertRaises(TypeError) as caught:
-            _refuseAsynchronousResults(test_awaitRetry, testId)()
+            _checkResult(test_awaitRetry(), testId)
         self.assertIn(f"builtins.TypeError: {caught.exception}\n", self.page)

@@ -6,10 +6,12 @@ derivation and the registry of generators.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import subprocess
 import sys
+import types
 from typing import Any
 
 from twisted.trial.unittest import TestCase as TrialTestCase
@@ -29,6 +31,7 @@ from twistedtesting._seeds import (
     SeededGenerators,
     chooseSeed,
     deriveSeed,
+    fastSha256,
     parseRunSeed,
 )
 
@@ -214,6 +217,22 @@ class DeriveSeedTests(SynchronousTestCase):
         """
         self.assertEqual(deriveSeed(0, "pkg.test_x.XTests.test_y"), 0xB70CA46F)
         self.assertEqual(deriveSeed(12345, "a"), 0xA3BE0BC8)
+
+    def test_sameHashEverywhere(self) -> None:
+        """
+        The SHA-256 that seeds are derived with is the standard one: CPython's
+        own where it agrees with L{hashlib.sha256}, else L{hashlib.sha256}
+        itself.
+        """
+        for data in [b"", b"pkg.test_x.XTests.test_y", bytes(range(256)) * 5]:
+            self.assertEqual(fastSha256()(data).digest(), hashlib.sha256(data).digest())
+        self.assertIs(fastSha256(("twistedtesting_no_such_module",)), hashlib.sha256)
+        # A module whose sha256 gives other digests is not used.
+        wrong = types.ModuleType("twistedtesting_wrong_sha256")
+        wrong.sha256 = hashlib.md5  # type: ignore[attr-defined]
+        sys.modules[wrong.__name__] = wrong
+        self.addCleanup(sys.modules.pop, wrong.__name__)
+        self.assertIs(fastSha256((wrong.__name__,)), hashlib.sha256)
 
     def test_dependsOnBothInputs(self) -> None:
         """

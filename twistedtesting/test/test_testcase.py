@@ -18,12 +18,15 @@ import subprocess
 import sys
 import tempfile
 import unittest as pyunit
+import warnings
 from collections.abc import Callable, Generator
 from io import StringIO
+from typing import Any
 
 from twisted.internet import defer, reactor, task
 from twisted.python import log
 from twisted.python.failure import Failure
+from twisted.python.reflect import fullyQualifiedName
 from twisted.trial import reporter, unittest
 from twisted.trial.itrial import IReporter
 from zope.interface.verify import verifyObject
@@ -37,8 +40,8 @@ from twistedtesting import (
     _testcase,
     seed,
 )
+from twistedtesting._seednote import SeedReporter
 from twistedtesting._seeds import RunSeedChooser, deriveSeed
-from twistedtesting._testcase import _SeedReporter
 
 RUN_SEED = 7
 
@@ -75,7 +78,7 @@ def _neverDrawn() -> int:
     raise AssertionError("the run seed was given; nothing should be drawn")
 
 
-def problemsOf(result: reporter.Reporter) -> list[Failure]:
+def problemsOf(result: reporter.TestResult) -> list[Failure]:
     """
     The failures and errors C{result} recorded, in that order.
     """
@@ -494,11 +497,78 @@ class ReportTests(_FixedRunSeed, unittest.SynchronousTestCase):
         )
         self.assertNotIn("twistedtesting:", output)
 
+    def test_errorMessageUnchanged(self) -> None:
+        """
+        Under trial's reporter, the reported failures and errors have the
+        messages trial gives them, and their exceptions get no notes: the
+        note is shown in the printed traceback only.
+        """
+
+        class Inner(SynchronousTestCase):
+            def test_fail(self) -> None:
+                self.assertEqual(1, 2)
+
+            def test_keyError(self) -> None:
+                raise KeyError(3)
+
+        fail, keyError = Inner("test_fail"), Inner("test_keyError")
+        result, output = runQuietly(fail, keyError)
+        problems = problemsOf(result)
+        self.assertEqual(
+            [p.getErrorMessage() for p in problems], ["1 != 2", "3"], output
+        )
+        self.assertEqual([vars(p.value).get("__notes__") for p in problems], [None] * 2)
+        self.assertEqual(output.count(derivedNote(fail)), 1, output)
+        self.assertEqual(output.count(derivedNote(keyError)), 1, output)
+
+    def test_parallelWorkerMessage(self) -> None:
+        """
+        To a C{trial -j} worker's reporter, which sends the main process the
+        failure's message and frames but not its traceback, the failure is
+        given with the note at the end of its message, and that is what the
+        worker sends; the exception itself gets no note.
+        """
+        from twisted.trial._dist.workerreporter import WorkerReporter
+
+        sent: list[str] = []
+
+        class RecordingAMP:
+            """
+            Records the text of every command the worker reporter sends.
+            """
+
+            streams = 0
+
+            def callRemote(self, command: object, **kwargs: object) -> object:
+                for value in kwargs.values():
+                    if isinstance(value, bytes):
+                        sent.append(value.decode("utf-8"))
+                    elif isinstance(value, str):
+                        sent.append(value)
+                self.streams += 1
+                return defer.succeed({"streamId": self.streams, "success": True})
+
+        class Inner(SynchronousTestCase):
+            def test_fail(self) -> None:
+                self.assertEqual(1, 2)
+
+        worker = WorkerReporter(RecordingAMP())
+        test = Inner("test_fail")
+        with worker.gatherReportingResults() as results:
+            test.run(worker)
+        self.assertEqual([self.successResultOf(d) for d in results], [None])
+        note = derivedNote(test).rstrip("\n")
+        self.assertIn("1 != 2\n" + note, "".join(sent))
+        [failure] = problemsOf(worker)
+        self.assertEqual(failure.getErrorMessage(), "1 != 2\n" + note)
+        self.assertNotIn("__notes__", vars(failure.value))
+
     def test_noteAddedToException(self) -> None:
         """
-        The note is added to the exception's PEP 678 notes, once even when
-        the same exception is reported twice, so reporters that format the
-        exception themselves (pytest, the standard library) show it too.
+        With a result that is not a trial reporter (pytest's, the standard
+        library's), which formats the exception itself, the note is added to
+        the exception's PEP 678 notes, once even when the same exception is
+        reported twice; the message is unchanged.
         """
         shared = ValueError("twice")
 
@@ -508,8 +578,11 @@ class ReportTests(_FixedRunSeed, unittest.SynchronousTestCase):
                 raise shared
 
         test = Inner("test_twice")
-        runQuietly(test)
+        result = pyunit.TestResult()
+        test.run(result)
+        self.assertEqual(len(result.errors), 2)
         self.assertEqual(vars(shared)["__notes__"], [derivedNote(test).rstrip("\n")])
+        self.assertEqual(str(shared), "twice")
 
     def test_pyunitResult(self) -> None:
         """
@@ -562,7 +635,9 @@ class ReportTests(_FixedRunSeed, unittest.SynchronousTestCase):
         """
         The reporter that tests see provides trial's L{IReporter}.
         """
-        wrapped = _SeedReporter(reporter.Reporter(stream=StringIO()), lambda: "note")
+        wrapped = SeedReporter(
+            reporter.Reporter(stream=StringIO()), lambda: "note", __file__, False
+        )
         self.assertTrue(verifyObject(IReporter, wrapped))
 
 
@@ -588,33 +663,51 @@ class SynchronousOnlyTests(_FixedRunSeed, unittest.SynchronousTestCase):
         self.assertEqual(ran, [])
         [error] = problemsOf(result)
         self.assertEqual(
-            error.getErrorMessage().splitlines()[0],
+            error.getErrorMessage(),
             f"{test.id()} is a coroutine function, but SynchronousTestCase does "
             "not run coroutines, so its body never ran; subclass "
             "twistedtesting.TestCase instead",
         )
         self.assertEqual(self.flushWarnings(), [])
 
-    def test_deferred(self) -> None:
+    def test_succeededDeferred(self) -> None:
         """
-        A test returning a Deferred is an error; when that Deferred failed,
-        the message says how, and the failure is not left unhandled.
+        A test that returns a Deferred that has already succeeded passes,
+        as under trial, and the Deferred keeps its result.
+        """
+        returned: list[defer.Deferred[int]] = []
+
+        class Inner(SynchronousTestCase):
+            def test_succeeded(self) -> defer.Deferred[int]:
+                returned.append(defer.succeed(3))
+                return returned[0]
+
+        result, output = runQuietly(Inner("test_succeeded"))
+        self.assertEqual(result.successes, 1, output)
+        self.assertTrue(result.wasSuccessful(), output)
+        self.assertEqual(self.successResultOf(returned[0]), 3)
+
+    def test_unfinishedDeferreds(self) -> None:
+        """
+        A test returning a Deferred that has not fired, or that failed, is
+        an error; for a failed one the message says how it failed, and the
+        failure is not left unhandled.
         """
 
         class Inner(SynchronousTestCase):
-            def test_succeeded(self) -> defer.Deferred[None]:
-                return defer.succeed(None)
+            def test_unfired(self) -> defer.Deferred[None]:
+                return defer.Deferred()
 
             def test_failed(self) -> defer.Deferred[None]:
                 return defer.fail(ValueError("boom"))
 
-        succeeded, failed = Inner("test_succeeded"), Inner("test_failed")
-        result, _ = runQuietly(succeeded, failed)
-        messages = [f.getErrorMessage().splitlines()[0] for f in problemsOf(result)]
+        unfired, failed = Inner("test_unfired"), Inner("test_failed")
+        result, _ = runQuietly(unfired, failed)
+        messages = [f.getErrorMessage() for f in problemsOf(result)]
         self.assertEqual(
             messages,
             [
-                f"{succeeded.id()} returned a Deferred, but SynchronousTestCase "
+                f"{unfired.id()} returned a Deferred, but SynchronousTestCase "
                 "does not wait for Deferreds; check its result with "
                 "successResultOf() or failureResultOf(), or subclass "
                 "twistedtesting.TestCase",
@@ -624,12 +717,47 @@ class SynchronousOnlyTests(_FixedRunSeed, unittest.SynchronousTestCase):
                 "or subclass twistedtesting.TestCase",
             ],
         )
+        self.assertEqual([f.type for f in problemsOf(result)], [TypeError] * 2)
         self.assertEqual(self.flushLoggedErrors(ValueError), [])
 
-    def test_methodRestored(self) -> None:
+    def test_decoratedMethodChecked(self) -> None:
         """
-        The check does not outlive the run: afterwards the test's method is
-        the class's own, and its attributes (skip, todo) were honoured.
+        A test method whose decorator did not keep its name is checked too;
+        a C{setUp} or C{tearDown} that returns a Deferred is disregarded,
+        as under trial.
+        """
+
+        def renamed(method: Callable[[Any], object]) -> Callable[[Any], object]:
+            def wrapper(self: Any) -> object:
+                return method(self)
+
+            return wrapper
+
+        class Inner(SynchronousTestCase):
+            def setUp(self) -> defer.Deferred[None]:  # type: ignore[override]
+                return defer.Deferred()
+
+            @renamed
+            def test_unfired(self) -> defer.Deferred[None]:
+                return defer.Deferred()
+
+            def tearDown(self) -> defer.Deferred[None]:  # type: ignore[override]
+                return defer.Deferred()
+
+        test = Inner("test_unfired")
+        result, _ = runQuietly(test)
+        [error] = problemsOf(result)
+        self.assertEqual(
+            error.getErrorMessage(),
+            f"{test.id()} returned a Deferred, but SynchronousTestCase does not "
+            "wait for Deferreds; check its result with successResultOf() or "
+            "failureResultOf(), or subclass twistedtesting.TestCase",
+        )
+
+    def test_methodAttributesHonoured(self) -> None:
+        """
+        trial reads a test method's attributes (skip, todo) as usual, and
+        the run leaves nothing in the instance under the method's name.
         """
 
         class Inner(SynchronousTestCase):
@@ -687,6 +815,197 @@ class SynchronousOnlyTests(_FixedRunSeed, unittest.SynchronousTestCase):
 
         result, output = runQuietly(Inner("test_async"), Inner("test_deferred"))
         self.assertEqual(result.successes, 2, output)
+
+
+def _deprecatedHelper() -> None:
+    """
+    Warn as a deprecated function does: about its caller's line.
+    """
+    warnings.warn("old helper", DeprecationWarning, stacklevel=2)
+
+
+class _TrialIdioms:
+    """
+    Test methods that use trial's idioms about the running test method,
+    run on trial's L{unittest.SynchronousTestCase} and on ours side by side.
+    """
+
+    seen: list[object]
+    flushWarnings: Callable[..., list[dict[str, object]]]
+
+    def test_flush(self) -> None:
+        _deprecatedHelper()
+        self.seen.extend(
+            (w["message"], w["filename"]) for w in self.flushWarnings([self.test_flush])
+        )
+
+    def test_name(self) -> None:
+        self.seen.append(fullyQualifiedName(self.test_name))
+        self.seen.append(
+            getattr(self.test_name, "__func__", None) is _TrialIdioms.test_name
+        )
+
+    def test_unflushed(self) -> None:
+        _deprecatedHelper()
+
+    def test_bareSkip(self) -> None:
+        raise unittest.SkipTest()  # type: ignore[call-arg]
+
+
+# What a run of a test of _TrialIdioms gave: its outcome counts, what it
+# recorded, and the warnings it left unflushed (message, file, line).
+_IdiomRun = tuple[str, list[object], list[tuple[str, object, object]]]
+
+
+class OwnMethodTests(_FixedRunSeed, unittest.SynchronousTestCase):
+    """
+    While a L{SynchronousTestCase} test runs, C{self.test_x} is the test's
+    own bound method, so trial's idioms that name it work as under trial.
+    """
+
+    def runBoth(self, name: str) -> list[_IdiomRun]:
+        """
+        Run the test method C{name} of L{_TrialIdioms} on trial's class and
+        on ours, and return, for each, the outcome counts, what the test
+        recorded and the warnings the run left.
+        """
+        found: list[_IdiomRun] = []
+        for base in unittest.SynchronousTestCase, SynchronousTestCase:
+            inner = type("Inner", (_TrialIdioms, base), {"seen": []})
+            test = inner(name)
+            result, _ = runQuietly(test)
+            left = [
+                (str(w["message"]), w["filename"], w["lineno"])
+                for w in self.flushWarnings()
+            ]
+            outcome = (
+                f"successes={result.successes} problems={len(problemsOf(result))} "
+                f"skips={len(result.skips)}"
+            )
+            found.append((outcome, test.seen, left))
+        return found
+
+    def test_flushWarnings(self) -> None:
+        """
+        C{self.flushWarnings([self.test_x])} flushes a warning about a line
+        of the test method, as under trial.
+        """
+        trial, ours = self.runBoth("test_flush")
+        self.assertEqual(
+            trial, ("successes=1 problems=0 skips=0", [("old helper", __file__)], [])
+        )
+        self.assertEqual(ours, trial)
+
+    def test_fullyQualifiedName(self) -> None:
+        """
+        C{self.test_x} is the bound method of the test's function, so
+        L{fullyQualifiedName} names the test method.
+        """
+        trial, ours = self.runBoth("test_name")
+        self.assertEqual(ours[1], [f"{__name__}._TrialIdioms.test_name", True], ours)
+        self.assertEqual(ours, trial)
+
+    def test_warningAttribution(self) -> None:
+        """
+        A warning that the test leaves unflushed is attributed to the line
+        of the test method that caused it, as under trial.
+        """
+        trial, ours = self.runBoth("test_unflushed")
+        [(message, filename, _)] = trial[2]
+        self.assertEqual((message, filename), ("old helper", __file__))
+        self.assertEqual(ours, trial)
+
+    def test_bareSkipTest(self) -> None:
+        """
+        trial's warning about a C{SkipTest} raised without a reason is
+        attributed to the test method, as under trial.
+        """
+        trial, ours = self.runBoth("test_bareSkip")
+        [(message, filename, _)] = trial[2]
+        self.assertEqual(filename, __file__)
+        self.assertIn("Do not raise unittest.SkipTest with no arguments", message)
+        self.assertEqual(ours, trial)
+
+
+class SeedAttributeTests(unittest.SynchronousTestCase):
+    """
+    A test case class cannot define its own C{seed}, which every test run
+    would overwrite with the test's seed.
+    """
+
+    def assertRefused(self, definition: Callable[[], object], message: str) -> None:
+        """
+        Check that C{definition} raises L{TypeError} with C{message}.
+        """
+        with self.assertRaises(TypeError) as caught:
+            definition()
+        self.assertEqual(str(caught.exception), message)
+
+    def test_attributeOrMethod(self) -> None:
+        """
+        An attribute or a method named C{seed}, on a L{SynchronousTestCase}
+        or a L{TestCase}, is refused when the class is defined, naming it
+        and saying what to do.
+        """
+
+        def seedMethod(self: object) -> int:
+            return 3
+
+        def attribute() -> object:
+            return type("Attribute", (SynchronousTestCase,), {"seed": 3})
+
+        def method() -> object:
+            return type("Method", (TestCase,), {"seed": seedMethod})
+
+        self.assertRefused(
+            attribute,
+            "Attribute defines an attribute named 'seed', but Attribute is a "
+            "twistedtesting test case, which sets self.seed to the running "
+            "test's random seed; rename it (to pin a test's seed, use "
+            "@twistedtesting.seed(N))",
+        )
+        self.assertRefused(
+            method,
+            "Method defines a method named 'seed', but Method is a "
+            "twistedtesting test case, which sets self.seed to the running "
+            "test's random seed; rename it (to pin a test's seed, use "
+            "@twistedtesting.seed(N))",
+        )
+
+    def test_fromMixin(self) -> None:
+        """
+        A C{seed} from a mixin class is refused too, naming the mixin.
+        """
+
+        mixin = type("Mixin", (), {"seed": None})
+
+        def mixed() -> object:
+            return type("Mixed", (mixin, SynchronousTestCase), {})
+
+        self.assertRefused(
+            mixed,
+            "Mixin defines an attribute named 'seed', but Mixed is a "
+            "twistedtesting test case, which sets self.seed to the running "
+            "test's random seed; rename it (to pin a test's seed, use "
+            "@twistedtesting.seed(N))",
+        )
+
+    def test_otherNamesAllowed(self) -> None:
+        """
+        Subclasses, and subclasses of those, without a C{seed} of their own
+        are defined and run as usual, and see the test's seed.
+        """
+
+        class Base(SynchronousTestCase):
+            seedCount = 1
+
+        class Sub(Base):
+            @seed(4)
+            def test_x(self) -> None:
+                self.assertEqual(self.seed, 4)
+
+        result, output = runQuietly(Sub("test_x"))
+        self.assertEqual(result.successes, 1, output)
 
 
 class PublicNamesTests(unittest.SynchronousTestCase):

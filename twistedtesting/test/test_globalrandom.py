@@ -1,0 +1,158 @@
+# -*- test-case-name: twistedtesting.test.test_globalrandom -*-
+"""
+Tests for L{twistedtesting._globalrandom}: saving and restoring the global
+generator's exact state, and the self-check that guards the fast way.
+"""
+
+from __future__ import annotations
+
+import _random
+import ctypes
+import random
+import sys
+
+from twisted.trial.unittest import SynchronousTestCase
+
+from twistedtesting._globalrandom import (
+    GLOBAL_STATE,
+    ApiStateKeeper,
+    MemoryStateKeeper,
+    StateKeeper,
+    findStateOffset,
+    memoryKeeper,
+    reproduces,
+    stateKeeper,
+)
+
+OBJECT_SIZE = _random.Random.__basicsize__
+
+
+def realView(address: int, size: int) -> memoryview:
+    """
+    A writable view of C{size} bytes of memory at C{address}.
+    """
+    return memoryview((ctypes.c_char * size).from_address(address)).cast("B")
+
+
+def copiedView(address: int, size: int) -> memoryview:
+    """
+    A writable view of a copy of C{size} bytes at C{address}: reads are
+    right, writes change nothing.
+    """
+    return memoryview(bytearray(realView(address, size)))
+
+
+def zeroView(address: int, size: int) -> memoryview:
+    """
+    A writable view of C{size} zero bytes, whatever the address.
+    """
+    return memoryview(bytearray(size))
+
+
+def skipUnlessCPython(test: SynchronousTestCase) -> None:
+    """
+    Skip C{test} on interpreters other than CPython, whose memory layout
+    the fast way relies on.
+    """
+    if sys.implementation.name != "cpython":
+        test.skipTest("the memory layout is CPython's")
+
+
+class KeeperTests(SynchronousTestCase):
+    """
+    Every keeper puts back the exact state it saved.
+    """
+
+    def assertRestores(self, keeper: StateKeeper, generator: random.Random) -> None:
+        """
+        Check that C{keeper} restores C{generator} to a saved state, with a
+        pending Gaussian value, after it was reseeded and drawn from.
+        """
+        generator.seed(99)
+        generator.gauss(0, 1)
+        saved = keeper.save()
+        before = generator.getstate()
+        drawn = [generator.random(), generator.gauss(0, 1), generator.random()]
+        generator.seed(12345)
+        generator.getrandbits(10_000)
+        keeper.restore(saved)
+        self.assertEqual(generator.getstate(), before)
+        self.assertEqual(
+            [generator.random(), generator.gauss(0, 1), generator.random()], drawn
+        )
+
+    def test_apiKeeper(self) -> None:
+        """
+        L{ApiStateKeeper} restores the exact state.
+        """
+        generator = random.Random()
+        self.assertRestores(ApiStateKeeper(generator), generator)
+        self.assertTrue(reproduces(ApiStateKeeper))
+
+    def test_memoryKeeper(self) -> None:
+        """
+        On CPython, the self-check passes and L{MemoryStateKeeper} restores
+        the exact state.
+        """
+        skipUnlessCPython(self)
+        generator = random.Random()
+        keeper = memoryKeeper(generator, realView, OBJECT_SIZE)
+        assert keeper is not None
+        self.assertIsInstance(keeper, MemoryStateKeeper)
+        self.assertRestores(keeper, generator)
+
+    def test_globalGenerator(self) -> None:
+        """
+        On CPython, the global generator's state is kept by copying memory,
+        and restored exactly.
+        """
+        skipUnlessCPython(self)
+        self.assertIsInstance(GLOBAL_STATE, MemoryStateKeeper)
+        outside = random.getstate()
+        self.addCleanup(random.setstate, outside)
+        self.assertRestores(GLOBAL_STATE, random._inst)
+
+
+class SelfCheckTests(SynchronousTestCase):
+    """
+    The fast way is used only where the self-check shows it works.
+    """
+
+    def test_stateNotFound(self) -> None:
+        """
+        Memory that does not hold the state gives no offset and no keeper.
+        """
+        self.assertIsNone(findStateOffset(lambda a, n: bytes(n), OBJECT_SIZE))
+        self.assertIsNone(memoryKeeper(random.Random(), zeroView, OBJECT_SIZE))
+
+    def test_tooSmall(self) -> None:
+        """
+        When the searched size cannot hold the state, there is no keeper.
+        """
+        self.assertIsNone(memoryKeeper(random.Random(), realView, 100))
+
+    def test_writesThatDoNothing(self) -> None:
+        """
+        When the state is found but writing it back does not restore it, the
+        self-check refuses the fast way.
+        """
+        skipUnlessCPython(self)
+        self.assertIsNotNone(
+            findStateOffset(lambda a, n: realView(a, n).tobytes(), OBJECT_SIZE)
+        )
+        self.assertIsNone(memoryKeeper(random.Random(), copiedView, OBJECT_SIZE))
+
+    def test_subclassUsesApi(self) -> None:
+        """
+        A subclass of L{random.Random} may keep state elsewhere: it gets the
+        portable keeper.
+        """
+
+        class Sub(random.Random):
+            pass
+
+        generator = Sub()
+        self.assertIsNone(memoryKeeper(generator, realView, OBJECT_SIZE))
+        keeper = stateKeeper(generator)
+        self.assertIsInstance(keeper, ApiStateKeeper)
+        self.assertIs(keeper.generator, generator)  # type: ignore[attr-defined]
