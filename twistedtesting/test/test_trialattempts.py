@@ -7,11 +7,13 @@ process of its own.
 
 from __future__ import annotations
 
+from twisted.python.failure import Failure
 from twisted.trial.unittest import SynchronousTestCase
 
 from twistedtesting._attempts import extraRunSeed
 from twistedtesting._replay import DEFAULT_DIRECTORY, FailingSeeds
 from twistedtesting._seeds import deriveSeed
+from twistedtesting._trialattempts import _addNote
 from twistedtesting.test.pytestruns import Project
 
 SUITE = {
@@ -248,3 +250,44 @@ def _draw(seed: int) -> float:
     import random
 
     return random.Random(seed).random()
+
+
+class AddNoteTests(SynchronousTestCase):
+    """
+    Tests for L{_addNote}, which puts a replay's or a many-seeds run's note
+    where the seed's note is shown.
+    """
+
+    def failure(self) -> Failure:
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            return Failure()
+
+    def test_exceptionNotes(self) -> None:
+        """
+        Without a note of its own, the failure's exception gets the note
+        in its notes (PEP 678), once.
+        """
+        failure = self.failure()
+        _addNote(failure, "mine")
+        _addNote(failure, "mine")
+        self.assertEqual(getattr(failure.value, "__notes__", None), ["mine"])
+
+    def test_ownNote(self) -> None:
+        """
+        A failure that shows a note of its own gets the new one after it;
+        its exception's notes get it too when the seed's note is there.
+        """
+        failure = self.failure()
+        failure.note = "seed note"  # type: ignore[attr-defined]
+        _addNote(failure, "mine")
+        self.assertEqual(failure.note, "seed note\nmine")  # type: ignore[attr-defined]
+        self.assertFalse(hasattr(failure.value, "__notes__"))
+        withNotes = self.failure()
+        withNotes.note = "seed note"  # type: ignore[attr-defined]
+        setattr(withNotes.value, "__notes__", ["seed note"])  # noqa: B010
+        _addNote(withNotes, "mine")
+        self.assertEqual(
+            getattr(withNotes.value, "__notes__", None), ["seed note", "mine"]
+        )
