@@ -6,40 +6,44 @@ The public API is the names in ``__all__``; the modules whose names start with
 an underscore are private.
 """
 
-from twistedtesting._chunked import ChunkedTransport
-from twistedtesting._chunking import (
-    ChunkingPolicy,
-    FixedChunks,
-    OneByteChunks,
-    RandomChunks,
-    ScriptedChunks,
-    SplitAt,
-    allSplits,
-)
-from twistedtesting._clock import DEFAULT_MAX_INSTANT_CALLS, Clock, ClockLoopError
-from twistedtesting._connections import ConnectedPair, connectedPair
-from twistedtesting._delays import DelayPolicy, FixedDelay, RandomDelay
-from twistedtesting._faults import BreakAfter
-from twistedtesting._pair import ChunkedPair, connectChunked
-from twistedtesting._pairoptions import ProtocolFactoryOf
-from twistedtesting._seeds import (
-    SEED_VARIABLE,
-    SeedableRandom,
-    registerRandom,
-    runSeed,
-    seed,
-    unregisterRandom,
-)
-from twistedtesting._sockets import refusingAddress
-from twistedtesting._teardown import DEFAULT_GRACE_PERIOD, DisconnectTimeout
-from twistedtesting._testcase import SynchronousTestCase, TestCase
-from twistedtesting._timeouts import (
-    DEFAULT_TIMEOUT_EXCEPTIONS,
-    WaitError,
-    advanceUntil,
-    assertTimesOut,
-)
-from twistedtesting._tracker import ConnectionTracker
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from twistedtesting._chunked import ChunkedTransport
+    from twistedtesting._chunking import (
+        ChunkingPolicy,
+        FixedChunks,
+        OneByteChunks,
+        RandomChunks,
+        ScriptedChunks,
+        SplitAt,
+        allSplits,
+    )
+    from twistedtesting._clock import DEFAULT_MAX_INSTANT_CALLS, Clock, ClockLoopError
+    from twistedtesting._connections import ConnectedPair, connectedPair
+    from twistedtesting._delays import DelayPolicy, FixedDelay, RandomDelay
+    from twistedtesting._faults import BreakAfter
+    from twistedtesting._pair import ChunkedPair, connectChunked
+    from twistedtesting._pairoptions import ProtocolFactoryOf
+    from twistedtesting._seeds import (
+        SEED_VARIABLE,
+        SeedableRandom,
+        registerRandom,
+        runSeed,
+        seed,
+        unregisterRandom,
+    )
+    from twistedtesting._sockets import refusingAddress
+    from twistedtesting._teardown import DEFAULT_GRACE_PERIOD, DisconnectTimeout
+    from twistedtesting._testcase import SynchronousTestCase, TestCase
+    from twistedtesting._timeouts import (
+        DEFAULT_TIMEOUT_EXCEPTIONS,
+        WaitError,
+        advanceUntil,
+        assertTimesOut,
+    )
+    from twistedtesting._tracker import ConnectionTracker
 
 __all__ = [
     "DEFAULT_GRACE_PERIOD",
@@ -80,10 +84,66 @@ __all__ = [
     "unregisterRandom",
 ]
 
-# Show the public classes and functions as twistedtesting.X (in reprs,
-# tracebacks and docs) rather than as the private module that defines them.
-for _name in __all__:
-    _public = globals()[_name]
-    if isinstance(_public, type) or callable(_public):
-        _public.__module__ = __name__
-del _name, _public
+# The private module that defines each public name.  They are imported when
+# one of them is first used, so that importing a private module alone (as
+# pytest does, to load the plugin, in every project of an environment where
+# twistedtesting is installed) imports neither Twisted nor trial: pytest,
+# once trial is imported, looks up Twisted's version before every test.
+_DEFINED_IN = {
+    "BreakAfter": "_faults",
+    "ChunkedPair": "_pair",
+    "ChunkedTransport": "_chunked",
+    "ChunkingPolicy": "_chunking",
+    "Clock": "_clock",
+    "ClockLoopError": "_clock",
+    "ConnectedPair": "_connections",
+    "ConnectionTracker": "_tracker",
+    "DEFAULT_GRACE_PERIOD": "_teardown",
+    "DEFAULT_MAX_INSTANT_CALLS": "_clock",
+    "DEFAULT_TIMEOUT_EXCEPTIONS": "_timeouts",
+    "DelayPolicy": "_delays",
+    "DisconnectTimeout": "_teardown",
+    "FixedChunks": "_chunking",
+    "FixedDelay": "_delays",
+    "OneByteChunks": "_chunking",
+    "ProtocolFactoryOf": "_pairoptions",
+    "RandomChunks": "_chunking",
+    "RandomDelay": "_delays",
+    "SEED_VARIABLE": "_seeds",
+    "ScriptedChunks": "_chunking",
+    "SeedableRandom": "_seeds",
+    "SplitAt": "_chunking",
+    "SynchronousTestCase": "_testcase",
+    "TestCase": "_testcase",
+    "WaitError": "_timeouts",
+    "advanceUntil": "_timeouts",
+    "allSplits": "_chunking",
+    "assertTimesOut": "_timeouts",
+    "connectChunked": "_pair",
+    "connectedPair": "_connections",
+    "refusingAddress": "_sockets",
+    "registerRandom": "_seeds",
+    "runSeed": "_seeds",
+    "seed": "_seeds",
+    "unregisterRandom": "_seeds",
+}
+
+
+def __getattr__(name: str) -> object:
+    """
+    Import every public name from the module that defines it, the first time
+    one is used, and show each as C{twistedtesting.X} (in reprs, tracebacks
+    and docs).
+    """
+    if name not in _DEFINED_IN:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    for public, where in _DEFINED_IN.items():
+        value = getattr(importlib.import_module(f"{__name__}.{where}"), public)
+        if isinstance(value, type) or callable(value):
+            value.__module__ = __name__
+        globals()[public] = value
+    return globals()[name]
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -220,6 +220,21 @@ class RunSeedChooser:
                 self._chosen = parseRunSeed(raw)
         return self._chosen
 
+    def use(self, value: int) -> None:
+        """
+        Make ``value`` the run seed, and export it.
+        """
+        self.environ[SEED_VARIABLE] = str(value)
+        self._chosen = value
+
+
+def useRunSeed(value: int) -> None:
+    """
+    Make ``value`` this process's run seed, and export it, as the pytest
+    plugin does with the run seed it chose.
+    """
+    _chooser.use(value)
+
 
 def _osRandomBits() -> int:
     return int.from_bytes(os.urandom(4), "big")
@@ -279,8 +294,21 @@ def chooseSeed(testClass: type, testMethod: object, testId: str) -> SeedChoice:
     pinned = getattr(testClass, _CLASS_SEED, None)
     if pinned is not None:
         return SeedChoice(pinned, "class")
-    run = _chooser.runSeed()
+    run = runSeedOverride[-1] if runSeedOverride else _chooser.runSeed()
     return SeedChoice(deriveSeed(run, testId), "run", run)
+
+
+# The run seed that a test is being run with instead of this process's, while
+# twistedtesting._attempts runs it with a replayed seed or with many seeds.
+runSeedOverride: list[int] = []
+
+
+def insideTest() -> bool:
+    """
+    Whether a seeded test is running now (so a test starting now is run by
+    another test, as this project's own tests run theirs).
+    """
+    return bool(_running)
 
 
 class SeedableRandom(Protocol):
@@ -383,6 +411,18 @@ class SeededGenerators:
             seeded.adopt(generator)
         _running.append(seeded)
         return seeded
+
+    def reseed(self, value: int) -> None:
+        """
+        Seed the generators again with ``value``, keeping the states to put
+        back: for the pytest plugin, which seeds a row of plain tests one
+        after the other and restores the states once, after the last.
+        """
+        self.value = value
+        random.seed(value)
+        for generator, _ in self._saved:
+            if any(generator is known for known in _registered):
+                generator.seed(value)
 
     def adopt(self, generator: SeedableRandom) -> None:
         """

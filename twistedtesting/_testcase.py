@@ -20,6 +20,7 @@ from twisted.python.failure import Failure
 from twisted.trial import unittest
 from twisted.trial.itrial import IReporter
 
+from twistedtesting._attempts import currentOptions
 from twistedtesting._connections import ConnectedPair, startPair
 from twistedtesting._pairoptions import (
     ClientProtocolT,
@@ -35,6 +36,7 @@ from twistedtesting._timeouts import (
     advanceUntil,
     assertTimesOut,
 )
+from twistedtesting._trialattempts import takeOver
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -101,6 +103,9 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
         # it.  A malformed TWISTEDTESTING_SEED is reported when the test runs.
         with contextlib.suppress(ValueError):
             runSeed()
+            # Likewise where failing seeds are kept (before trial changes
+            # to its _trial_temp directory).
+            currentOptions()
 
     @overload
     def assertTimesOut(  # type: ignore[overload-overlap]
@@ -134,6 +139,7 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
         otherwise.  See :func:`twistedtesting.assertTimesOut`, which this
         calls with the test's ``failureException``.
         """
+        __tracebackhide__ = True  # pytest shows the test's line instead
         return assertTimesOut(
             operation,
             clock,
@@ -151,6 +157,7 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
         test if it cannot hold.  See :func:`twistedtesting.advanceUntil`,
         which this calls with the test's ``failureException``.
         """
+        __tracebackhide__ = True  # pytest shows the test's line instead
         return advanceUntil(
             clock, condition, limit, failureException=self.failureException
         )
@@ -164,6 +171,10 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
         """
         if result is None:
             result = self.defaultTestResult()
+        watch = takeOver(self, result)
+        if watch is None:
+            # It ran once per attempt (replayed seed, many seeds, twice).
+            return
         # As trial adapts it, but a trial reporter, the usual result, is
         # taken as it is: asking zope.interface to adapt it costs more.
         adapted = False
@@ -188,7 +199,9 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
         vars(self).pop("random", None)
         generators = SeededGenerators.seedAll(choice.value)
         try:
-            note = functools.partial(reproduction, testId, choice, result)
+            note = watch.noting(
+                functools.partial(reproduction, testId, choice, result), choice
+            )
             super().run(  # type: ignore[no-untyped-call]
                 SeedReporter(reporter, note, __file__, adapted)
             )

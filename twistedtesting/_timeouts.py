@@ -181,6 +181,7 @@ def advanceUntil(
     :raises TypeError: If ``clock`` or ``condition`` is of the wrong kind.
     :raises ValueError: If ``limit`` is negative, NaN or infinite.
     """
+    __tracebackhide__ = True  # pytest shows the caller's line instead
     theClock = _checkClock(clock)
     holds = _conditionCheck(condition)
     seconds = checkSeconds(limit, "limit")
@@ -286,6 +287,7 @@ def assertTimesOut(
         at its first call.
     :raises ValueError: If ``seconds`` is negative, NaN or infinite.
     """
+    __tracebackhide__ = True  # pytest shows the caller's line instead
     theClock = _checkClock(clock)
     timeout = checkSeconds(seconds, "seconds")
     if isinstance(expected, type):
@@ -370,6 +372,7 @@ def _checkDeferred(
     expected: tuple[type[BaseException], ...],
     failureException: type[BaseException],
 ) -> Failure:
+    __tracebackhide__ = True
     # Take the result out of the Deferred: it is reported here or returned,
     # never left to be logged as unhandled.
     results: list[object] = []
@@ -419,6 +422,7 @@ def _checkCondition(
     timeout: float,
     failureException: type[BaseException],
 ) -> float:
+    __tracebackhide__ = True
     for _ in _steps(clock, start, timeout):
         if condition():
             at = _elapsed(start, clock.seconds(), timeout)

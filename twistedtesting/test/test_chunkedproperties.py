@@ -15,8 +15,6 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from twisted.internet.task import Clock
 
 from twistedtesting import (
@@ -30,6 +28,7 @@ from twistedtesting import (
     SynchronousTestCase,
     connectChunked,
 )
+from twistedtesting.test.hypothesissupport import given, settings, st
 from twistedtesting.test.transportsuite import RecordingProducer, RecordingProtocol
 
 quick = settings(max_examples=75, deadline=None, derandomize=True, database=None)

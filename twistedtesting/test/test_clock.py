@@ -14,8 +14,6 @@ from collections.abc import Callable
 from itertools import pairwise
 from typing import Any, cast
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from twisted.internet import task
 from twisted.internet.defer import Deferred
 from twisted.internet.error import AlreadyCalled, AlreadyCancelled
@@ -28,6 +26,7 @@ from twistedtesting import (
     ClockLoopError,
     SynchronousTestCase,
 )
+from twistedtesting.test.hypothesissupport import given, settings, st
 
 BAD_NUMBERS: list[tuple[object, type[Exception]]] = [
     (-1, ValueError),

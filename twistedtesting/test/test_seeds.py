@@ -381,6 +381,38 @@ class RegistryTests(SynchronousTestCase):
         self.assertEqual(random.random(), expectedGlobal)
         self.assertEqual(mine.random(), expectedMine)
 
+    def test_reseedKeepsSavedStates(self) -> None:
+        """
+        L{SeededGenerators.reseed} seeds the generators again with another
+        seed (a generator unregistered since is left alone); C{restore} then
+        puts back the states from before L{SeededGenerators.seedAll}.
+        """
+        mine = random.Random()
+        gone = random.Random()
+        registerRandom(mine)
+        registerRandom(gone)
+        self.addCleanup(unregisterRandom, mine)
+        mine.seed(1)
+        gone.seed(3)
+        random.seed(2)
+        expectedGlobal = random.Random(2).random()
+
+        saved = SeededGenerators.seedAll(77)
+        unregisterRandom(gone)
+        goneDraw = random.Random(77)
+        goneDraw.random()
+        gone.random()
+        saved.reseed(78)
+        self.assertEqual(saved.value, 78)
+        self.assertEqual(random.random(), random.Random(78).random())
+        self.assertEqual(mine.random(), random.Random(78).random())
+        self.assertEqual(gone.random(), goneDraw.random())
+        saved.restore()
+
+        self.assertEqual(random.random(), expectedGlobal)
+        self.assertEqual(mine.random(), random.Random(1).random())
+        self.assertEqual(gone.random(), random.Random(3).random())
+
     def test_registeredSeededForEachTest(self) -> None:
         """
         A registered generator is seeded with each test's seed, once.
