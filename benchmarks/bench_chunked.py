@@ -148,7 +148,7 @@ def transportRun(
     def run() -> int:
         protocol = ByteCounter()
         transport = ChunkedTransport(protocol, makePolicy())
-        transport.feed(data)
+        transport.peer.feed(data)
         return protocol.received
 
     return run
@@ -164,7 +164,7 @@ def pairRun(data: bytes, makePolicy: Callable[[], ChunkingPolicy]) -> Callable[[
 
     def run() -> int:
         client, server = Writer(), ByteCounter()
-        pair = connectChunked(client, server, makePolicy())
+        pair = connectChunked(server, client, makePolicy())
         client.send(data)
         pair.flush()
         return server.received

@@ -24,6 +24,8 @@ from twistedtesting._connections import (
 )
 from twistedtesting._delays import DelayPolicy, FixedDelay, RandomDelay
 from twistedtesting._faults import BreakAfter
+from twistedtesting._lifecycle import ConnectionState
+from twistedtesting._link import Link
 from twistedtesting._pair import ChunkedPair, connectChunked
 from twistedtesting._seeds import (
     SEED_VARIABLE,
@@ -39,6 +41,7 @@ from twistedtesting._teardown import (
     DisconnectTimeout,
 )
 from twistedtesting._testcase import SynchronousTestCase, TestCase
+from twistedtesting._testpeer import TestPeer
 from twistedtesting._timeouts import (
     DEFAULT_TIMEOUT_EXCEPTIONS,
     WaitError,
@@ -58,11 +61,13 @@ __all__ = [
     "Clock",
     "ClockLoopError",
     "ConnectedPair",
+    "ConnectionState",
     "ConnectionTracker",
     "DelayPolicy",
     "DisconnectTimeout",
     "FixedChunks",
     "FixedDelay",
+    "Link",
     "OneByteChunks",
     "ProtocolFactoryOf",
     "RandomChunks",
@@ -72,6 +77,7 @@ __all__ = [
     "SplitAt",
     "SynchronousTestCase",
     "TestCase",
+    "TestPeer",
     "WaitError",
     "advanceUntil",
     "allSplits",

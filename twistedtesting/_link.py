@@ -1,0 +1,653 @@
+# -*- test-case-name: twistedtesting.test.test_link -*-
+"""
+:class:`Link`: one direction of a connection.  The bytes written into it
+arrive at its receiver after the link's latency, no faster than its
+bandwidth, in the chunks its chunking policy cuts, unless a fault holds,
+breaks or resets it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import deque
+from collections.abc import Callable, Iterator
+from typing import Protocol
+
+from twisted.internet.error import ConnectionLost
+from twisted.internet.interfaces import IDelayedCall, IReactorTime
+from twisted.python.failure import Failure
+
+from twistedtesting._checks import positiveInt
+from twistedtesting._chunking import ChunkingPolicy
+from twistedtesting._cutter import ChunkCutter
+from twistedtesting._delays import DelayPolicy, FixedDelay
+from twistedtesting._faults import BreakAfter
+
+
+class LinkReceiver(Protocol):
+    """
+    What a :class:`Link` delivers to: the receiving end of a connection,
+    such as a :class:`twistedtesting.ChunkedTransport`.
+    """
+
+    def deliveryDue(self, link: Link, maxChunks: int | None, now: float | None) -> int:
+        """
+        Bytes (or the end of the input, or a reset) are due: take them now,
+        if the receiver can, by calling ``link.pour`` with the function to
+        give each chunk to.
+
+        :returns: How many chunks were delivered.
+        """
+
+    def inputEnded(self) -> None:
+        """
+        The sender shut its side, and every byte before was delivered.
+        """
+
+    def inputReset(self, reason: Failure) -> None:
+        """
+        The connection broke: the bytes not yet delivered are gone.
+        """
+
+
+def checkLatency(name: str, value: object) -> DelayPolicy:
+    """
+    Check a latency, and make it a delay policy.
+
+    :param name: How to name the argument in an error message.
+    :param value: A number of seconds, or a
+        :class:`twistedtesting.DelayPolicy` such as
+        :class:`twistedtesting.RandomDelay` for jitter.
+    :raises TypeError: If it is neither.
+    :raises ValueError: If it is a negative, infinite or NaN number.
+    """
+    if isinstance(value, DelayPolicy):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(
+            f"{name} must be a number of seconds or a delay policy (such as "
+            f"RandomDelay(0.01, 0.05, self.random)), not {type(value).__name__} "
+            f"{value!r}"
+        )
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(
+            f"{name} must be a finite number of seconds >= 0, got {value!r}"
+        )
+    return FixedDelay(value)
+
+
+def checkBandwidth(name: str, value: object) -> float | None:
+    """
+    Check a bandwidth: ``None`` (unlimited) or a number of bytes a second.
+
+    :raises TypeError: If it is not a number.
+    :raises ValueError: If it is not finite and above 0.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(
+            f"{name} must be a number of bytes a second or None, not "
+            f"{type(value).__name__} {value!r}"
+        )
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(
+            f"{name} must be a finite number of bytes a second > 0, got {value!r}"
+        )
+    return float(value)
+
+
+_NEVER = math.inf
+
+
+class Link:
+    """
+    One direction of a connection: what one end writes, on its way to the
+    other.
+
+    Each piece of bytes :meth:`send` takes is stamped with the time it
+    arrives: the clock's time plus a latency drawn from ``latency``, but
+    never before the bytes sent before it (so jitter never reorders
+    bytes), and, with a ``bandwidth``, one byte every ``1 / bandwidth``
+    seconds after the link finished sending what came before.  With a
+    clock, the link delivers on the clock what has arrived, all of it at
+    once, cut into chunks by ``chunking``: a chunk is cut short where the
+    bytes that have arrived end.  Without a clock, time does not pass:
+    :meth:`deliver` delivers what is pending.
+
+    The receiver (:attr:`receiver`, set by whoever wires the link) is
+    given the chunks, the end of the input (:meth:`sendEnd`, once every
+    byte before it is delivered) and resets (:meth:`sendReset`, which drop
+    every byte not delivered).  The sender reads :attr:`bytesPending` for
+    its flow control and is told by :attr:`onDrained` when it drops.
+
+    :ivar chunking: The chunking policy.
+    :ivar clock: The clock, or ``None``.
+    :ivar latency: The latency policy.
+    :ivar bandwidth: Bytes a second, or ``None`` for no limit.
+    :ivar spacing: With a clock, the least time between two chunks, or
+        ``None``: a chunk is then delivered that long after the one before,
+        or after its bytes arrived if the link was idle, one chunk at a
+        time (a slow peer that trickles bytes).
+    :ivar fault: A :class:`twistedtesting.BreakAfter`, or ``None``.
+    :ivar receiver: The receiving end, or ``None`` until it is wired.
+    :ivar onDrained: Called after bytes were delivered or dropped.
+    :ivar bytesDiscarded: Bytes sent but never to be delivered: dropped by
+        a reset, a break or a close of the receiver, or sent after it.
+    """
+
+    def __init__(
+        self,
+        chunking: ChunkingPolicy,
+        *,
+        clock: IReactorTime | None = None,
+        latency: DelayPolicy | float = 0,
+        bandwidth: float | None = None,
+        spacing: DelayPolicy | None = None,
+        fault: BreakAfter | None = None,
+        label: str = "",
+        inputName: str = "the input",
+    ) -> None:
+        """
+        :param label: How errors about the script name the policy's
+            argument.
+        :param inputName: How they name the bytes.
+        """
+        self.chunking = chunking
+        self.clock = clock
+        self.latency = checkLatency(f"{label}latency", latency)
+        self.bandwidth = checkBandwidth(f"{label}bandwidth", bandwidth)
+        self.spacing = spacing
+        self.fault = fault
+        self.receiver: LinkReceiver | None = None
+        self.onDrained: Callable[[], object] = lambda: None
+        self.bytesDiscarded = 0
+        self._cutter = ChunkCutter(chunking, label, inputName)
+        latency = self.latency
+        self._timed = clock is not None and (
+            bandwidth is not None or spacing is not None or latency != FixedDelay(0)
+        )
+        self._latencies: Iterator[float] = latency.delays()
+        self._spacings: Iterator[float] = (
+            itertools.repeat(0.0) if spacing is None else spacing.delays()
+        )
+        self._gap: float | None = None
+        self._lastDelivery = -_NEVER
+        # Per piece sent, while undelivered: (start offset, end offset, the
+        # time its first byte may arrive, less one byte's time).
+        self._arrivals: deque[tuple[int, int, float]] = deque()
+        self._lastArrival = -_NEVER
+        self._sendingUntil = -_NEVER
+        self._breakAt = None if fault is None else fault.byteCount
+        self._ended = False
+        self._endAt = _NEVER
+        self._endDelivered = False
+        self._reset: Failure | None = None
+        self._resetAt = _NEVER
+        self._paused = False
+        self._held = False
+        self._closed = False
+        self._scheduled: IDelayedCall | None = None
+        self._dueAt = _NEVER
+
+    # Counters.
+
+    @property
+    def bytesSent(self) -> int:
+        """
+        How many bytes were sent into the link and taken.
+        """
+        return self._cutter.fed
+
+    @property
+    def bytesDelivered(self) -> int:
+        """
+        How many bytes were delivered.
+        """
+        return self._cutter.delivered
+
+    @property
+    def bytesPending(self) -> int:
+        """
+        How many bytes were sent and are not yet delivered (or dropped).
+        """
+        return self._cutter.pending
+
+    @property
+    def chunksDelivered(self) -> int:
+        """
+        How many chunks were delivered.
+        """
+        return self._cutter.chunksDelivered
+
+    @property
+    def ended(self) -> bool:
+        """
+        Whether the sender shut its side (:meth:`sendEnd`).
+        """
+        return self._ended
+
+    @property
+    def endDelivered(self) -> bool:
+        """
+        Whether the end of the input was delivered to the receiver.
+        """
+        return self._endDelivered
+
+    @property
+    def closed(self) -> bool:
+        """
+        Whether the receiver closed, or a reset or break went through:
+        nothing more is delivered.
+        """
+        return self._closed
+
+    @property
+    def held(self) -> bool:
+        """
+        Whether :meth:`hold` stalls the link.
+        """
+        return self._held
+
+    @property
+    def hasWork(self) -> bool:
+        """
+        Whether a delivery, not waiting for the clock, would do something.
+        """
+        if self._closed:
+            return False
+        if self._reset is not None:
+            return not self._held
+        if self._paused or self._held:
+            return False
+        return self._cutter.pending > 0 or (self._ended and not self._endDelivered)
+
+    # The sender's side.
+
+    def send(self, data: bytes) -> None:
+        """
+        Put ``data`` on the link, stamped with the time it arrives.  Bytes
+        sent after a reset, or once the receiver closed, are discarded.
+
+        :raises ValueError: If the chunking policy covers an exact number
+            of bytes and ``data`` goes past it.
+        """
+        if not data:
+            return
+        if self._closed or self._reset is not None or self._ended:
+            self.bytesDiscarded += len(data)
+            return
+        cutter = self._cutter
+        start = cutter.fed
+        cutter.append(data)
+        if self._timed:
+            self._stamp(start, cutter.fed)
+        self._reschedule()
+
+    def _stamp(self, start: int, end: int) -> None:
+        """
+        Stamp the bytes from ``start`` to ``end`` with their arrival.
+        """
+        assert self.clock is not None
+        now = self.clock.seconds()
+        bandwidth = self.bandwidth
+        arrival = now + next(self._latencies)
+        if bandwidth is None:
+            first = arrival if arrival > self._lastArrival else self._lastArrival
+            self._lastArrival = first
+        else:
+            sending = now if now > self._sendingUntil else self._sendingUntil
+            self._sendingUntil = sending + (end - start) / bandwidth
+            first = arrival + (sending - now)
+            if first < self._lastArrival:
+                first = self._lastArrival
+            self._lastArrival = first + (end - start) / bandwidth
+        self._arrivals.append((start, end, first))
+
+    def _arrival(self) -> float:
+        """
+        When the stream's end or a reset sent now arrives: after the
+        latency, and after every byte sent before it.
+        """
+        if self.clock is None:
+            return -_NEVER
+        arrival = self.clock.seconds() + next(self._latencies)
+        return arrival if arrival > self._lastArrival else self._lastArrival
+
+    def sendEnd(self) -> None:
+        """
+        Shut the sender's side: once every byte sent before is delivered,
+        the receiver's input ends.
+        """
+        if self._ended or self._closed:
+            return
+        self._ended = True
+        self._endAt = self._arrival() if self._timed else -_NEVER
+        self._reschedule()
+
+    def checkCovered(self) -> None:
+        """
+        Check that the stream may end here: a chunking policy that covers
+        an exact number of bytes (a script) was sent all of them.
+
+        :raises ValueError: If it was sent fewer.
+        """
+        self._cutter.checkEnd()
+
+    def sendReset(self, reason: Failure) -> None:
+        """
+        Reset the connection: once the reset arrives (after the latency),
+        every byte not yet delivered is dropped and the receiver gets
+        ``reason``.
+        """
+        if self._closed or self._reset is not None:
+            return
+        self._reset = reason
+        self._resetAt = self._arrival() if self._timed else -_NEVER
+        self._reschedule()
+
+    # The receiver's side.
+
+    def pause(self) -> None:
+        """
+        Deliver no chunk, from the next one on, until :meth:`resume`.
+        """
+        self._paused = True
+        self._cutter.halted = True
+        self._reschedule()
+
+    def resume(self) -> None:
+        """
+        Allow chunks again; they are delivered on the clock (or by the next
+        :meth:`deliver`), never from within this call.
+        """
+        self._paused = False
+        self._cutter.halted = self._held or self._closed
+        self._restartSpacing()
+        self._reschedule()
+
+    def close(self) -> None:
+        """
+        The receiver is gone, or reads no more: drop what is pending, and
+        discard what is sent from now on.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        self._cutter.halted = True
+        self.bytesDiscarded += self._cutter.drop()
+        self._arrivals.clear()
+        self._reschedule()
+        self.onDrained()
+
+    # Faults and control, for tests.
+
+    def hold(self) -> None:
+        """
+        Stall the link: nothing is delivered until :meth:`release`; bytes
+        sent meanwhile wait.
+        """
+        self._held = True
+        self._cutter.halted = True
+        self._reschedule()
+
+    def release(self) -> None:
+        """
+        End a :meth:`hold`: what arrived meanwhile is delivered on the
+        clock's next ``advance`` (or by the next :meth:`deliver`).
+        """
+        self._held = False
+        self._cutter.halted = self._paused or self._closed
+        self._restartSpacing()
+        self._reschedule()
+
+    def _restartSpacing(self) -> None:
+        """
+        With a spacing, the next chunk comes a full spacing after delivery
+        may go on again.
+        """
+        clock = self.clock
+        if self.spacing is not None and clock is not None:
+            self._lastDelivery = clock.seconds()
+            self._gap = None
+
+    def deliver(self, maxChunks: int | None = None) -> int:
+        """
+        Deliver what is pending now, without waiting for it to arrive: what
+        a reactor does when the socket is readable.
+
+        :param maxChunks: The most chunks to deliver; ``None`` for no limit.
+        :returns: How many chunks were delivered.
+        :raises TypeError: If ``maxChunks`` is not an ``int`` or ``None``.
+        :raises ValueError: If ``maxChunks`` is less than 1.
+        :raises RuntimeError: If the receiver is calling its protocol.
+        """
+        if maxChunks is not None:
+            positiveInt("deliver() maxChunks", maxChunks, "an int or None")
+        self._cancel()
+        try:
+            return self._run(maxChunks, None)
+        finally:
+            self._reschedule()
+
+    def _run(self, maxChunks: int | None, now: float | None) -> int:
+        receiver = self.receiver
+        if receiver is None or self._closed:
+            return 0
+        return receiver.deliveryDue(self, maxChunks, now)
+
+    def pour(
+        self,
+        dataReceived: Callable[[bytes], object],
+        maxChunks: int | None,
+        now: float | None,
+    ) -> int:
+        """
+        Deliver what is due by ``now`` (everything, if ``None``): a reset,
+        or chunks to ``dataReceived``, then a break or the end of the
+        input.  For the receiver, from :meth:`LinkReceiver.deliveryDue`.
+
+        :returns: How many chunks were delivered.
+        """
+        if self._closed:
+            return 0
+        if self._reset is not None:
+            if not self._held and (now is None or self._resetAt <= now):
+                self._breakWith(self._reset)
+            return 0
+        cutter = self._cutter
+        count = 0
+        if not (self._paused or self._held):
+            breakAt = self._breakAt
+            while True:
+                limit, cutShort = self._limit(now)
+                if breakAt is not None and limit >= breakAt:
+                    limit, cutShort = breakAt, True
+                if limit <= cutter.delivered:
+                    break
+                try:
+                    count += cutter.deliver(
+                        dataReceived,
+                        limit,
+                        cutShort,
+                        None if maxChunks is None else maxChunks - count,
+                    )
+                finally:
+                    self._afterDelivery(now)
+                # Without a clock, bytes sent while the receiver took these
+                # are delivered too.
+                if (
+                    cutter.halted
+                    or now is not None
+                    or (maxChunks is not None and count >= maxChunks)
+                ):
+                    break
+            if cutter.halted:
+                return count
+            delivered = cutter.delivered
+            if self._breakAt is not None and delivered >= self._breakAt:
+                self._breakWith(
+                    Failure(
+                        ConnectionLost(
+                            f"the connection broke after {delivered} bytes, as "
+                            f"{self.fault!r} says"
+                        )
+                    )
+                )
+            elif (
+                self._ended
+                and not self._endDelivered
+                and not cutter.pending
+                and (now is None or self._endAt <= now)
+            ):
+                self._endDelivered = True
+                receiver = self.receiver
+                assert receiver is not None
+                receiver.inputEnded()
+        return count
+
+    def _afterDelivery(self, now: float | None) -> None:
+        delivered = self._cutter.delivered
+        arrivals = self._arrivals
+        while arrivals and arrivals[0][1] <= delivered:
+            arrivals.popleft()
+        self._gap = None
+        clock = self.clock
+        if now is not None:
+            self._lastDelivery = now
+        elif clock is not None:
+            self._lastDelivery = clock.seconds()
+        self.onDrained()
+
+    def _breakWith(self, reason: Failure) -> None:
+        receiver = self.receiver
+        self.close()
+        assert receiver is not None
+        receiver.inputReset(reason)
+
+    def _limit(self, now: float | None) -> tuple[int, bool]:
+        """
+        The offset up to which bytes have arrived by ``now``, and whether a
+        chunk may be cut short there.
+        """
+        cutter = self._cutter
+        if now is None or not self._timed:
+            return cutter.fed, True
+        limit = cutter.delivered
+        bandwidth = self.bandwidth
+        for start, end, first in self._arrivals:
+            if bandwidth is None:
+                if first > now:
+                    return limit, True
+                limit = end
+                continue
+            if first + (end - start) / bandwidth <= now:
+                limit = end
+                continue
+            # Part of this piece has arrived: chunks wait for their last byte.
+            arrived = int((now - first) * bandwidth)
+            while arrived < end - start and first + (arrived + 1) / bandwidth <= now:
+                arrived += 1
+            while arrived > 0 and first + arrived / bandwidth > now:
+                arrived -= 1
+            return start + arrived, False
+        return limit, True
+
+    def _nextDue(self) -> float:
+        """
+        When the next delivery is due, on the clock.
+        """
+        if self._closed:
+            return _NEVER
+        if self._reset is not None:
+            return _NEVER if self._held else self._resetAt
+        if self._paused or self._held:
+            return _NEVER
+        cutter = self._cutter
+        if not cutter.pending:
+            if self._ended and not self._endDelivered:
+                return self._endAt
+            return _NEVER
+        due = -_NEVER
+        arrivals = self._arrivals
+        if self._timed and arrivals:
+            start, end, first = arrivals[0]
+            if self.bandwidth is None:
+                due = first
+            else:
+                cut = cutter.nextCut()
+                stop = cut if cut < end else end
+                due = first + (stop - start) / self.bandwidth
+        if self.spacing is not None:
+            if self._gap is None:
+                self._gap = next(self._spacings)
+            base = due if due > self._lastDelivery else self._lastDelivery
+            due = base + self._gap
+        return due
+
+    def _cancel(self) -> None:
+        scheduled = self._scheduled
+        if scheduled is not None:
+            self._scheduled = None
+            if scheduled.active():
+                scheduled.cancel()
+
+    def _reschedule(self) -> None:
+        """
+        With a clock: schedule the next delivery when it is due, and cancel
+        a scheduled one that is not.
+        """
+        clock = self.clock
+        if clock is None:
+            return
+        due = self._nextDue()
+        if due == _NEVER:
+            self._cancel()
+            return
+        if self._scheduled is not None and self._dueAt == due:
+            return
+        self._cancel()
+        now = clock.seconds()
+        self._dueAt = due if due > now else now
+        self._scheduled = clock.callLater(self._dueAt - now, self._tick)
+
+    def _tick(self) -> None:
+        """
+        The clock's delivery of what is due.
+        """
+        self._scheduled = None
+        assert self.clock is not None
+        now = self.clock.seconds()
+        if now < self._dueAt:
+            now = self._dueAt
+        try:
+            self._run(1 if self.spacing is not None else None, now)
+        finally:
+            self._reschedule()
+
+    def __repr__(self) -> str:
+        notes = []
+        if self.latency != FixedDelay(0):
+            notes.append(f"latency {self.latency!r}")
+        if self.bandwidth is not None:
+            notes.append(f"{self.bandwidth:g} B/s")
+        if self.spacing is not None:
+            notes.append(f"spacing {self.spacing!r}")
+        if self.fault is not None:
+            notes.append(repr(self.fault))
+        for flag, name in [
+            (self._held, "held"),
+            (self._paused, "paused"),
+            (self._ended, "ended"),
+            (self._reset is not None, "reset"),
+            (self._closed, "closed"),
+        ]:
+            if flag:
+                notes.append(name)
+        extra = f" ({', '.join(notes)})" if notes else ""
+        return (
+            f"<Link {self.chunking!r}{extra}: {self.bytesDelivered} bytes delivered "
+            f"in {self.chunksDelivered} chunks, {self.bytesPending} pending, "
+            f"{self.bytesDiscarded} discarded>"
+        )
