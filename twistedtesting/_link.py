@@ -337,14 +337,20 @@ class Link:
 
     def sendReset(self, reason: Failure) -> None:
         """
-        Reset the connection: once the reset arrives (after the latency),
-        every byte not yet delivered is dropped and the receiver gets
-        ``reason``.
+        Reset the connection: once the reset arrives (after the latency,
+        unlike bytes not held back by the bytes before it), every byte not
+        yet delivered is dropped, however it was due, and the receiver gets
+        ``reason``.  Bytes sent at the same instant, before the reset, are
+        dropped too: a TCP abort drops what was written in the same turn.
         """
         if self._closed or self._reset is not None:
             return
         self._reset = reason
-        self._resetAt = self._arrival() if self._timed else -_NEVER
+        clock = self.clock
+        if self._timed and clock is not None:
+            self._resetAt = clock.seconds() + next(self._latencies)
+        else:
+            self._resetAt = -_NEVER
         self._reschedule()
 
     # The receiver's side.
@@ -452,9 +458,13 @@ class Link:
         """
         if self._closed:
             return 0
-        if self._reset is not None:
-            if not self._held and (now is None or self._resetAt <= now):
-                self._breakWith(self._reset)
+        reset = self._reset
+        if (
+            reset is not None
+            and not self._held
+            and (now is None or self._resetAt <= now)
+        ):
+            self._breakWith(reset)
             return 0
         cutter = self._cutter
         count = 0
@@ -551,6 +561,8 @@ class Link:
                 arrived += 1
             while arrived > 0 and first + arrived / bandwidth > now:
                 arrived -= 1
+            if not arrived:
+                return limit, True
             return start + arrived, False
         return limit, True
 
@@ -558,11 +570,18 @@ class Link:
         """
         When the next delivery is due, on the clock.
         """
-        if self._closed:
+        if self._closed or self._held:
             return _NEVER
-        if self._reset is not None:
-            return _NEVER if self._held else self._resetAt
-        if self._paused or self._held:
+        due = self._bytesDue()
+        if self._reset is not None and self._resetAt < due:
+            return self._resetAt
+        return due
+
+    def _bytesDue(self) -> float:
+        """
+        When the next chunk, or the end of the input, is due, on the clock.
+        """
+        if self._paused:
             return _NEVER
         cutter = self._cutter
         if not cutter.pending:
