@@ -26,6 +26,7 @@ from twistedtesting._delays import DelayPolicy, FixedDelay, RandomDelay
 from twistedtesting._faults import BreakAfter
 from twistedtesting._lifecycle import ConnectionState
 from twistedtesting._link import Link
+from twistedtesting._linkends import LinkReceiver, Outbound
 from twistedtesting._pair import ChunkedPair, connectChunked
 from twistedtesting._seeds import (
     SEED_VARIABLE,
@@ -68,7 +69,9 @@ __all__ = [
     "FixedChunks",
     "FixedDelay",
     "Link",
+    "LinkReceiver",
     "OneByteChunks",
+    "Outbound",
     "ProtocolFactoryOf",
     "RandomChunks",
     "RandomDelay",

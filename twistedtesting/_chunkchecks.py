@@ -10,9 +10,10 @@ from __future__ import annotations
 from twisted.internet.address import IPv4Address, IPv6Address
 from twisted.internet.interfaces import IReactorTime
 
+from twistedtesting._arrivals import checkBandwidth, checkLatency
 from twistedtesting._checks import nonNegativeInt
 from twistedtesting._chunking import ChunkingPolicy
-from twistedtesting._delays import DelayPolicy
+from twistedtesting._delays import DelayPolicy, FixedDelay
 from twistedtesting._faults import BreakAfter
 
 TCPAddress = IPv4Address | IPv6Address
@@ -188,3 +189,37 @@ def checkAddress(name: str, value: object) -> None:
             f"IPv4Address('TCP', '127.0.0.1', 8080)), not {type(value).__name__} "
             f"{value!r}"
         )
+
+
+def checkLinkTiming(
+    function: str,
+    prefix: str,
+    clock: object,
+    latency: object,
+    bandwidth: object,
+    spacing: object,
+) -> None:
+    """
+    Check the timing arguments of a link: each is of the right type, and
+    comes with a clock.
+
+    :param function: How to name the function, as ``"f()"``.
+    :param prefix: The prefix of the arguments' names, such as
+        ``"toServer"``; the names are then capitalised after it.
+    :raises TypeError: If an argument has the wrong type.
+    :raises ValueError: If one is out of range or given without a clock.
+    """
+
+    def named(argument: str) -> str:
+        if not prefix:
+            return f"{function} {argument}"
+        return f"{function} {prefix}{argument[0].upper()}{argument[1:]}"
+
+    policy = checkLatency(named("latency"), latency)
+    rate = checkBandwidth(named("bandwidth"), bandwidth)
+    checkDelay(named("spacing"), spacing)
+    checkDelayHasClock(
+        named("latency"), None if policy == FixedDelay(0) else latency, clock
+    )
+    checkDelayHasClock(named("bandwidth"), None if rate is None else bandwidth, clock)
+    checkDelayHasClock(named("spacing"), spacing, clock)

@@ -7,14 +7,12 @@ protocol writes goes out through another (or, standing alone, to the test).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Literal, Protocol, cast
+from collections.abc import Iterable
+from typing import Literal
 
-from twisted.internet.error import ConnectionAborted, ConnectionDone, ConnectionLost
+from twisted.internet.error import ConnectionAborted, ConnectionLost
 from twisted.internet.interfaces import (
     IConsumer,
-    IDelayedCall,
-    IHalfCloseableProtocol,
     IProducer,
     IProtocol,
     IPushProducer,
@@ -30,51 +28,21 @@ from twistedtesting._chunkchecks import (
     checkAddress,
     checkChunking,
     checkClock,
-    checkDelay,
-    checkDelayHasClock,
     checkFault,
+    checkLinkTiming,
     checkProtocol,
     checkWaterMarks,
     defaultHostAddress,
     defaultPeerAddress,
 )
 from twistedtesting._chunking import ChunkingPolicy
-from twistedtesting._delays import DelayPolicy, FixedDelay
+from twistedtesting._delays import DelayPolicy
+from twistedtesting._driver import ProtocolDriver
 from twistedtesting._faults import BreakAfter
 from twistedtesting._lifecycle import ConnectionState
-from twistedtesting._link import Link, checkBandwidth, checkLatency
-from twistedtesting._testpeer import TestPeer, Written
-
-
-class Outbound(Protocol):
-    """
-    Where a transport's writes go: a :class:`~twistedtesting.Link` to the
-    peer, or, standing alone, what the test reads.
-    """
-
-    onDrained: Callable[[], object]
-
-    @property
-    def bytesPending(self) -> int:
-        """
-        Bytes written and not yet taken by the other side.
-        """
-
-    def send(self, data: bytes) -> None:
-        """
-        Send bytes.
-        """
-
-    def sendEnd(self) -> None:
-        """
-        Shut the sending side cleanly.
-        """
-
-    def sendReset(self, reason: Failure) -> None:
-        """
-        Reset the connection.
-        """
-
+from twistedtesting._link import Link
+from twistedtesting._linkends import Outbound
+from twistedtesting._testpeer import TestPeer
 
 _State = ConnectionState
 
@@ -83,46 +51,24 @@ _State = ConnectionState
 class ChunkedTransport:
     """
     A TCP-like transport for one protocol, in memory, whose input arrives
-    in chunks, the way a network delivers it.
+    through a :class:`twistedtesting.Link`, in chunks, the way a network
+    delivers it.
 
     ``ChunkedTransport(protocol, chunking)`` stands alone: it connects
-    ``protocol`` (calls its ``makeConnection``), and the test plays the peer
-    through :attr:`peer`, a :class:`twistedtesting.TestPeer`:
-    ``transport.peer.feed(data)`` sends bytes, which the protocol gets in
-    chunks cut by ``chunking``; ``transport.peer.value()`` is what the
-    protocol wrote.  :func:`twistedtesting.connectChunked` joins two
-    transports with two links instead.
+    ``protocol``, and the test plays the peer through :attr:`peer`:
+    ``transport.peer.feed(data)`` sends bytes, ``transport.peer.value()``
+    is what the protocol wrote.  :func:`twistedtesting.connectChunked` joins
+    two transports by two links instead (see :meth:`overLinks`).
 
     The protocol sees a TCP transport (``ITCPTransport``, ``IConsumer``,
-    ``IPushProducer``) that behaves as Twisted's own does:
-
-    * ``pauseProducing`` stops the delivery of chunks until
-      ``resumeProducing``, which never delivers from within the call;
-    * a producer registered with ``registerProducer`` is paused when more
-      than ``highWater`` bytes are written and not yet taken by the other
-      side, and resumed (a non-streaming one asked for more) when they are
-      down to ``lowWater``;
-    * ``loseConnection`` stops delivery; what was written, and what is
-      written in the same turn, goes out, then the end, then
-      ``connectionLost`` with ``ConnectionDone``.  A registered
-      non-streaming producer is waited for until it unregisters; a
-      streaming one is stopped, unless it is paused: then the close waits
-      until what was written is taken down to ``lowWater``;
-    * ``abortConnection`` drops the input not yet delivered and what was
-      written and not yet delivered to the other side; writes after it go
-      nowhere; then ``connectionLost`` with ``ConnectionAborted``;
-    * ``loseWriteConnection`` shuts the write side (half-close);
-    * ``connectionLost`` is called exactly once, nothing is delivered after
-      it, and never from within the transport method that asked for it: a
-      close asked for from within a call into the protocol is finished when
-      that call returns; from anywhere else, with a clock, on the clock's
-      next ``advance`` (``callLater(0)``), as a real reactor finishes it in
-      a later iteration; without a clock, by the next delivery
-      (``peer.feed``, ``peer.deliver``, ``ChunkedPair.flush``).
-
-    An exception the protocol raises propagates to the caller of the
-    delivery (``feed``, ``deliver``, ``flush``, the clock's ``advance``);
-    the chunk counts as delivered and the rest is still delivered later.
+    ``IPushProducer``) that behaves as Twisted's own does: pausing,
+    producers paused and resumed at the water marks, ``loseConnection``
+    that sends what was written (in the same turn too) before the end,
+    ``abortConnection`` that drops what was not delivered and ignores later
+    writes, half-close, and ``connectionLost`` exactly once, never from
+    within the call that asked for it (:doc:`/chunked` says when).  An
+    exception the protocol raises propagates to the caller of the delivery;
+    the rest of the input is still delivered later.
 
     :param protocol: The protocol to connect.
     :param chunking: Where to cut the input into chunks: a
@@ -155,10 +101,9 @@ class ChunkedTransport:
     :ivar outbound: Where what the protocol writes goes.
     :ivar clock: The clock, or ``None``.
     :ivar state: The connection's :class:`twistedtesting.ConnectionState`.
-    :ivar connectionLostReason: The failure given to ``connectionLost``,
-        or ``None``.
-    :ivar producer: The registered producer, or ``None``.
-    :ivar streaming: Whether it is streaming, or ``None``.
+    :ivar driver: What calls into the protocol: a ``ProtocolDriver``.
+    :ivar lifecycle: The connection's state and the closes asked for.
+    :ivar flow: The flow control of what the protocol writes.
     """
 
     _peer: TestPeer | None
@@ -192,19 +137,20 @@ class ChunkedTransport:
             spacing=spacing,
             fault=fault,
         )
-        written = Written()
+        peer = TestPeer(inbound)
         self._setUp(
             name,
             protocol,
             inbound,
-            written,
+            peer,
             clock,
             highWater,
             lowWater,
             hostAddress,
             peerAddress,
         )
-        self._peer = TestPeer(self, inbound, written)
+        peer.transport = self
+        self._peer = peer
         self.connectProtocol()
 
     @classmethod
@@ -268,32 +214,19 @@ class ChunkedTransport:
         self.inbound = inbound
         self.outbound = outbound
         self.clock = clock
-        self.highWater = highWater
-        self.lowWater = lowWater
         self.hostAddress = defaultHostAddress() if hostAddress is None else hostAddress
         self.peerAddress = defaultPeerAddress() if peerAddress is None else peerAddress
-        self.state = _State.OPEN
-        self.connectionLostReason: Failure | None = None
-        self.producer: IProducer | None = None
-        self.streaming: bool | None = None
-        # A loss asked for (abort, reset, break, end of input): the reason.
-        self._lossReason: Failure | None = None
-        self._writeShutAsked = False
-        self._writeShut = False
+        driver = ProtocolDriver(protocol, inbound, outbound, clock, highWater, lowWater)
+        self.driver = driver
+        self.lifecycle = driver.lifecycle
+        self.flow = driver.flow
         self._readPaused = False
-        self._producerPaused = False
-        self._pullRequested = False
-        self._busy = False
-        self._settleCall: IDelayedCall | None = None
         self._noDelay = False
         self._keepAlive = False
-        self._halfCloseable: IHalfCloseableProtocol | None = IHalfCloseableProtocol(
-            protocol, None
-        )
         self._connected = False
         self._peer = None
-        inbound.receiver = self
-        outbound.onDrained = self._drained
+        inbound.receiver = driver
+        outbound.onDrained = driver.drained
 
     def connectProtocol(self) -> None:
         """
@@ -306,8 +239,8 @@ class ChunkedTransport:
         if self._connected:
             raise RuntimeError("connectProtocol(): the protocol is already connected")
         self._connected = True
-        self._call(self.protocol.makeConnection, self)
-        self._settle()
+        self.driver.call(self.protocol.makeConnection, self)
+        self.driver.settle()
 
     @property
     def peer(self) -> TestPeer:
@@ -334,73 +267,73 @@ class ChunkedTransport:
     # The state, as Twisted's transports name it.
 
     @property
+    def state(self) -> ConnectionState:
+        """The connection's :class:`twistedtesting.ConnectionState`."""
+        return self.lifecycle.state
+
+    @property
+    def producer(self) -> IProducer | None:
+        """The registered producer, or ``None``."""
+        return self.flow.producer
+
+    @property
+    def streaming(self) -> bool | None:
+        """Whether the registered producer is streaming, or ``None``."""
+        return self.flow.streaming
+
+    @property
     def connected(self) -> bool:
-        """
-        ``True`` until the connection is lost.
-        """
+        """``True`` until the connection is lost."""
         return self.state is not _State.LOST
 
     @property
     def disconnecting(self) -> bool:
-        """
-        ``True`` once a close was asked for, or the connection is lost.
-        """
+        """``True`` once a close was asked for, or the connection is lost."""
         return self.state.closing
 
     @property
     def disconnected(self) -> bool:
-        """
-        ``True`` once ``connectionLost`` was called.
-        """
+        """``True`` once ``connectionLost`` was called."""
         return self.state is _State.LOST
 
     @property
     def writeDisconnected(self) -> bool:
-        """
-        ``True`` once the write side is shut.
-        """
-        return self._writeShut
+        """``True`` once the write side is shut."""
+        return self.lifecycle.writeShut
 
     @property
     def readDisconnected(self) -> bool:
-        """
-        ``True`` once the end of the input was delivered.
-        """
+        """``True`` once the end of the input was delivered."""
         return self.inbound.endDelivered
 
     @property
     def busy(self) -> bool:
-        """
-        Whether the transport is calling its protocol (or its producer) now.
-        """
-        return self._busy
+        """Whether the transport is calling its protocol (or its producer) now."""
+        return self.driver.busy
+
+    @property
+    def connectionLostReason(self) -> Failure | None:
+        """The failure given to ``connectionLost``, or ``None``."""
+        return self.driver.connectionLostReason
 
     @property
     def bytesDelivered(self) -> int:
-        """
-        How many bytes the protocol was given.
-        """
+        """How many bytes the protocol was given."""
         return self.inbound.bytesDelivered
 
     @property
     def chunksDelivered(self) -> int:
-        """
-        How many chunks the protocol was given.
-        """
+        """How many chunks the protocol was given."""
         return self.inbound.chunksDelivered
 
     @property
     def bytesPending(self) -> int:
-        """
-        How many bytes were sent to the protocol and not yet delivered.
-        """
+        """How many bytes were sent to the protocol and not yet delivered."""
         return self.inbound.bytesPending
 
     @property
     def bytesDiscarded(self) -> int:
-        """
-        How many bytes sent to the protocol were dropped, never delivered.
-        """
+        """How many bytes sent to the protocol were dropped, never delivered."""
         return self.inbound.bytesDiscarded
 
     @property
@@ -412,50 +345,6 @@ class ChunkedTransport:
         if self.disconnecting or self.readDisconnected:
             return "stopped"
         return "paused" if self._readPaused else "producing"
-
-    # The link's side (LinkReceiver).
-
-    def deliveryDue(self, link: Link, maxChunks: int | None, now: float | None) -> int:
-        """
-        Take what ``link`` has for the protocol, then finish the closes
-        that can be.  Called by the link.
-
-        :raises RuntimeError: If a delivery that does not wait for the
-            clock is asked for while the transport calls its protocol.
-        """
-        if self._busy:
-            if now is None:
-                raise RuntimeError(
-                    "deliver() was called while the transport is calling its "
-                    "protocol (from within dataReceived, say); call it from the "
-                    "test instead"
-                )
-            return 0
-        if self.state is _State.LOST:
-            return 0
-        self._busy = True
-        try:
-            count = link.pour(self.protocol.dataReceived, maxChunks, now)
-        finally:
-            self._busy = False
-            self._settle()
-        return count
-
-    def inputEnded(self) -> None:
-        """
-        The peer shut its side and every byte before was delivered.
-        """
-        if self._halfCloseable is None:
-            self._requestLoss(Failure(ConnectionDone()))
-            return
-        self.state = self.state.shutRead()
-        self._call(self._halfCloseable.readConnectionLost)
-
-    def inputReset(self, reason: Failure) -> None:
-        """
-        The connection broke or was reset.
-        """
-        self._requestLoss(reason)
 
     # ITransport, ITCPTransport.
 
@@ -469,12 +358,10 @@ class ChunkedTransport:
         """
         if not isinstance(data, bytes):
             raise TypeError(f"Data must be bytes, not {type(data).__name__} {data!r}")
-        if not data or not self.state.writing or self._writeShutAsked:
+        if not data or not self.lifecycle.writing:
             return
-        self._pullRequested = False
         self.outbound.send(data)
-        if self.producer is not None:
-            self._checkHighWater()
+        self.flow.wrote()
 
     def writeSequence(self, data: Iterable[bytes]) -> None:
         """
@@ -494,11 +381,9 @@ class ChunkedTransport:
         """
         Close the connection cleanly: see the class docstring.
         """
-        if self.state.closing:
-            return
-        self.state = _State.CLOSING
-        self.inbound.pause()
-        self._settleSoon()
+        if self.lifecycle.askClose():
+            self.inbound.pause()
+            self.driver.settleSoon()
 
     def abortConnection(self) -> None:
         """
@@ -507,13 +392,10 @@ class ChunkedTransport:
         ``connectionLost`` with
         :class:`~twisted.internet.error.ConnectionAborted`.
         """
-        if self.state in (_State.LOSING, _State.LOST):
-            return
-        self.outbound.sendReset(Failure(ConnectionLost("Connection reset by peer")))
-        self._lossReason = Failure(ConnectionAborted())
-        self.state = _State.LOSING
-        self.inbound.pause()
-        self._settleSoon()
+        if self.lifecycle.askLoss(Failure(ConnectionAborted())):
+            self.outbound.sendReset(Failure(ConnectionLost("Connection reset by peer")))
+            self.inbound.pause()
+            self.driver.settleSoon()
 
     def loseWriteConnection(self) -> None:
         """
@@ -522,10 +404,8 @@ class ChunkedTransport:
         :class:`~twisted.internet.interfaces.IHalfCloseableProtocol` gets
         ``writeConnectionLost``.  Input is still delivered.
         """
-        if self.state is _State.LOST or self._writeShutAsked:
-            return
-        self._writeShutAsked = True
-        self._settleSoon()
+        if self.lifecycle.askWriteShut():
+            self.driver.settleSoon()
 
     def getHost(self) -> TCPAddress:
         """
@@ -547,9 +427,7 @@ class ChunkedTransport:
         return self._noDelay
 
     def setTcpNoDelay(self, enabled: bool) -> None:
-        """
-        Record the ``TCP_NODELAY`` option.
-        """
+        """Record the ``TCP_NODELAY`` option."""
         self._noDelay = bool(enabled)
 
     def getTcpKeepAlive(self) -> bool:
@@ -560,9 +438,7 @@ class ChunkedTransport:
         return self._keepAlive
 
     def setTcpKeepAlive(self, enabled: bool) -> None:
-        """
-        Record the ``SO_KEEPALIVE`` option.
-        """
+        """Record the ``SO_KEEPALIVE`` option."""
         self._keepAlive = bool(enabled)
 
     # IConsumer.
@@ -577,32 +453,17 @@ class ChunkedTransport:
 
         :raises RuntimeError: If a producer is already registered.
         """
-        if self.producer is not None:
-            raise RuntimeError(
-                f"Cannot register producer {producer!r}, because producer "
-                f"{self.producer!r} was never unregistered."
-            )
-        if self.disconnected:
+        if self.disconnected and self.producer is None:
             producer.stopProducing()
             return
-        self.producer = producer
-        self.streaming = bool(streaming)
-        self._producerPaused = False
-        if streaming:
-            self._checkHighWater()
-        else:
-            self._pullRequested = True
-            self._callProducer(cast(IPushProducer, producer).resumeProducing)
+        self.flow.register(producer, streaming)
 
     def unregisterProducer(self) -> None:
         """
         Unregister the producer; a close that waited for it goes ahead.
         """
-        self.producer = None
-        self.streaming = None
-        self._producerPaused = False
-        self._pullRequested = False
-        self._settleSoon()
+        self.flow.unregister()
+        self.driver.settleSoon()
 
     # IPushProducer: the protocol controls the flow of its input.
 
@@ -633,168 +494,6 @@ class ChunkedTransport:
         """
         self.loseConnection()
 
-    # Closing.
-
-    def _call(self, function: Callable[..., object], *args: object) -> None:
-        """
-        Call into the protocol (or its producer): closes asked for meanwhile
-        wait until it returns.
-        """
-        if self._busy:
-            function(*args)
-            return
-        self._busy = True
-        try:
-            function(*args)
-        finally:
-            self._busy = False
-
-    def _requestLoss(self, reason: Failure) -> None:
-        if self.state is _State.LOST:
-            return
-        if self._lossReason is None:
-            self._lossReason = reason
-        self.state = _State.LOSING
-        self.inbound.pause()
-        self._settle()
-
-    def _closeAllowed(self) -> bool:
-        """
-        Whether a ``loseConnection`` may go ahead as far as the producer
-        goes: none is registered, or a streaming one that is not paused.
-        """
-        return self.producer is None or (
-            bool(self.streaming) and not self._producerPaused
-        )
-
-    def _settleWork(self) -> bool:
-        state = self.state
-        if state is _State.LOST:
-            return False
-        return (
-            state is _State.LOSING
-            or (state is _State.CLOSING and self._closeAllowed())
-            or (
-                self._writeShutAsked
-                and state.writing
-                and self.producer is None
-                and not self._writeShut
-            )
-        )
-
-    def _settleSoon(self) -> None:
-        """
-        Finish a close asked for from outside the calls into the protocol:
-        with a clock, on it; without one, at the next delivery.
-        """
-        if self._busy or not self._settleWork():
-            return
-        clock = self.clock
-        if clock is None:
-            return
-        if self._settleCall is None:
-            self._settleCall = clock.callLater(0, self._settleOnClock)
-
-    def _settleOnClock(self) -> None:
-        self._settleCall = None
-        self._settle()
-
-    def _callProducer(self, call: Callable[[], object]) -> None:
-        """
-        Call the producer; a close it asks for is finished once it returns.
-        """
-        wasBusy = self._busy
-        self._call(call)
-        if not wasBusy:
-            self._settle()
-
-    def _settle(self) -> None:
-        """
-        Finish what was asked for and can be done now: a loss, a close
-        waiting for its producer, a shutdown of the write side.
-        """
-        while not self._busy and self._settleWork():
-            state = self.state
-            if state is _State.LOSING:
-                assert self._lossReason is not None
-                self._lose(self._lossReason)
-            elif state is _State.CLOSING and self._closeAllowed():
-                self._lose(Failure(ConnectionDone()))
-            else:
-                self.state = state.shutWrite()
-                self._writeShut = True
-                self.outbound.sendEnd()
-                if self._halfCloseable is not None:
-                    self._call(self._halfCloseable.writeConnectionLost)
-
-    def _lose(self, reason: Failure) -> None:
-        """
-        Lose the connection: drop the undelivered input, tell the peer,
-        stop the producer and call ``connectionLost``, once.
-        """
-        self.state = _State.LOST
-        self.connectionLostReason = reason
-        self._lossReason = None
-        settleCall = self._settleCall
-        if settleCall is not None:
-            self._settleCall = None
-            settleCall.cancel()
-        self.inbound.close()
-        if reason.check(ConnectionDone) is not None:
-            self.outbound.sendEnd()
-        else:
-            self.outbound.sendReset(Failure(ConnectionLost("Connection reset by peer")))
-        producer = self.producer
-        self.producer = None
-        self.streaming = None
-        self._busy = True
-        try:
-            if producer is not None:
-                # If this raises, connectionLost is still called, and then
-                # the error propagates.
-                try:
-                    producer.stopProducing()
-                finally:
-                    self.protocol.connectionLost(reason)
-            else:
-                self.protocol.connectionLost(reason)
-        finally:
-            self._busy = False
-
-    # Flow control of what the protocol writes.
-
-    def _checkHighWater(self) -> None:
-        producer = self.producer
-        if (
-            producer is not None
-            and self.streaming
-            and not self._producerPaused
-            and self.outbound.bytesPending > self.highWater
-        ):
-            self._producerPaused = True
-            self._callProducer(cast(IPushProducer, producer).pauseProducing)
-
-    def _drained(self) -> None:
-        """
-        The other side took some of what the protocol wrote: resume a
-        paused producer, or ask a non-streaming one for more, at the
-        low-water mark.
-        """
-        producer = self.producer
-        if (
-            producer is None
-            or self.disconnected
-            or self.outbound.bytesPending > self.lowWater
-        ):
-            return
-        if self.streaming:
-            if self._producerPaused:
-                self._producerPaused = False
-                self._callProducer(cast(IPushProducer, producer).resumeProducing)
-        elif not self._pullRequested:
-            self._pullRequested = True
-            self._callProducer(cast(IPushProducer, producer).resumeProducing)
-
     def __repr__(self) -> str:
         state = self.state
         if state is _State.LOST:
@@ -806,10 +505,9 @@ class ChunkedTransport:
         notes = []
         if self._readPaused and not self.disconnected:
             notes.append("paused")
-        if self.producer is not None:
-            kind = "streaming" if self.streaming else "pull"
-            paused = ", paused" if self._producerPaused else ""
-            notes.append(f"{kind} producer{paused}")
+        producer = self.flow.describe()
+        if producer is not None:
+            notes.append(producer)
         extra = f" ({', '.join(notes)})" if notes else ""
         inbound = self.inbound
         return (
@@ -819,37 +517,3 @@ class ChunkedTransport:
             f"{inbound.bytesDiscarded} discarded; "
             f"{self.outbound.bytesPending} bytes written and unread>"
         )
-
-
-def checkLinkTiming(
-    function: str,
-    prefix: str,
-    clock: object,
-    latency: object,
-    bandwidth: object,
-    spacing: object,
-) -> None:
-    """
-    Check the timing arguments of a link: each is of the right type, and
-    comes with a clock.
-
-    :param function: How to name the function, as ``"f()"``.
-    :param prefix: The prefix of the arguments' names, such as
-        ``"toServer"``; the names are then capitalised after it.
-    :raises TypeError: If an argument has the wrong type.
-    :raises ValueError: If one is out of range or given without a clock.
-    """
-
-    def named(argument: str) -> str:
-        if not prefix:
-            return f"{function} {argument}"
-        return f"{function} {prefix}{argument[0].upper()}{argument[1:]}"
-
-    policy = checkLatency(named("latency"), latency)
-    rate = checkBandwidth(named("bandwidth"), bandwidth)
-    checkDelay(named("spacing"), spacing)
-    checkDelayHasClock(
-        named("latency"), None if policy == FixedDelay(0) else latency, clock
-    )
-    checkDelayHasClock(named("bandwidth"), None if rate is None else bandwidth, clock)
-    checkDelayHasClock(named("spacing"), spacing, clock)

@@ -8,97 +8,21 @@ breaks or resets it.
 
 from __future__ import annotations
 
-import itertools
-import math
-from collections import deque
-from collections.abc import Callable, Iterator
-from typing import Protocol
+from collections.abc import Callable
 
 from twisted.internet.error import ConnectionLost
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from twisted.python.failure import Failure
 
+from twistedtesting._arrivals import NEVER, Arrivals, checkBandwidth, checkLatency
 from twistedtesting._checks import positiveInt
 from twistedtesting._chunking import ChunkingPolicy
 from twistedtesting._cutter import ChunkCutter
 from twistedtesting._delays import DelayPolicy, FixedDelay
 from twistedtesting._faults import BreakAfter
+from twistedtesting._linkends import LinkReceiver
 
-
-class LinkReceiver(Protocol):
-    """
-    What a :class:`Link` delivers to: the receiving end of a connection,
-    such as a :class:`twistedtesting.ChunkedTransport`.
-    """
-
-    def deliveryDue(self, link: Link, maxChunks: int | None, now: float | None) -> int:
-        """
-        Bytes (or the end of the input, or a reset) are due: take them now,
-        if the receiver can, by calling ``link.pour`` with the function to
-        give each chunk to.
-
-        :returns: How many chunks were delivered.
-        """
-
-    def inputEnded(self) -> None:
-        """
-        The sender shut its side, and every byte before was delivered.
-        """
-
-    def inputReset(self, reason: Failure) -> None:
-        """
-        The connection broke: the bytes not yet delivered are gone.
-        """
-
-
-def checkLatency(name: str, value: object) -> DelayPolicy:
-    """
-    Check a latency, and make it a delay policy.
-
-    :param name: How to name the argument in an error message.
-    :param value: A number of seconds, or a
-        :class:`twistedtesting.DelayPolicy` such as
-        :class:`twistedtesting.RandomDelay` for jitter.
-    :raises TypeError: If it is neither.
-    :raises ValueError: If it is a negative, infinite or NaN number.
-    """
-    if isinstance(value, DelayPolicy):
-        return value
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(
-            f"{name} must be a number of seconds or a delay policy (such as "
-            f"RandomDelay(0.01, 0.05, self.random)), not {type(value).__name__} "
-            f"{value!r}"
-        )
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(
-            f"{name} must be a finite number of seconds >= 0, got {value!r}"
-        )
-    return FixedDelay(value)
-
-
-def checkBandwidth(name: str, value: object) -> float | None:
-    """
-    Check a bandwidth: ``None`` (unlimited) or a number of bytes a second.
-
-    :raises TypeError: If it is not a number.
-    :raises ValueError: If it is not finite and above 0.
-    """
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(
-            f"{name} must be a number of bytes a second or None, not "
-            f"{type(value).__name__} {value!r}"
-        )
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(
-            f"{name} must be a finite number of bytes a second > 0, got {value!r}"
-        )
-    return float(value)
-
-
-_NEVER = math.inf
+_NEVER = NEVER  # Short for the checks in the hot paths.
 
 
 class Link:
@@ -164,21 +88,7 @@ class Link:
         self.onDrained: Callable[[], object] = lambda: None
         self.bytesDiscarded = 0
         self._cutter = ChunkCutter(chunking, label, inputName)
-        latency = self.latency
-        self._timed = clock is not None and (
-            bandwidth is not None or spacing is not None or latency != FixedDelay(0)
-        )
-        self._latencies: Iterator[float] = latency.delays()
-        self._spacings: Iterator[float] = (
-            itertools.repeat(0.0) if spacing is None else spacing.delays()
-        )
-        self._gap: float | None = None
-        self._lastDelivery = -_NEVER
-        # Per piece sent, while undelivered: (start offset, end offset, the
-        # time its first byte may arrive, less one byte's time).
-        self._arrivals: deque[tuple[int, int, float]] = deque()
-        self._lastArrival = -_NEVER
-        self._sendingUntil = -_NEVER
+        self._arrivals = Arrivals(clock, self.latency, self.bandwidth, spacing)
         self._breakAt = None if fault is None else fault.byteCount
         self._ended = False
         self._endAt = _NEVER
@@ -195,44 +105,32 @@ class Link:
 
     @property
     def bytesSent(self) -> int:
-        """
-        How many bytes were sent into the link and taken.
-        """
+        """How many bytes were sent into the link and taken."""
         return self._cutter.fed
 
     @property
     def bytesDelivered(self) -> int:
-        """
-        How many bytes were delivered.
-        """
+        """How many bytes were delivered."""
         return self._cutter.delivered
 
     @property
     def bytesPending(self) -> int:
-        """
-        How many bytes were sent and are not yet delivered (or dropped).
-        """
+        """How many bytes were sent and are not yet delivered (or dropped)."""
         return self._cutter.pending
 
     @property
     def chunksDelivered(self) -> int:
-        """
-        How many chunks were delivered.
-        """
+        """How many chunks were delivered."""
         return self._cutter.chunksDelivered
 
     @property
     def ended(self) -> bool:
-        """
-        Whether the sender shut its side (:meth:`sendEnd`).
-        """
+        """Whether the sender shut its side (:meth:`sendEnd`)."""
         return self._ended
 
     @property
     def endDelivered(self) -> bool:
-        """
-        Whether the end of the input was delivered to the receiver.
-        """
+        """Whether the end of the input was delivered to the receiver."""
         return self._endDelivered
 
     @property
@@ -245,16 +143,12 @@ class Link:
 
     @property
     def held(self) -> bool:
-        """
-        Whether :meth:`hold` stalls the link.
-        """
+        """Whether :meth:`hold` stalls the link."""
         return self._held
 
     @property
     def hasWork(self) -> bool:
-        """
-        Whether a delivery, not waiting for the clock, would do something.
-        """
+        """Whether a delivery, not waiting for the clock, would do something."""
         if self._closed:
             return False
         if self._reset is not None:
@@ -281,39 +175,8 @@ class Link:
         cutter = self._cutter
         start = cutter.fed
         cutter.append(data)
-        if self._timed:
-            self._stamp(start, cutter.fed)
+        self._arrivals.stamp(start, cutter.fed)
         self._reschedule()
-
-    def _stamp(self, start: int, end: int) -> None:
-        """
-        Stamp the bytes from ``start`` to ``end`` with their arrival.
-        """
-        assert self.clock is not None
-        now = self.clock.seconds()
-        bandwidth = self.bandwidth
-        arrival = now + next(self._latencies)
-        if bandwidth is None:
-            first = arrival if arrival > self._lastArrival else self._lastArrival
-            self._lastArrival = first
-        else:
-            sending = now if now > self._sendingUntil else self._sendingUntil
-            self._sendingUntil = sending + (end - start) / bandwidth
-            first = arrival + (sending - now)
-            if first < self._lastArrival:
-                first = self._lastArrival
-            self._lastArrival = first + (end - start) / bandwidth
-        self._arrivals.append((start, end, first))
-
-    def _arrival(self) -> float:
-        """
-        When the stream's end or a reset sent now arrives: after the
-        latency, and after every byte sent before it.
-        """
-        if self.clock is None:
-            return -_NEVER
-        arrival = self.clock.seconds() + next(self._latencies)
-        return arrival if arrival > self._lastArrival else self._lastArrival
 
     def sendEnd(self) -> None:
         """
@@ -323,7 +186,7 @@ class Link:
         if self._ended or self._closed:
             return
         self._ended = True
-        self._endAt = self._arrival() if self._timed else -_NEVER
+        self._endAt = self._arrivals.afterBytes()
         self._reschedule()
 
     def checkCovered(self) -> None:
@@ -346,11 +209,7 @@ class Link:
         if self._closed or self._reset is not None:
             return
         self._reset = reason
-        clock = self.clock
-        if self._timed and clock is not None:
-            self._resetAt = clock.seconds() + next(self._latencies)
-        else:
-            self._resetAt = -_NEVER
+        self._resetAt = self._arrivals.unheld()
         self._reschedule()
 
     # The receiver's side.
@@ -370,7 +229,7 @@ class Link:
         """
         self._paused = False
         self._cutter.halted = self._held or self._closed
-        self._restartSpacing()
+        self._arrivals.restartSpacing()
         self._reschedule()
 
     def close(self) -> None:
@@ -405,18 +264,8 @@ class Link:
         """
         self._held = False
         self._cutter.halted = self._paused or self._closed
-        self._restartSpacing()
+        self._arrivals.restartSpacing()
         self._reschedule()
-
-    def _restartSpacing(self) -> None:
-        """
-        With a spacing, the next chunk comes a full spacing after delivery
-        may go on again.
-        """
-        clock = self.clock
-        if self.spacing is not None and clock is not None:
-            self._lastDelivery = clock.seconds()
-            self._gap = None
 
     def deliver(self, maxChunks: int | None = None) -> int:
         """
@@ -471,7 +320,9 @@ class Link:
         if not (self._paused or self._held):
             breakAt = self._breakAt
             while True:
-                limit, cutShort = self._limit(now)
+                limit, cutShort = self._arrivals.limit(
+                    now, cutter.delivered, cutter.fed
+                )
                 if breakAt is not None and limit >= breakAt:
                     limit, cutShort = breakAt, True
                 if limit <= cutter.delivered:
@@ -518,16 +369,7 @@ class Link:
         return count
 
     def _afterDelivery(self, now: float | None) -> None:
-        delivered = self._cutter.delivered
-        arrivals = self._arrivals
-        while arrivals and arrivals[0][1] <= delivered:
-            arrivals.popleft()
-        self._gap = None
-        clock = self.clock
-        if now is not None:
-            self._lastDelivery = now
-        elif clock is not None:
-            self._lastDelivery = clock.seconds()
+        self._arrivals.delivered(self._cutter.delivered, now)
         self.onDrained()
 
     def _breakWith(self, reason: Failure) -> None:
@@ -535,36 +377,6 @@ class Link:
         self.close()
         assert receiver is not None
         receiver.inputReset(reason)
-
-    def _limit(self, now: float | None) -> tuple[int, bool]:
-        """
-        The offset up to which bytes have arrived by ``now``, and whether a
-        chunk may be cut short there.
-        """
-        cutter = self._cutter
-        if now is None or not self._timed:
-            return cutter.fed, True
-        limit = cutter.delivered
-        bandwidth = self.bandwidth
-        for start, end, first in self._arrivals:
-            if bandwidth is None:
-                if first > now:
-                    return limit, True
-                limit = end
-                continue
-            if first + (end - start) / bandwidth <= now:
-                limit = end
-                continue
-            # Part of this piece has arrived: chunks wait for their last byte.
-            arrived = int((now - first) * bandwidth)
-            while arrived < end - start and first + (arrived + 1) / bandwidth <= now:
-                arrived += 1
-            while arrived > 0 and first + arrived / bandwidth > now:
-                arrived -= 1
-            if not arrived:
-                return limit, True
-            return start + arrived, False
-        return limit, True
 
     def _nextDue(self) -> float:
         """
@@ -588,22 +400,7 @@ class Link:
             if self._ended and not self._endDelivered:
                 return self._endAt
             return _NEVER
-        due = -_NEVER
-        arrivals = self._arrivals
-        if self._timed and arrivals:
-            start, end, first = arrivals[0]
-            if self.bandwidth is None:
-                due = first
-            else:
-                cut = cutter.nextCut()
-                stop = cut if cut < end else end
-                due = first + (stop - start) / self.bandwidth
-        if self.spacing is not None:
-            if self._gap is None:
-                self._gap = next(self._spacings)
-            base = due if due > self._lastDelivery else self._lastDelivery
-            due = base + self._gap
-        return due
+        return self._arrivals.due(cutter.nextCut)
 
     def _cancel(self) -> None:
         scheduled = self._scheduled

@@ -17,12 +17,13 @@ from twistedtesting._chunkchecks import (
     checkChunking,
     checkClock,
     checkFault,
+    checkLinkTiming,
     checkProtocol,
     checkWaterMarks,
     defaultHostAddress,
     defaultPeerAddress,
 )
-from twistedtesting._chunked import ChunkedTransport, checkLinkTiming
+from twistedtesting._chunked import ChunkedTransport
 from twistedtesting._chunking import ChunkingPolicy
 from twistedtesting._delays import DelayPolicy
 from twistedtesting._faults import BreakAfter

@@ -21,117 +21,6 @@ if TYPE_CHECKING:
     from twistedtesting._chunked import ChunkedTransport
 
 
-class Written:
-    """
-    What a protocol wrote, kept for the test as
-    :class:`~twisted.internet.testing.StringTransport` keeps it: the
-    outbound side of a standalone transport.
-
-    :ivar ended: Whether the protocol's side was shut (cleanly).
-    :ivar reset: Whether the protocol's side was reset (an abort).
-    :ivar onDrained: Called when the test read or cleared some of it.
-    """
-
-    def __init__(self) -> None:
-        self.ended = False
-        self.reset = False
-        self.onDrained: Callable[[], object] = lambda: None
-        # The bytes from offset _readPos on are unread.
-        self._written = BytesIO()
-        self._readPos = 0
-
-    @property
-    def bytesPending(self) -> int:
-        """
-        How many bytes were written and not read or cleared.
-        """
-        return self._written.getbuffer().nbytes - self._readPos
-
-    def send(self, data: bytes) -> None:
-        """
-        Keep ``data``.
-        """
-        self._written.write(data)
-
-    def sendEnd(self) -> None:
-        """
-        The protocol's side was shut.
-        """
-        self.ended = True
-
-    def sendReset(self, reason: Failure) -> None:
-        """
-        The protocol's side was reset: what it wrote stays readable.
-        """
-        self.reset = True
-
-    @property
-    def io(self) -> BytesIO:
-        """
-        A :class:`io.BytesIO` of the unread bytes.
-        """
-        if self._readPos:
-            self._compact()
-        return self._written
-
-    @io.setter
-    def io(self, value: BytesIO) -> None:
-        self._written = value
-        self._readPos = 0
-
-    def _compact(self) -> None:
-        written = self._written
-        written.seek(self._readPos)
-        rest = written.read()
-        self._written = BytesIO()
-        self._written.write(rest)
-        self._readPos = 0
-
-    def value(self) -> bytes:
-        """
-        :returns: The unread bytes, in the order they were written.
-        """
-        return self.io.getvalue()
-
-    def clear(self) -> None:
-        """
-        Discard the unread bytes.
-        """
-        self._written = BytesIO()
-        self._readPos = 0
-        self.onDrained()
-
-    def read(self, maxBytes: int | None = None) -> bytes:
-        """
-        Take unread bytes from the front.
-
-        :param maxBytes: The most bytes to take; ``None`` for all.
-        :returns: The bytes taken.
-        :raises TypeError: If ``maxBytes`` is not an ``int`` or ``None``.
-        :raises ValueError: If ``maxBytes`` is negative.
-        """
-        if maxBytes is not None:
-            checkWaterMark("read() maxBytes", maxBytes)
-        # Copy only the bytes taken; drop the bytes read once they are at
-        # least as many as those left, so a byte is copied a bounded number
-        # of times.
-        written = self._written
-        start = self._readPos
-        size = written.seek(0, 2)
-        stop = size if maxBytes is None else min(size, start + maxBytes)
-        written.seek(start)
-        taken = written.read(stop - start)
-        written.seek(0, 2)
-        self._readPos = stop
-        if stop == size:
-            self._written = BytesIO()
-            self._readPos = 0
-        elif stop >= size - stop:
-            self._compact()
-        self.onDrained()
-        return taken
-
-
 class TestPeer:
     """
     The test, playing the peer of a standalone
@@ -139,17 +28,67 @@ class TestPeer:
     to the protocol through a :class:`Link`, ends or resets its side, and
     reads what the protocol wrote.
 
+    It is also where what the protocol writes goes (the transport's
+    ``outbound``): it keeps it as
+    :class:`~twisted.internet.testing.StringTransport` does.
+
     :ivar transport: The transport whose peer this is.
     :ivar link: The link to the protocol: the transport's ``inbound``.
-    :ivar written: What the protocol wrote: the transport's ``outbound``.
+    :ivar ended: Whether the protocol's side was shut cleanly.
+    :ivar reset: Whether it was reset (aborted).
+    :ivar onDrained: Called when the test read or cleared what the protocol
+        wrote; the transport's flow control.
     """
 
     __test__ = False  # Not a test case, whatever pytest thinks of the name.
 
-    def __init__(self, transport: ChunkedTransport, link: Link, written: Written):
-        self.transport = transport
+    transport: ChunkedTransport
+
+    def __init__(self, link: Link) -> None:
+        """
+        :param link: The link to the protocol.  Whoever makes the peer sets
+            :attr:`transport` and the protocol's transport sets
+            :attr:`onDrained`.
+        """
         self.link = link
-        self.written = written
+        self.ended = False
+        self.reset = False
+        self.onDrained: Callable[[], object] = lambda: None
+        # What the protocol wrote: the bytes from offset _readPos on are
+        # unread.
+        self._written = BytesIO()
+        self._readPos = 0
+        self._unread = 0
+
+    # The receiving side of what the protocol writes (its outbound).
+
+    @property
+    def bytesPending(self) -> int:
+        """
+        How many bytes the protocol wrote that the test has not read or
+        cleared.
+        """
+        return self._unread
+
+    def send(self, data: bytes) -> None:
+        """
+        Keep what the protocol wrote.
+        """
+        self._written.write(data)
+        self._unread += len(data)
+
+    def sendEnd(self) -> None:
+        """
+        The protocol's side was shut cleanly: :attr:`ended` becomes true.
+        """
+        self.ended = True
+
+    def sendReset(self, reason: Failure) -> None:
+        """
+        The protocol's side was reset (an abort): :attr:`reset` becomes
+        true; what it wrote before stays readable.
+        """
+        self.reset = True
 
     def _checkOpen(self, action: str) -> None:
         transport = self.transport
@@ -251,25 +190,40 @@ class TestPeer:
         A :class:`io.BytesIO` of what the protocol wrote and the test has
         not read or cleared; use :meth:`value` rather than this.
         """
-        return self.written.io
+        if self._readPos:
+            self._compact()
+        return self._written
 
     @io.setter
     def io(self, value: BytesIO) -> None:
-        self.written.io = value
+        self._written = value
+        self._readPos = 0
+        self._unread = len(value.getvalue())
+
+    def _compact(self) -> None:
+        written = self._written
+        written.seek(self._readPos)
+        rest = written.read()
+        self._written = BytesIO()
+        self._written.write(rest)
+        self._readPos = 0
 
     def value(self) -> bytes:
         """
         :returns: What the protocol wrote and the test has not read or
-            cleared, as ``StringTransport.value()`` does.
+            cleared, in order, as ``StringTransport.value()`` does.
         """
-        return self.written.value()
+        return self.io.getvalue()
 
     def clear(self) -> None:
         """
         Discard what the protocol wrote, as ``StringTransport.clear()``
         does.  For flow control this counts as the peer reading it all.
         """
-        self.written.clear()
+        self._written = BytesIO()
+        self._readPos = 0
+        self._unread = 0
+        self.onDrained()
 
     def read(self, maxBytes: int | None = None) -> bytes:
         """
@@ -278,14 +232,34 @@ class TestPeer:
         count against the water marks.
 
         :param maxBytes: The most bytes to take; ``None`` for all.
-        :returns: The bytes taken, which may be fewer than ``maxBytes``.
+        :returns: The bytes taken.
         :raises TypeError: If ``maxBytes`` is not an ``int`` or ``None``.
         :raises ValueError: If ``maxBytes`` is negative.
         """
-        return self.written.read(maxBytes)
+        if maxBytes is not None:
+            checkWaterMark("read() maxBytes", maxBytes)
+        # Copy only the bytes taken; drop the bytes read once they are at
+        # least as many as those left, so a byte is copied a bounded number
+        # of times.
+        written = self._written
+        start = self._readPos
+        size = written.seek(0, 2)
+        stop = size if maxBytes is None else min(size, start + maxBytes)
+        written.seek(start)
+        taken = written.read(stop - start)
+        written.seek(0, 2)
+        self._readPos = stop
+        if stop == size:
+            self._written = BytesIO()
+            self._readPos = 0
+        elif stop >= size - stop:
+            self._compact()
+        self._unread = size - stop
+        self.onDrained()
+        return taken
 
     def __repr__(self) -> str:
         return (
-            f"<TestPeer: {self.written.bytesPending} bytes written and unread; "
+            f"<TestPeer: {self.bytesPending} bytes written and unread; "
             f"link {self.link!r}>"
         )

@@ -74,7 +74,7 @@ class ConstructionTests(SynchronousTestCase):
         peer = transport.peer
         self.assertIs(peer.transport, transport)
         self.assertIs(peer.link, transport.inbound)
-        self.assertIs(peer.written, transport.outbound)
+        self.assertIs(transport.outbound, peer)
         self.assertEqual(transport.inbound.chunking, OneByteChunks())
         self.assertIsNone(transport.clock)
         error = self.assertRaises(RuntimeError, transport.connectProtocol)
@@ -82,7 +82,9 @@ class ConstructionTests(SynchronousTestCase):
             str(error), "connectProtocol(): the protocol is already connected"
         )
         self.assertEqual(protocol.events, ["connectionMade"])
-        self.assertEqual((transport.highWater, transport.lowWater), (65536, 0))
+        self.assertEqual(
+            (transport.flow.highWater, transport.flow.lowWater), (65536, 0)
+        )
         self.assertEqual(transport.getHost(), IPv4Address("TCP", "10.0.0.1", 12345))
         self.assertEqual(transport.getPeer(), IPv4Address("TCP", "192.168.1.1", 54321))
 
@@ -1288,7 +1290,7 @@ class CloseTimingTests(SynchronousTestCase):
         transport.write(b"after")
         transport.peer.deliver()
         self.assertEqual(transport.peer.value(), b"after")
-        self.assertTrue(transport.peer.written.ended)
+        self.assertTrue(transport.peer.ended)
 
     def test_unregisterFromProducer(self) -> None:
         """
