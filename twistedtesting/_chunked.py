@@ -26,14 +26,12 @@ from twistedtesting._chunkchecks import (
     DEFAULT_HIGH_WATER,
     TCPAddress,
     checkAddress,
-    checkChunking,
     checkClock,
-    checkFault,
-    checkLinkTiming,
     checkProtocol,
     checkWaterMarks,
     defaultHostAddress,
     defaultPeerAddress,
+    standaloneLink,
 )
 from twistedtesting._chunking import ChunkingPolicy
 from twistedtesting._delays import DelayPolicy
@@ -124,31 +122,12 @@ class ChunkedTransport:
         peerAddress: TCPAddress | None = None,
     ) -> None:
         name = "ChunkedTransport()"
-        checkProtocol(f"{name} protocol", protocol)
-        checkChunking(f"{name} chunking", chunking)
-        checkClock(f"{name} clock", clock)
-        checkLinkTiming(name, "", clock, latency, bandwidth, spacing)
-        checkFault(f"{name} fault", fault)
-        inbound = Link(
-            chunking,
-            clock=clock,
-            latency=latency,
-            bandwidth=bandwidth,
-            spacing=spacing,
-            fault=fault,
+        inbound = standaloneLink(
+            name, protocol, chunking, clock, latency, bandwidth, spacing, fault
         )
         peer = TestPeer(inbound)
-        self._setUp(
-            name,
-            protocol,
-            inbound,
-            peer,
-            clock,
-            highWater,
-            lowWater,
-            hostAddress,
-            peerAddress,
-        )
+        self._setUp(name, protocol, inbound, peer, clock, (highWater, lowWater))
+        self._address(name, hostAddress, peerAddress)
         peer.transport = self
         self._peer = peer
         self.connectProtocol()
@@ -175,18 +154,12 @@ class ChunkedTransport:
         :raises TypeError: If an argument has the wrong type.
         :raises ValueError: If a water mark is out of range.
         """
+        name = f"{cls.__name__}.overLinks()"
         transport = cls.__new__(cls)
         transport._setUp(
-            f"{cls.__name__}.overLinks()",
-            protocol,
-            inbound,
-            outbound,
-            clock,
-            highWater,
-            lowWater,
-            hostAddress,
-            peerAddress,
+            name, protocol, inbound, outbound, clock, (highWater, lowWater)
         )
+        transport._address(name, hostAddress, peerAddress)
         return transport
 
     def _setUp(
@@ -196,27 +169,16 @@ class ChunkedTransport:
         inbound: Link,
         outbound: Outbound,
         clock: IReactorTime | None,
-        highWater: int,
-        lowWater: int,
-        hostAddress: TCPAddress | None,
-        peerAddress: TCPAddress | None,
+        waterMarks: tuple[int, int],
     ) -> None:
         checkProtocol(f"{name} protocol", protocol)
         checkClock(f"{name} clock", clock)
-        checkWaterMarks(name, highWater, lowWater)
-        for argument, address in [
-            ("hostAddress", hostAddress),
-            ("peerAddress", peerAddress),
-        ]:
-            if address is not None:
-                checkAddress(f"{name} {argument}", address)
+        checkWaterMarks(name, *waterMarks)
         self.protocol = protocol
         self.inbound = inbound
         self.outbound = outbound
         self.clock = clock
-        self.hostAddress = defaultHostAddress() if hostAddress is None else hostAddress
-        self.peerAddress = defaultPeerAddress() if peerAddress is None else peerAddress
-        driver = ProtocolDriver(protocol, inbound, outbound, clock, highWater, lowWater)
+        driver = ProtocolDriver(protocol, inbound, outbound, clock, *waterMarks)
         self.driver = driver
         self.lifecycle = driver.lifecycle
         self.flow = driver.flow
@@ -227,6 +189,15 @@ class ChunkedTransport:
         self._peer = None
         inbound.receiver = driver
         outbound.onDrained = driver.drained
+
+    def _address(
+        self, name: str, host: TCPAddress | None, peer: TCPAddress | None
+    ) -> None:
+        for argument, address in [("hostAddress", host), ("peerAddress", peer)]:
+            if address is not None:
+                checkAddress(f"{name} {argument}", address)
+        self.hostAddress = defaultHostAddress() if host is None else host
+        self.peerAddress = defaultPeerAddress() if peer is None else peer
 
     def connectProtocol(self) -> None:
         """
