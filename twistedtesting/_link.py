@@ -40,11 +40,11 @@ class Link:
     bytes that have arrived end.  Without a clock, time does not pass:
     :meth:`deliver` delivers what is pending.
 
-    The receiver (:attr:`receiver`, set by whoever wires the link) is
+    The receiver (``receiver``, set by whoever wires the link) is
     given the chunks, the end of the input (:meth:`sendEnd`, once every
     byte before it is delivered) and resets (:meth:`sendReset`, which drop
     every byte not delivered).  The sender reads :attr:`bytesPending` for
-    its flow control and is told by :attr:`onDrained` when it drops.
+    its flow control and is told by ``onDrained`` when it drops.
 
     :ivar chunking: The chunking policy.
     :ivar clock: The clock, or ``None``.
