@@ -28,6 +28,7 @@ from twistedtesting._chunkchecks import (
     checkAddress,
     checkClock,
     checkProtocol,
+    checkProtocolErrors,
     checkWaterMarks,
     defaultHostAddress,
     defaultPeerAddress,
@@ -64,9 +65,17 @@ class ChunkedTransport:
     that sends what was written (in the same turn too) before the end,
     ``abortConnection`` that drops what was not delivered and ignores later
     writes, half-close, and ``connectionLost`` exactly once, never from
-    within the call that asked for it (:doc:`/chunked` says when).  An
-    exception the protocol raises propagates to the caller of the delivery;
-    the rest of the input is still delivered later.
+    within the call that asked for it (:doc:`/chunked` says when).
+
+    An exception that the protocol's ``dataReceived`` raises propagates, by
+    default, to the caller of the delivery (``feed``, ``deliver``,
+    ``flush``, the clock's ``advance``), so the test fails at the line that
+    delivered, with the traceback; the rest of the input is still
+    delivered later.  With ``protocolErrors="close"``, the transport does
+    what Twisted's reactor does: it logs the error (trial then fails the
+    test, unless it flushes the error) and closes the connection, the
+    protocol getting the error as its ``connectionLost`` reason and the
+    peer a clean close.
 
     :param protocol: The protocol to connect.
     :param chunking: Where to cut the input into chunks: a
@@ -90,6 +99,8 @@ class ChunkedTransport:
         ``StringTransport``, ``IPv4Address("TCP", "10.0.0.1", 12345)``.
     :param peerAddress: What :meth:`getPeer` returns; by default
         ``IPv4Address("TCP", "192.168.1.1", 54321)``.
+    :param protocolErrors: ``"raise"`` (the default) or ``"close"``: what to
+        do with an exception from ``dataReceived``, as said above.
     :raises TypeError: If an argument has the wrong type.
     :raises ValueError: If a latency, bandwidth or spacing is given without
         a clock, or an argument is out of range.
@@ -120,13 +131,15 @@ class ChunkedTransport:
         lowWater: int = 0,
         hostAddress: TCPAddress | None = None,
         peerAddress: TCPAddress | None = None,
+        protocolErrors: Literal["raise", "close"] = "raise",
     ) -> None:
         name = "ChunkedTransport()"
         inbound = standaloneLink(
             name, protocol, chunking, clock, latency, bandwidth, spacing, fault
         )
         peer = TestPeer(inbound)
-        self._setUp(name, protocol, inbound, peer, clock, (highWater, lowWater))
+        marks = (highWater, lowWater)
+        self._setUp(name, protocol, inbound, peer, clock, marks, protocolErrors)
         self._address(name, hostAddress, peerAddress)
         peer.transport = self
         self._peer = peer
@@ -144,6 +157,7 @@ class ChunkedTransport:
         lowWater: int = 0,
         hostAddress: TCPAddress | None = None,
         peerAddress: TCPAddress | None = None,
+        protocolErrors: Literal["raise", "close"] = "raise",
     ) -> ChunkedTransport:
         """
         Make a transport whose input comes through ``inbound`` and whose
@@ -156,8 +170,9 @@ class ChunkedTransport:
         """
         name = f"{cls.__name__}.overLinks()"
         transport = cls.__new__(cls)
+        marks = (highWater, lowWater)
         transport._setUp(
-            name, protocol, inbound, outbound, clock, (highWater, lowWater)
+            name, protocol, inbound, outbound, clock, marks, protocolErrors
         )
         transport._address(name, hostAddress, peerAddress)
         return transport
@@ -170,15 +185,19 @@ class ChunkedTransport:
         outbound: Outbound,
         clock: IReactorTime | None,
         waterMarks: tuple[int, int],
+        protocolErrors: str,
     ) -> None:
         checkProtocol(f"{name} protocol", protocol)
         checkClock(f"{name} clock", clock)
         checkWaterMarks(name, *waterMarks)
+        checkProtocolErrors(f"{name} protocolErrors", protocolErrors)
         self.protocol = protocol
         self.inbound = inbound
         self.outbound = outbound
         self.clock = clock
-        driver = ProtocolDriver(protocol, inbound, outbound, clock, *waterMarks)
+        driver = ProtocolDriver(
+            protocol, inbound, outbound, clock, *waterMarks, protocolErrors
+        )
         self.driver = driver
         self.lifecycle = driver.lifecycle
         self.flow = driver.flow

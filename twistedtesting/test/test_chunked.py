@@ -267,6 +267,19 @@ class ConstructionTests(SynchronousTestCase):
             lowWater=11,
         )
 
+    def test_badProtocolErrors(self) -> None:
+        """
+        A C{protocolErrors} other than C{"raise"} or C{"close"} is a
+        L{ValueError} that names it and says what each does.
+        """
+        self.assertRefused(
+            ValueError,
+            "ChunkedTransport() protocolErrors must be 'raise' (the exception "
+            "propagates to the caller of the delivery) or 'close' (it is logged "
+            "and the connection closes, as on a real reactor), not 'log'",
+            protocolErrors="log",
+        )
+
     def test_badAddress(self) -> None:
         """
         An address that is not an IPv4 or IPv6 address is a L{TypeError}.
