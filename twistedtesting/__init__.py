@@ -28,6 +28,7 @@ from twistedtesting._lifecycle import ConnectionState
 from twistedtesting._link import Link
 from twistedtesting._linkends import LinkReceiver, Outbound
 from twistedtesting._pair import ChunkedPair, connectChunked
+from twistedtesting._record import DeliveryRecord
 from twistedtesting._seeds import (
     SEED_VARIABLE,
     SeedableRandom,
@@ -65,6 +66,7 @@ __all__ = [
     "ConnectionState",
     "ConnectionTracker",
     "DelayPolicy",
+    "DeliveryRecord",
     "DisconnectTimeout",
     "FixedChunks",
     "FixedDelay",

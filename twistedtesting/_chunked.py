@@ -500,10 +500,13 @@ class ChunkedTransport:
             notes.append(producer)
         extra = f" ({', '.join(notes)})" if notes else ""
         inbound = self.inbound
+        cuts = ""
+        if inbound.chunksDelivered:
+            cuts = f"; delivered {inbound.record.describe()}"
         return (
             f"<ChunkedTransport {inbound.chunking!r} {described}{extra}: "
             f"{inbound.bytesDelivered} bytes delivered in "
             f"{inbound.chunksDelivered} chunks, {inbound.bytesPending} pending, "
             f"{inbound.bytesDiscarded} discarded; "
-            f"{self.outbound.bytesPending} bytes written and unread>"
+            f"{self.outbound.bytesPending} bytes written and unread{cuts}>"
         )

@@ -7,6 +7,7 @@ the hot path of chunked delivery, with no notion of time.
 from __future__ import annotations
 
 import itertools
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterator
 from operator import length_hint
@@ -25,6 +26,12 @@ from twistedtesting._chunking import (
     inLists,
 )
 
+RECORD_LIMIT = 1_000_000
+"""
+How many chunk sizes a link records (8 bytes each): it stops recording at
+the first delivery that finds this many recorded.
+"""
+
 
 class ChunkCutter:
     """
@@ -37,6 +44,8 @@ class ChunkCutter:
     :ivar halted: While ``True``, :meth:`deliver` stops before its next
         chunk; the owner sets it (a paused, held or closed link).
     :ivar chunksDelivered: How many chunks were handed out.
+    :ivar sizes: The sizes of the chunks handed out, in order, the first
+        ``recordLimit`` of them.
     :ivar fed: How many bytes were appended in all.
     """
 
@@ -59,6 +68,7 @@ class ChunkCutter:
         self._totalBytes = chunking.totalBytes
         self._batches = sizeBatches(chunking)
         self._batch: Iterator[int] = iter(())
+        self._batchList: list[int] = []
         self._untilCut = 0
         self._head = b""
         self._pos = 0
@@ -66,6 +76,8 @@ class ChunkCutter:
         self._queue: deque[bytes] = deque()
         self._delivering = False
         self._dropped = 0
+        self.sizes = array("q")
+        self.recordLimit = RECORD_LIMIT
 
     @property
     def delivered(self) -> int:
@@ -142,7 +154,7 @@ class ChunkCutter:
         while not untilCut:
             untilCut = next(self._batch, 0)
             if not untilCut:
-                self._batch = iter(next(self._batches))
+                self._newBatch()
         self._untilCut = untilCut
         return self.delivered + untilCut
 
@@ -172,6 +184,7 @@ class ChunkCutter:
         """
         queue = self._queue
         count = 0
+        sizes = self.sizes if len(self.sizes) < self.recordLimit else None
         self._delivering = True
         try:
             while not self.halted and (maxChunks is None or count < maxChunks):
@@ -190,7 +203,7 @@ class ChunkCutter:
                 batch = self._batch
                 untilCut = self._untilCut or next(batch, 0)
                 if not untilCut:
-                    self._batch = iter(next(self._batches))
+                    self._newBatch()
                     continue
                 self._untilCut = 0
                 # Cut points as offsets into head: the next cut, then one
@@ -217,7 +230,13 @@ class ChunkCutter:
                 finally:
                     # Every cut read was a chunk handed out, but the one at
                     # or past the stop.
-                    count += unread - length_hint(batch) + (tail < 0)
+                    consumed = unread - length_hint(batch)
+                    given = consumed + (tail < 0)
+                    count += given
+                    if given and sizes is not None:
+                        start = len(self._batchList) - unread
+                        sizes.append(untilCut)
+                        sizes.extend(self._batchList[start : start + given - 1])
                 if tail < 0:
                     continue
                 if tail == stop or stop < end or base + end == limit:
@@ -229,6 +248,8 @@ class ChunkCutter:
                     self._pos = stop
                     self._untilCut = tail - stop
                     count += 1
+                    if sizes is not None:
+                        sizes.append(stop - pos)
                     dataReceived(head[pos:stop])
                     continue
                 # The chunk goes on into the bytes queued after head.
@@ -238,11 +259,18 @@ class ChunkCutter:
                     break
                 chunk = self._joinAcross(head, pos, base + tail, reach)
                 count += 1
+                if sizes is not None:
+                    sizes.append(len(chunk))
                 dataReceived(chunk)
         finally:
             self._delivering = False
             self.chunksDelivered += count
         return count
+
+    def _newBatch(self) -> None:
+        batchList = next(self._batches)
+        self._batchList = batchList
+        self._batch = iter(batchList)
 
     def _joinAcross(self, head: bytes, pos: int, cut: int, reach: int) -> bytes:
         """

@@ -101,7 +101,9 @@ class ChunkedPair:
             f"{toClient.bytesPending} bytes to the client are still pending.  "
             "Protocols that answer each other forever never go quiet: deliver "
             "step by step with pair.toServer.deliver() and "
-            "pair.toClient.deliver(), or pass a larger maxRounds."
+            "pair.toClient.deliver(), or pass a larger maxRounds.  Delivered to "
+            f"the server: {toServer.record.describe()}; to the client: "
+            f"{toClient.record.describe()}."
         )
 
     def __repr__(self) -> str:

@@ -589,7 +589,7 @@ class DeliverTests(SynchronousTestCase):
             repr(transport),
             "<ChunkedTransport FixedChunks(size=2) open (paused): 3 bytes "
             "delivered in 2 chunks, 2 pending, 0 discarded; 3 bytes written and "
-            "unread>",
+            "unread; delivered 2 chunks, 3 bytes: [2, 1]>",
         )
         transport.abortConnection()
         transport.peer.deliver()
@@ -597,7 +597,7 @@ class DeliverTests(SynchronousTestCase):
             repr(transport),
             "<ChunkedTransport FixedChunks(size=2) lost (ConnectionAborted): 3 "
             "bytes delivered in 2 chunks, 0 pending, 2 discarded; 3 bytes "
-            "written and unread>",
+            "written and unread; delivered 2 chunks, 3 bytes: [2, 1]>",
         )
 
 

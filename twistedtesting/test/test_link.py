@@ -28,6 +28,7 @@ from twistedtesting import (
     RandomChunks,
     RandomDelay,
     SynchronousTestCase,
+    _cutter,
     connectChunked,
 )
 from twistedtesting.test.transportsuite import RecordingProtocol
@@ -420,3 +421,84 @@ class RealProtocolTests(SynchronousTestCase):
             clock.advance(0.01)
         clock.advance(1)
         self.assertEqual(server.lines, expected)
+
+
+class RecordTests(SynchronousTestCase):
+    """
+    The record of what a link delivered.
+    """
+
+    def test_sizesAndTimes(self) -> None:
+        """
+        The record gives each chunk's size and the time it was delivered
+        at, including chunks cut short where the arrived bytes ended and
+        chunks joined across writes.
+        """
+        clock = Clock()
+        link, receiver = wired(FixedChunks(3), clock, latency=1)
+        link.send(b"abcd")
+        clock.advance(0.5)
+        link.send(b"ef")
+        link.send(b"ghi")
+        clock.advance(1)
+        record = link.record
+        self.assertEqual(record.sizes, tuple(len(c) for c in receiver.chunks))
+        self.assertEqual(record.sizes, (3, 1, 2, 3))
+        self.assertEqual(record.times, (1.0, 1.0, 1.5, 1.5))
+        self.assertTrue(record.complete)
+        self.assertEqual(
+            repr(record), "<DeliveryRecord 4 chunks, 9 bytes: [3@1, 1@1, 2@1.5, 3@1.5]>"
+        )
+
+    def test_replay(self) -> None:
+        """
+        C{toScript} gives a L{ScriptedChunks} that cuts the same bytes into
+        the same chunks, without a clock.
+        """
+        protocol = RecordingProtocol()
+        transport = ChunkedTransport(protocol, RandomChunks(1, 9, self.random))
+        data = bytes(range(200))
+        for start in range(0, 200, 37):
+            transport.peer.feed(data[start : start + 37])
+        script = transport.inbound.record.toScript()
+        self.assertEqual(script.totalBytes, 200)
+        replayed = RecordingProtocol()
+        ChunkedTransport(replayed, script).peer.feed(data)
+        self.assertEqual(replayed.chunks, protocol.chunks)
+
+    def test_emptyAndTruncated(self) -> None:
+        """
+        A record of nothing, or one truncated at the record's limit, cannot
+        be replayed, and says why; the truncated one says so in its account.
+        """
+        link, _ = wired(OneByteChunks())
+        error = self.assertRaises(ValueError, link.record.toScript)
+        self.assertEqual(
+            str(error), "nothing was delivered, so there are no cuts to replay"
+        )
+        self.assertEqual(link.record.describe(), "no chunks delivered")
+        self.patch(_cutter, "RECORD_LIMIT", 2)
+        link, _ = wired(OneByteChunks())
+        link.send(b"abcd")
+        link.deliver(2)
+        link.deliver()
+        record = link.record
+        self.assertEqual((record.sizes, record.complete), ((1, 1), False))
+        self.assertIn("(record truncated)", record.describe())
+        self.assertRaises(ValueError, record.toScript)
+
+
+class PatchTests(SynchronousTestCase):
+    """
+    A transport's methods can be patched, as C{StringTransport}'s can.
+    """
+
+    def test_patchWrite(self) -> None:
+        """
+        C{self.patch} replaces C{write} on one transport, and puts it back.
+        """
+        transport = ChunkedTransport(RecordingProtocol(), OneByteChunks())
+        seen: list[bytes] = []
+        self.patch(transport, "write", seen.append)
+        transport.write(b"patched")
+        self.assertEqual((seen, transport.peer.value()), ([b"patched"], b""))
