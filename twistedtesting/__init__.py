@@ -8,8 +8,10 @@ an underscore are private.
 
 from twistedtesting._chunked import ChunkedTransport
 from twistedtesting._chunking import (
+    AsFed,
     ChunkingPolicy,
     FixedChunks,
+    HalfOfPending,
     OneByteChunks,
     RandomChunks,
     ScriptedChunks,
@@ -56,6 +58,7 @@ __all__ = [
     "DEFAULT_MAX_INSTANT_CALLS",
     "DEFAULT_TIMEOUT_EXCEPTIONS",
     "SEED_VARIABLE",
+    "AsFed",
     "BreakAfter",
     "ChunkedPair",
     "ChunkedTransport",
@@ -70,6 +73,7 @@ __all__ = [
     "DisconnectTimeout",
     "FixedChunks",
     "FixedDelay",
+    "HalfOfPending",
     "Link",
     "LinkReceiver",
     "OneByteChunks",

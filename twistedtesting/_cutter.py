@@ -17,8 +17,10 @@ from twistedtesting._checks import positiveInt
 from twistedtesting._chunking import (
     BATCH,
     NO_CUT,
+    AsFed,
     ChunkingPolicy,
     FixedChunks,
+    HalfOfPending,
     OneByteChunks,
     RandomChunks,
     ScriptedChunks,
@@ -76,6 +78,8 @@ class ChunkCutter:
         self._queue: deque[bytes] = deque()
         self._delivering = False
         self._dropped = 0
+        self._joinPieces = not isinstance(chunking, AsFed)
+        self._halving = isinstance(chunking, HalfOfPending)
         self.sizes = array("q")
         self.recordLimit = RECORD_LIMIT
 
@@ -185,6 +189,9 @@ class ChunkCutter:
         queue = self._queue
         count = 0
         sizes = self.sizes if len(self.sizes) < self.recordLimit else None
+        if self._halving:
+            return self._deliverHalves(dataReceived, limit, maxChunks, sizes)
+        joinPieces = self._joinPieces
         self._delivering = True
         try:
             while not self.halted and (maxChunks is None or count < maxChunks):
@@ -239,7 +246,7 @@ class ChunkCutter:
                         sizes.extend(self._batchList[start : start + given - 1])
                 if tail < 0:
                     continue
-                if tail == stop or stop < end or base + end == limit:
+                if tail == stop or stop < end or base + end == limit or not joinPieces:
                     # The chunk ends at the stop, or crosses the limit
                     # within head.
                     if tail > stop and not cutShort:
@@ -261,6 +268,46 @@ class ChunkCutter:
                 count += 1
                 if sizes is not None:
                     sizes.append(len(chunk))
+                dataReceived(chunk)
+        finally:
+            self._delivering = False
+            self.chunksDelivered += count
+        return count
+
+    def _deliverHalves(
+        self,
+        dataReceived: Callable[[bytes], object],
+        limit: int,
+        maxChunks: int | None,
+        sizes: array[int] | None,
+    ) -> int:
+        """
+        :meth:`deliver` for :class:`HalfOfPending`: each chunk is half of
+        the bytes there are up to ``limit``, rounded up.
+        """
+        count = 0
+        self._delivering = True
+        try:
+            while not self.halted and (maxChunks is None or count < maxChunks):
+                position = self._headBase + self._pos
+                if position >= limit:
+                    break
+                if self._pos == len(self._head):
+                    self._headBase += len(self._head)
+                    self._head = self._queue.popleft()
+                    self._pos = 0
+                    continue
+                size = (limit - position + 1) // 2
+                head, pos = self._head, self._pos
+                if pos + size <= len(head):
+                    chunk = head[pos : pos + size]
+                    self._pos = pos + size
+                else:
+                    end = position + size
+                    chunk = self._joinAcross(head, pos, end, end)
+                count += 1
+                if sizes is not None:
+                    sizes.append(size)
                 dataReceived(chunk)
         finally:
             self._delivering = False
@@ -304,7 +351,15 @@ class ChunkCutter:
         return b"".join(parts)
 
 
-_BUILTIN = (OneByteChunks, FixedChunks, ScriptedChunks, SplitAt, RandomChunks)
+_BUILTIN = (
+    OneByteChunks,
+    FixedChunks,
+    ScriptedChunks,
+    SplitAt,
+    RandomChunks,
+    AsFed,
+    HalfOfPending,
+)
 
 
 def sizeBatches(policy: ChunkingPolicy) -> Iterator[list[int]]:

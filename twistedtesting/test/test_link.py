@@ -19,10 +19,12 @@ from twisted.web.resource import Resource
 from twisted.web.server import Request, Site
 
 from twistedtesting import (
+    AsFed,
     ChunkedTransport,
     Clock,
     FixedChunks,
     FixedDelay,
+    HalfOfPending,
     Link,
     OneByteChunks,
     RandomChunks,
@@ -305,35 +307,36 @@ class EchoServer(amp.AMP):
         return {"value": value}
 
 
+def ampCall(
+    chunking: Callable[[], object], size: int, **settings: object
+) -> tuple[Clock, list[float], list[int]]:
+    """
+    Call L{Echo} with C{size} characters over a pair on a new clock.
+
+    @return: The clock, the times the call fired at and the lengths of
+        the answers.
+    """
+    clock = Clock()
+    client = amp.AMP()
+    connectChunked(
+        EchoServer(),
+        client,
+        chunking(),  # type: ignore[arg-type]
+        clock=clock,
+        **settings,  # type: ignore[arg-type]
+    )
+    fired: list[float] = []
+    lengths: list[int] = []
+    result = client.callRemote(Echo, value="x" * size)
+    result.addCallback(lambda answer: lengths.append(len(answer["value"])))
+    result.addCallback(lambda _: fired.append(clock.seconds()))
+    return clock, fired, lengths
+
+
 class RealProtocolTests(SynchronousTestCase):
     """
     Real Twisted protocols over a pair with latency.
     """
-
-    def amp(
-        self, chunking: Callable[[], object], size: int, **settings: object
-    ) -> tuple[Clock, list[float], list[int]]:
-        """
-        Call L{Echo} with C{size} characters over a pair on a new clock.
-
-        @return: The clock, the times the call fired at and the lengths of
-            the answers.
-        """
-        clock = Clock()
-        client = amp.AMP()
-        connectChunked(
-            EchoServer(),
-            client,
-            chunking(),  # type: ignore[arg-type]
-            clock=clock,
-            **settings,  # type: ignore[arg-type]
-        )
-        fired: list[float] = []
-        lengths: list[int] = []
-        result = client.callRemote(Echo, value="x" * size)
-        result.addCallback(lambda answer: lengths.append(len(answer["value"])))
-        result.addCallback(lambda _: fired.append(clock.seconds()))
-        return clock, fired, lengths
 
     def test_ampRoundTripTakesTwoLatencies(self) -> None:
         """
@@ -342,7 +345,7 @@ class RealProtocolTests(SynchronousTestCase):
         argument too.
         """
         for size in [10, 3000]:
-            clock, fired, lengths = self.amp(
+            clock, fired, lengths = ampCall(
                 lambda: RandomChunks(1, 64, self.random), size, latency=0.25
             )
             clock.advance(0.25)
@@ -357,9 +360,7 @@ class RealProtocolTests(SynchronousTestCase):
         A 60 KB AMP call over chunks of 1 to 8 bytes, with no latency,
         completes on one C{advance(0)} of L{twistedtesting.Clock}.
         """
-        clock, fired, lengths = self.amp(
-            lambda: RandomChunks(1, 8, self.random), 60_000
-        )
+        clock, fired, lengths = ampCall(lambda: RandomChunks(1, 8, self.random), 60_000)
         clock.advance(0)
         self.assertEqual((fired, lengths), ([0.0], [60_000]))
 
@@ -502,3 +503,50 @@ class PatchTests(SynchronousTestCase):
         self.patch(transport, "write", seen.append)
         transport.write(b"patched")
         self.assertEqual((seen, transport.peer.value()), ([b"patched"], b""))
+
+
+class NewPolicyTests(SynchronousTestCase):
+    """
+    L{AsFed} and L{HalfOfPending}, which cut where only a link knows.
+    """
+
+    def test_asFed(self) -> None:
+        """
+        With L{AsFed}, each write is one chunk, even when several wait
+        together, and never cut.
+        """
+        protocol = RecordingProtocol()
+        transport = ChunkedTransport(protocol, AsFed())
+        transport.pauseProducing()
+        for piece in [b"one", b"two", b"three"]:
+            transport.peer.feed(piece)
+        transport.resumeProducing()
+        transport.peer.deliver()
+        transport.peer.feed(b"four")
+        self.assertEqual(protocol.chunks, [b"one", b"two", b"three", b"four"])
+        self.assertEqual(repr(AsFed()), "AsFed()")
+
+    def test_halfOfPending(self) -> None:
+        """
+        With L{HalfOfPending}, each chunk is half of the bytes there,
+        rounded up, across writes: 10 bytes come as 5, 3, 1 and 1.
+        """
+        protocol = RecordingProtocol()
+        transport = ChunkedTransport(protocol, HalfOfPending())
+        transport.pauseProducing()
+        transport.peer.feed(b"abcd")
+        transport.peer.feed(b"efghij")
+        transport.resumeProducing()
+        transport.peer.deliver()
+        self.assertEqual(protocol.chunks, [b"abcde", b"fgh", b"i", b"j"])
+        self.assertEqual(transport.inbound.record.sizes, (5, 3, 1, 1))
+        self.assertEqual(repr(HalfOfPending()), "HalfOfPending()")
+
+    def test_halfOfPendingOverLatency(self) -> None:
+        """
+        Over a link with latency, L{HalfOfPending} halves what has arrived,
+        and an AMP call still completes.
+        """
+        clock, fired, lengths = ampCall(HalfOfPending, 5000, latency=0.25)
+        clock.advance(0.5)
+        self.assertEqual((fired, lengths), ([0.5], [5000]))
