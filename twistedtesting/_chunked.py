@@ -8,7 +8,7 @@ protocol writes goes out through another (or, standing alone, to the test).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from twisted.internet.error import ConnectionAborted, ConnectionLost
 from twisted.internet.interfaces import (
@@ -17,10 +17,11 @@ from twisted.internet.interfaces import (
     IProtocol,
     IPushProducer,
     IReactorTime,
-    ITCPTransport,
+    ISSLTransport,
+    ITLSTransport,
 )
 from twisted.python.failure import Failure
-from zope.interface import implementer
+from zope.interface import directlyProvides, implementer, providedBy
 
 from twistedtesting._chunkchecks import (
     DEFAULT_HIGH_WATER,
@@ -41,12 +42,16 @@ from twistedtesting._faults import BreakAfter
 from twistedtesting._lifecycle import ConnectionState
 from twistedtesting._link import Link
 from twistedtesting._linkends import Outbound
+from twistedtesting._starttls import RawEnd
 from twistedtesting._testpeer import TestPeer
+
+if TYPE_CHECKING:
+    from twisted.protocols.tls import TLSMemoryBIOProtocol
 
 _State = ConnectionState
 
 
-@implementer(ITCPTransport, IConsumer, IPushProducer)
+@implementer(ITLSTransport, IConsumer, IPushProducer)
 class ChunkedTransport:
     """
     A TCP-like transport for one protocol, in memory, whose input arrives
@@ -113,6 +118,9 @@ class ChunkedTransport:
     :ivar driver: What calls into the protocol: a ``ProtocolDriver``.
     :ivar lifecycle: The connection's state and the closes asked for.
     :ivar flow: The flow control of what the protocol writes.
+    :ivar tlsClient: Whether :meth:`startTLS` starts TLS as a client
+        (``True`` for the client of :func:`twistedtesting.connectChunked`)
+        or a server (the default).
     """
 
     _peer: TestPeer | None
@@ -206,6 +214,8 @@ class ChunkedTransport:
         self._keepAlive = False
         self._connected = False
         self._peer = None
+        self._tls: TLSMemoryBIOProtocol | None = None
+        self.tlsClient = False
         inbound.receiver = driver
         outbound.onDrained = driver.drained
 
@@ -348,6 +358,18 @@ class ChunkedTransport:
         """
         if not isinstance(data, bytes):
             raise TypeError(f"Data must be bytes, not {type(data).__name__} {data!r}")
+        tls = self._tls
+        if tls is not None:
+            if not self.state.closing:
+                tls.write(data)
+            return
+        self.writeRaw(data)
+
+    def writeRaw(self, data: bytes) -> None:
+        """
+        Send ``data`` as it is, under TLS if it was started: for the TLS
+        layer.
+        """
         if not data or not self.lifecycle.writing:
             return
         self.outbound.send(data)
@@ -370,6 +392,18 @@ class ChunkedTransport:
     def loseConnection(self) -> None:
         """
         Close the connection cleanly: see the class docstring.
+        """
+        tls = self._tls
+        if tls is not None:
+            if not self.state.closing:
+                tls.loseConnection()
+            return
+        self.loseRawConnection()
+
+    def loseRawConnection(self) -> None:
+        """
+        Close the connection as it is, under TLS if it was started: for the
+        TLS layer, once it has shut down.
         """
         if self.lifecycle.askClose():
             self.inbound.pause()
@@ -443,6 +477,17 @@ class ChunkedTransport:
 
         :raises RuntimeError: If a producer is already registered.
         """
+        tls = self._tls
+        if tls is not None:
+            tls.registerProducer(producer, streaming)
+            return
+        self.flowRegister(producer, streaming)
+
+    def flowRegister(self, producer: IProducer, streaming: bool) -> None:
+        """
+        Register ``producer`` with this transport itself, under TLS if it
+        was started: for the TLS layer.
+        """
         if self.disconnected and self.producer is None:
             producer.stopProducing()
             return
@@ -452,8 +497,62 @@ class ChunkedTransport:
         """
         Unregister the producer; a close that waited for it goes ahead.
         """
+        tls = self._tls
+        if tls is not None:
+            tls.unregisterProducer()
+            return
+        self.flowUnregister()
+
+    def flowUnregister(self) -> None:
+        """
+        Unregister the producer of this transport itself: for the TLS layer.
+        """
         self.flow.unregister()
         self.driver.settleSoon()
+
+    # ITLSTransport.
+
+    def startTLS(self, contextFactory: Any, normal: bool = True) -> None:
+        """
+        Start TLS on the connection, from the next byte on, as Twisted's TCP
+        transports do: what the protocol writes from now on is encrypted,
+        and what arrives is decrypted before the protocol gets it.
+
+        :param contextFactory: The TLS settings, such as
+            ``PrivateCertificate.options()`` for a server or
+            ``optionsForClientTLS(...)`` for a client.
+        :param normal: ``True`` for the side's usual role: a client for the
+            client of :func:`twistedtesting.connectChunked`, and a server
+            for its server and for a standalone transport (set
+            ``tlsClient`` to change that); ``False`` for the other role.
+        :raises RuntimeError: If TLS was already started.
+        """
+        if self._tls is not None:
+            raise RuntimeError("startTLS(): TLS was already started")
+        from twisted.protocols.tls import TLSMemoryBIOFactory, TLSMemoryBIOProtocol
+
+        client = self.tlsClient if normal else not self.tlsClient
+        producer, streaming = self.flow.producer, self.flow.streaming
+        if producer is not None:
+            self.flowUnregister()
+        # No wrapped factory, as in Twisted's own startTLS: the TLS protocol
+        # wraps the protocol already connected.
+        factory = TLSMemoryBIOFactory(contextFactory, client, None)  # type: ignore[arg-type]
+        # The unbuffered TLS protocol: the buffering one (the factory's
+        # default) flushes on the global reactor, which a test's clock
+        # never runs.
+        tls = TLSMemoryBIOProtocol(factory, self.protocol, False)
+        self._tls = tls
+        self.driver.protocol = tls
+        if self.driver.busy:
+            # The bytes after this chunk go to the TLS layer.
+            self.inbound.interrupt()
+        self.getPeerCertificate = tls.getPeerCertificate
+        self.getHandle = tls.getHandle
+        directlyProvides(self, providedBy(self), ISSLTransport)
+        tls.makeConnection(RawEnd(self))
+        if producer is not None:
+            tls.registerProducer(producer, bool(streaming))
 
     # IPushProducer: the protocol controls the flow of its input.
 

@@ -131,7 +131,13 @@ class ProtocolDriver:
         self._busy = True
         count = 0
         try:
-            count = link.pour(self.protocol.dataReceived, maxChunks, now)
+            while True:
+                protocol = self.protocol
+                left = None if maxChunks is None else maxChunks - count
+                count += link.pour(protocol.dataReceived, left, now)
+                # Go on to a new protocol (a TLS layer) put in meanwhile.
+                if self.protocol is protocol or left == count:
+                    break
         except Exception:
             if not self._closeOnError:
                 raise

@@ -251,6 +251,14 @@ class Link:
 
     # Faults and control, for tests.
 
+    def interrupt(self) -> None:
+        """
+        Stop the delivery under way after the chunk being delivered, as when
+        the receiver switches protocols (STARTTLS): the receiver then pours
+        again, to its new protocol.
+        """
+        self._cutter.halted = True
+
     def hold(self) -> None:
         """
         Stall the link: nothing is delivered until :meth:`release`; bytes
@@ -319,6 +327,7 @@ class Link:
             self._breakWith(reset)
             return 0
         cutter = self._cutter
+        cutter.halted = self._paused or self._held
         count = 0
         if not (self._paused or self._held):
             breakAt = self._breakAt

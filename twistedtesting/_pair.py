@@ -274,6 +274,7 @@ def connectChunked(
         peerAddress=serverAddress,
         protocolErrors=protocolErrors,
     )
+    clientTransport.tlsClient = True
     serverTransport.connectProtocol()
     clientTransport.connectProtocol()
     return ChunkedPair(
