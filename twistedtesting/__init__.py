@@ -16,7 +16,6 @@ from twistedtesting._chunking import (
     RandomChunks,
     ScriptedChunks,
     SplitAt,
-    allSplits,
 )
 from twistedtesting._clock import DEFAULT_MAX_INSTANT_CALLS, Clock, ClockLoopError
 from twistedtesting._connections import (
@@ -39,6 +38,7 @@ from twistedtesting._seeds import (
     seed,
     unregisterRandom,
 )
+from twistedtesting._splits import allSplits
 from twistedtesting._teardown import (
     DEFAULT_GRACE_PERIOD,
     ConnectionTracker,

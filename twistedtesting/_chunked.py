@@ -17,11 +17,10 @@ from twisted.internet.interfaces import (
     IProtocol,
     IPushProducer,
     IReactorTime,
-    ISSLTransport,
     ITLSTransport,
 )
 from twisted.python.failure import Failure
-from zope.interface import directlyProvides, implementer, providedBy
+from zope.interface import implementer
 
 from twistedtesting._chunkchecks import (
     DEFAULT_HIGH_WATER,
@@ -42,7 +41,7 @@ from twistedtesting._faults import BreakAfter
 from twistedtesting._lifecycle import ConnectionState
 from twistedtesting._link import Link
 from twistedtesting._linkends import Outbound
-from twistedtesting._starttls import RawEnd
+from twistedtesting._starttls import startTLS
 from twistedtesting._testpeer import TestPeer
 
 if TYPE_CHECKING:
@@ -118,6 +117,8 @@ class ChunkedTransport:
     :ivar driver: What calls into the protocol: a ``ProtocolDriver``.
     :ivar lifecycle: The connection's state and the closes asked for.
     :ivar flow: The flow control of what the protocol writes.
+    :ivar tlsLayer: The TLS protocol between the transport and its
+        protocol once :meth:`startTLS` was called, else ``None``.
     :ivar tlsClient: Whether :meth:`startTLS` starts TLS as a client
         (``True`` for the client of :func:`twistedtesting.connectChunked`)
         or a server (the default).
@@ -214,7 +215,7 @@ class ChunkedTransport:
         self._keepAlive = False
         self._connected = False
         self._peer = None
-        self._tls: TLSMemoryBIOProtocol | None = None
+        self.tlsLayer: TLSMemoryBIOProtocol | None = None
         self.tlsClient = False
         inbound.receiver = driver
         outbound.onDrained = driver.drained
@@ -358,7 +359,7 @@ class ChunkedTransport:
         """
         if not isinstance(data, bytes):
             raise TypeError(f"Data must be bytes, not {type(data).__name__} {data!r}")
-        tls = self._tls
+        tls = self.tlsLayer
         if tls is not None:
             if not self.state.closing:
                 tls.write(data)
@@ -393,7 +394,7 @@ class ChunkedTransport:
         """
         Close the connection cleanly: see the class docstring.
         """
-        tls = self._tls
+        tls = self.tlsLayer
         if tls is not None:
             if not self.state.closing:
                 tls.loseConnection()
@@ -477,7 +478,7 @@ class ChunkedTransport:
 
         :raises RuntimeError: If a producer is already registered.
         """
-        tls = self._tls
+        tls = self.tlsLayer
         if tls is not None:
             tls.registerProducer(producer, streaming)
             return
@@ -497,7 +498,7 @@ class ChunkedTransport:
         """
         Unregister the producer; a close that waited for it goes ahead.
         """
-        tls = self._tls
+        tls = self.tlsLayer
         if tls is not None:
             tls.unregisterProducer()
             return
@@ -527,32 +528,7 @@ class ChunkedTransport:
             ``tlsClient`` to change that); ``False`` for the other role.
         :raises RuntimeError: If TLS was already started.
         """
-        if self._tls is not None:
-            raise RuntimeError("startTLS(): TLS was already started")
-        from twisted.protocols.tls import TLSMemoryBIOFactory, TLSMemoryBIOProtocol
-
-        client = self.tlsClient if normal else not self.tlsClient
-        producer, streaming = self.flow.producer, self.flow.streaming
-        if producer is not None:
-            self.flowUnregister()
-        # No wrapped factory, as in Twisted's own startTLS: the TLS protocol
-        # wraps the protocol already connected.
-        factory = TLSMemoryBIOFactory(contextFactory, client, None)  # type: ignore[arg-type]
-        # The unbuffered TLS protocol: the buffering one (the factory's
-        # default) flushes on the global reactor, which a test's clock
-        # never runs.
-        tls = TLSMemoryBIOProtocol(factory, self.protocol, False)
-        self._tls = tls
-        self.driver.protocol = tls
-        if self.driver.busy:
-            # The bytes after this chunk go to the TLS layer.
-            self.inbound.interrupt()
-        self.getPeerCertificate = tls.getPeerCertificate
-        self.getHandle = tls.getHandle
-        directlyProvides(self, providedBy(self), ISSLTransport)
-        tls.makeConnection(RawEnd(self))
-        if producer is not None:
-            tls.registerProducer(producer, bool(streaming))
+        self.tlsLayer = startTLS(self, contextFactory, normal)
 
     # IPushProducer: the protocol controls the flow of its input.
 

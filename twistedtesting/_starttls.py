@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from twisted.internet.interfaces import IProducer
+from twisted.internet.interfaces import IProducer, ISSLTransport
+from zope.interface import directlyProvides, providedBy
 
 if TYPE_CHECKING:
+    from twisted.protocols.tls import TLSMemoryBIOProtocol
+
     from twistedtesting._chunked import ChunkedTransport
 
 
@@ -58,3 +61,44 @@ class RawEnd:
         Unregister it.
         """
         self._transport.flowUnregister()
+
+
+def startTLS(
+    transport: ChunkedTransport, contextFactory: Any, normal: bool
+) -> TLSMemoryBIOProtocol:
+    """
+    Put a TLS layer between ``transport`` and its protocol, as Twisted's own
+    ``startTLS`` does for TCP: see
+    :meth:`twistedtesting.ChunkedTransport.startTLS`.
+
+    :returns: The TLS layer.
+    :raises RuntimeError: If TLS was already started.
+    """
+    if transport.tlsLayer is not None:
+        raise RuntimeError("startTLS(): TLS was already started")
+    from twisted.protocols.tls import TLSMemoryBIOFactory, TLSMemoryBIOProtocol
+
+    client = transport.tlsClient if normal else not transport.tlsClient
+    flow = transport.flow
+    producer, streaming = flow.producer, flow.streaming
+    if producer is not None:
+        transport.flowUnregister()
+    # No wrapped factory, as in Twisted's own startTLS: the TLS protocol
+    # wraps the protocol already connected.
+    factory = TLSMemoryBIOFactory(contextFactory, client, None)  # type: ignore[arg-type]
+    # The unbuffered TLS protocol: the buffering one (the factory's default)
+    # flushes on the global reactor, which a test's clock never runs.
+    tls = TLSMemoryBIOProtocol(factory, transport.protocol, False)
+    driver = transport.driver
+    driver.protocol = tls
+    if driver.busy:
+        # The bytes after the chunk being delivered go to the TLS layer.
+        transport.inbound.interrupt()
+    transport.getPeerCertificate = tls.getPeerCertificate  # type: ignore[attr-defined]
+    transport.getHandle = tls.getHandle  # type: ignore[attr-defined]
+    directlyProvides(transport, providedBy(transport), ISSLTransport)
+    transport.tlsLayer = tls
+    tls.makeConnection(RawEnd(transport))
+    if producer is not None:
+        tls.registerProducer(producer, bool(streaming))
+    return tls
