@@ -41,7 +41,7 @@ from twistedtesting._faults import BreakAfter
 from twistedtesting._lifecycle import ConnectionState
 from twistedtesting._link import Link
 from twistedtesting._linkends import Outbound
-from twistedtesting._starttls import startTLS
+from twistedtesting._starttls import RawEnd, startTLS
 from twistedtesting._testpeer import TestPeer
 
 if TYPE_CHECKING:
@@ -117,6 +117,9 @@ class ChunkedTransport:
     :ivar driver: What calls into the protocol: a ``ProtocolDriver``.
     :ivar lifecycle: The connection's state and the closes asked for.
     :ivar flow: The flow control of what the protocol writes.
+    :ivar raw: The transport's side under TLS, which writes and closes as
+        it is: the TLS layer's transport, and where the transport's own
+        writes go without TLS.
     :ivar tlsLayer: The TLS protocol between the transport and its
         protocol once :meth:`startTLS` was called, else ``None``.
     :ivar tlsClient: Whether :meth:`startTLS` starts TLS as a client
@@ -216,6 +219,7 @@ class ChunkedTransport:
         self._connected = False
         self._peer = None
         self.tlsLayer: TLSMemoryBIOProtocol | None = None
+        self.raw = RawEnd(self)
         self.tlsClient = False
         inbound.receiver = driver
         outbound.onDrained = driver.drained
@@ -360,21 +364,10 @@ class ChunkedTransport:
         if not isinstance(data, bytes):
             raise TypeError(f"Data must be bytes, not {type(data).__name__} {data!r}")
         tls = self.tlsLayer
-        if tls is not None:
-            if not self.state.closing:
-                tls.write(data)
-            return
-        self.writeRaw(data)
-
-    def writeRaw(self, data: bytes) -> None:
-        """
-        Send ``data`` as it is, under TLS if it was started: for the TLS
-        layer.
-        """
-        if not data or not self.lifecycle.writing:
-            return
-        self.outbound.send(data)
-        self.flow.wrote()
+        if tls is None:
+            self.raw.write(data)
+        elif not self.state.closing:
+            tls.write(data)
 
     def writeSequence(self, data: Iterable[bytes]) -> None:
         """
@@ -391,24 +384,12 @@ class ChunkedTransport:
         self.write(b"".join(items))
 
     def loseConnection(self) -> None:
-        """
-        Close the connection cleanly: see the class docstring.
-        """
+        """Close the connection cleanly: see the class docstring."""
         tls = self.tlsLayer
-        if tls is not None:
-            if not self.state.closing:
-                tls.loseConnection()
-            return
-        self.loseRawConnection()
-
-    def loseRawConnection(self) -> None:
-        """
-        Close the connection as it is, under TLS if it was started: for the
-        TLS layer, once it has shut down.
-        """
-        if self.lifecycle.askClose():
-            self.inbound.pause()
-            self.driver.settleSoon()
+        if tls is None:
+            self.raw.loseConnection()
+        elif not self.state.closing:
+            tls.loseConnection()
 
     def abortConnection(self) -> None:
         """
@@ -433,37 +414,27 @@ class ChunkedTransport:
             self.driver.settleSoon()
 
     def getHost(self) -> TCPAddress:
-        """
-        :returns: This side's address.
-        """
+        """:returns: This side's address."""
         return self.hostAddress
 
     def getPeer(self) -> TCPAddress:
-        """
-        :returns: The peer's address.
-        """
+        """:returns: The peer's address."""
         return self.peerAddress
 
     def getTcpNoDelay(self) -> bool:
-        """
-        :returns: The value last given to :meth:`setTcpNoDelay`, initially
-            ``False``; it changes nothing here.
-        """
+        """The value last given to :meth:`setTcpNoDelay`, at first ``False``."""
         return self._noDelay
 
     def setTcpNoDelay(self, enabled: bool) -> None:
-        """Record the ``TCP_NODELAY`` option."""
+        """Record the ``TCP_NODELAY`` option; it changes nothing here."""
         self._noDelay = bool(enabled)
 
     def getTcpKeepAlive(self) -> bool:
-        """
-        :returns: The value last given to :meth:`setTcpKeepAlive`, initially
-            ``False``; it changes nothing here.
-        """
+        """The value last given to :meth:`setTcpKeepAlive`, at first ``False``."""
         return self._keepAlive
 
     def setTcpKeepAlive(self, enabled: bool) -> None:
-        """Record the ``SO_KEEPALIVE`` option."""
+        """Record the ``SO_KEEPALIVE`` option; it changes nothing here."""
         self._keepAlive = bool(enabled)
 
     # IConsumer.
@@ -478,38 +449,11 @@ class ChunkedTransport:
 
         :raises RuntimeError: If a producer is already registered.
         """
-        tls = self.tlsLayer
-        if tls is not None:
-            tls.registerProducer(producer, streaming)
-            return
-        self.flowRegister(producer, streaming)
-
-    def flowRegister(self, producer: IProducer, streaming: bool) -> None:
-        """
-        Register ``producer`` with this transport itself, under TLS if it
-        was started: for the TLS layer.
-        """
-        if self.disconnected and self.producer is None:
-            producer.stopProducing()
-            return
-        self.flow.register(producer, streaming)
+        (self.tlsLayer or self.raw).registerProducer(producer, streaming)
 
     def unregisterProducer(self) -> None:
-        """
-        Unregister the producer; a close that waited for it goes ahead.
-        """
-        tls = self.tlsLayer
-        if tls is not None:
-            tls.unregisterProducer()
-            return
-        self.flowUnregister()
-
-    def flowUnregister(self) -> None:
-        """
-        Unregister the producer of this transport itself: for the TLS layer.
-        """
-        self.flow.unregister()
-        self.driver.settleSoon()
+        """Unregister the producer; a close that waited for it goes ahead."""
+        (self.tlsLayer or self.raw).unregisterProducer()
 
     # ITLSTransport.
 
@@ -554,9 +498,7 @@ class ChunkedTransport:
             self.inbound.resume()
 
     def stopProducing(self) -> None:
-        """
-        Close the connection, as Twisted's transports do.
-        """
+        """Close the connection, as Twisted's transports do."""
         self.loseConnection()
 
     def __repr__(self) -> str:

@@ -20,10 +20,11 @@ if TYPE_CHECKING:
 
 class RawEnd:
     """
-    The transport that the TLS layer of a
-    :class:`twistedtesting.ChunkedTransport` writes its records to and closes:
-    it bypasses the TLS layer, and goes to the transport's outbound as it
-    is.  Anything else is the transport's own.
+    The side of a :class:`twistedtesting.ChunkedTransport` under its TLS
+    layer: it writes to the transport's outbound and closes the connection
+    as it is.  Without TLS, the transport writes and closes through it; with
+    TLS, it is the TLS layer's transport.  Anything else is the transport's
+    own.
     """
 
     def __init__(self, transport: ChunkedTransport) -> None:
@@ -34,33 +35,47 @@ class RawEnd:
 
     def write(self, data: bytes) -> None:
         """
-        Send TLS records as they are.
+        Send ``data`` as it is, unless the write side is shut or the
+        connection is being lost.
         """
-        self._transport.writeRaw(data)
+        transport = self._transport
+        if data and transport.lifecycle.writing:
+            transport.outbound.send(data)
+            transport.flow.wrote()
 
     def writeSequence(self, data: Iterable[bytes]) -> None:
         """
-        Send TLS records as they are.
+        Send each of ``data`` as it is.
         """
-        self._transport.writeRaw(b"".join(data))
+        self.write(b"".join(data))
 
     def loseConnection(self) -> None:
         """
-        Close the connection under TLS, once TLS has shut down.
+        Close the connection once what was written is sent.
         """
-        self._transport.loseRawConnection()
+        transport = self._transport
+        if transport.lifecycle.askClose():
+            transport.inbound.pause()
+            transport.driver.settleSoon()
 
     def registerProducer(self, producer: IProducer, streaming: bool) -> None:
         """
-        Register the TLS layer's producer with the transport itself.
+        Register ``producer`` with the transport's flow control; a producer
+        registered after the connection was lost is stopped at once.
         """
-        self._transport.flowRegister(producer, streaming)
+        transport = self._transport
+        if transport.disconnected and transport.flow.producer is None:
+            producer.stopProducing()
+            return
+        transport.flow.register(producer, streaming)
 
     def unregisterProducer(self) -> None:
         """
-        Unregister it.
+        Unregister the producer; a close that waited for it goes ahead.
         """
-        self._transport.flowUnregister()
+        transport = self._transport
+        transport.flow.unregister()
+        transport.driver.settleSoon()
 
 
 def startTLS(
@@ -82,7 +97,7 @@ def startTLS(
     flow = transport.flow
     producer, streaming = flow.producer, flow.streaming
     if producer is not None:
-        transport.flowUnregister()
+        transport.raw.unregisterProducer()
     # No wrapped factory, as in Twisted's own startTLS: the TLS protocol
     # wraps the protocol already connected.
     factory = TLSMemoryBIOFactory(contextFactory, client, None)  # type: ignore[arg-type]
@@ -98,7 +113,7 @@ def startTLS(
     transport.getHandle = tls.getHandle  # type: ignore[attr-defined]
     directlyProvides(transport, providedBy(transport), ISSLTransport)
     transport.tlsLayer = tls
-    tls.makeConnection(RawEnd(transport))
+    tls.makeConnection(transport.raw)
     if producer is not None:
         tls.registerProducer(producer, bool(streaming))
     return tls
