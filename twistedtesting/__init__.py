@@ -12,20 +12,25 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from twistedtesting._chunked import ChunkedTransport
     from twistedtesting._chunking import (
+        AsFed,
         ChunkingPolicy,
         FixedChunks,
+        HalfOfPending,
         OneByteChunks,
         RandomChunks,
         ScriptedChunks,
         SplitAt,
-        allSplits,
     )
     from twistedtesting._clock import DEFAULT_MAX_INSTANT_CALLS, Clock, ClockLoopError
     from twistedtesting._connections import ConnectedPair, connectedPair
     from twistedtesting._delays import DelayPolicy, FixedDelay, RandomDelay
     from twistedtesting._faults import BreakAfter
+    from twistedtesting._lifecycle import ConnectionState
+    from twistedtesting._link import Link
+    from twistedtesting._linkends import LinkReceiver, Outbound
     from twistedtesting._pair import ChunkedPair, connectChunked
     from twistedtesting._pairoptions import ProtocolFactoryOf
+    from twistedtesting._record import DeliveryRecord
     from twistedtesting._seeds import (
         SEED_VARIABLE,
         SeedableRandom,
@@ -35,8 +40,10 @@ if TYPE_CHECKING:
         unregisterRandom,
     )
     from twistedtesting._sockets import refusingAddress
+    from twistedtesting._splits import allSplits
     from twistedtesting._teardown import DEFAULT_GRACE_PERIOD, DisconnectTimeout
     from twistedtesting._testcase import SynchronousTestCase, TestCase
+    from twistedtesting._testpeer import TestPeer
     from twistedtesting._timeouts import (
         DEFAULT_TIMEOUT_EXCEPTIONS,
         WaitError,
@@ -50,6 +57,7 @@ __all__ = [
     "DEFAULT_MAX_INSTANT_CALLS",
     "DEFAULT_TIMEOUT_EXCEPTIONS",
     "SEED_VARIABLE",
+    "AsFed",
     "BreakAfter",
     "ChunkedPair",
     "ChunkedTransport",
@@ -57,12 +65,18 @@ __all__ = [
     "Clock",
     "ClockLoopError",
     "ConnectedPair",
+    "ConnectionState",
     "ConnectionTracker",
     "DelayPolicy",
+    "DeliveryRecord",
     "DisconnectTimeout",
     "FixedChunks",
     "FixedDelay",
+    "HalfOfPending",
+    "Link",
+    "LinkReceiver",
     "OneByteChunks",
+    "Outbound",
     "ProtocolFactoryOf",
     "RandomChunks",
     "RandomDelay",
@@ -71,6 +85,7 @@ __all__ = [
     "SplitAt",
     "SynchronousTestCase",
     "TestCase",
+    "TestPeer",
     "WaitError",
     "advanceUntil",
     "allSplits",
@@ -90,6 +105,7 @@ __all__ = [
 # twistedtesting is installed) imports neither Twisted nor trial: pytest,
 # once trial is imported, looks up Twisted's version before every test.
 _DEFINED_IN = {
+    "AsFed": "_chunking",
     "BreakAfter": "_faults",
     "ChunkedPair": "_pair",
     "ChunkedTransport": "_chunked",
@@ -97,15 +113,21 @@ _DEFINED_IN = {
     "Clock": "_clock",
     "ClockLoopError": "_clock",
     "ConnectedPair": "_connections",
+    "ConnectionState": "_lifecycle",
     "ConnectionTracker": "_tracker",
     "DEFAULT_GRACE_PERIOD": "_teardown",
     "DEFAULT_MAX_INSTANT_CALLS": "_clock",
     "DEFAULT_TIMEOUT_EXCEPTIONS": "_timeouts",
     "DelayPolicy": "_delays",
+    "DeliveryRecord": "_record",
     "DisconnectTimeout": "_teardown",
     "FixedChunks": "_chunking",
     "FixedDelay": "_delays",
+    "HalfOfPending": "_chunking",
+    "Link": "_link",
+    "LinkReceiver": "_linkends",
     "OneByteChunks": "_chunking",
+    "Outbound": "_linkends",
     "ProtocolFactoryOf": "_pairoptions",
     "RandomChunks": "_chunking",
     "RandomDelay": "_delays",
@@ -115,9 +137,10 @@ _DEFINED_IN = {
     "SplitAt": "_chunking",
     "SynchronousTestCase": "_testcase",
     "TestCase": "_testcase",
+    "TestPeer": "_testpeer",
     "WaitError": "_timeouts",
     "advanceUntil": "_timeouts",
-    "allSplits": "_chunking",
+    "allSplits": "_splits",
     "assertTimesOut": "_timeouts",
     "connectChunked": "_pair",
     "connectedPair": "_connections",

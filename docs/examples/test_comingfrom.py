@@ -49,8 +49,8 @@ class TransportTests(SynchronousTestCase):
         """
         server = HTTPServer(route, Clock())
         transport = ChunkedTransport(server, OneByteChunks())
-        transport.feed(HELLO)
-        self.assertEqual(transport.value(), HELLO_RESPONSE)
+        transport.peer.feed(HELLO)
+        self.assertEqual(transport.peer.value(), HELLO_RESPONSE)
         self.assertTrue(transport.disconnected)
 
 
@@ -107,7 +107,7 @@ class PumpTests(SynchronousTestCase):
         """
         client = ResponseCollector(HELLO)
         server = HTTPServer(route, Clock())
-        pair = connectChunked(client, server, RandomChunks(1, 8, self.random))
+        pair = connectChunked(server, client, RandomChunks(1, 8, self.random))
         pair.flush()
         self.assertEqual(client.response, HELLO_RESPONSE)
         self.assertEqual(self.successResultOf(client.finished), HELLO_RESPONSE)
@@ -131,5 +131,5 @@ class MemoryReactorTests(SynchronousTestCase):
         server = factory.buildProtocol(IPv4Address("TCP", "127.0.0.1", 54321))
         assert server is not None
         transport = ChunkedTransport(server, RandomChunks(1, 8, self.random))
-        transport.feed(HELLO)
-        self.assertEqual(transport.value(), HELLO_RESPONSE)
+        transport.peer.feed(HELLO)
+        self.assertEqual(transport.peer.value(), HELLO_RESPONSE)

@@ -40,7 +40,7 @@ class NaiveLineReceiverTests(SynchronousTestCase):
         """
         protocol = NaiveLineReceiver()
         transport = ChunkedTransport(protocol, FixedChunks(len(MESSAGE)))
-        transport.feed(MESSAGE)
+        transport.peer.feed(MESSAGE)
         self.assertEqual(protocol.lines, LINES)
 
     def test_oneByteChunksCatchTheBug(self) -> None:
@@ -52,7 +52,7 @@ class NaiveLineReceiverTests(SynchronousTestCase):
         """
         protocol = NaiveLineReceiver()
         transport = ChunkedTransport(protocol, OneByteChunks())
-        transport.feed(MESSAGE)
+        transport.peer.feed(MESSAGE)
         self.assertEqual(protocol.lines, [])
         self.assertEqual(transport.chunksDelivered, len(MESSAGE))
 
@@ -67,7 +67,7 @@ class LineReceiverTests(SynchronousTestCase):
         One byte at a time, every line arrives.
         """
         protocol = LineReceiver()
-        ChunkedTransport(protocol, OneByteChunks()).feed(MESSAGE)
+        ChunkedTransport(protocol, OneByteChunks()).peer.feed(MESSAGE)
         self.assertEqual(protocol.lines, LINES)
 
     def test_randomChunks(self) -> None:
@@ -78,7 +78,7 @@ class LineReceiverTests(SynchronousTestCase):
         """
         protocol = LineReceiver()
         transport = ChunkedTransport(protocol, RandomChunks(1, 8, self.random))
-        transport.feed(MESSAGE)
+        transport.peer.feed(MESSAGE)
         self.assertEqual(protocol.lines, LINES)
 
     def test_everySplit(self) -> None:
@@ -87,7 +87,7 @@ class LineReceiverTests(SynchronousTestCase):
         """
         for chunking in allSplits(b"QUIT\r\n"):
             protocol = LineReceiver()
-            ChunkedTransport(protocol, chunking).feed(b"QUIT\r\n")
+            ChunkedTransport(protocol, chunking).peer.feed(b"QUIT\r\n")
             self.assertEqual(protocol.lines, [b"QUIT"], chunking)
 
     def test_connectionBreaks(self) -> None:
@@ -100,7 +100,7 @@ class LineReceiverTests(SynchronousTestCase):
         transport = ChunkedTransport(
             protocol, RandomChunks(1, 8, self.random), fault=BreakAfter(22)
         )
-        transport.feed(MESSAGE)
+        transport.peer.feed(MESSAGE)
         self.assertEqual(protocol.lines, [b"HELO example.com"])
         self.assertEqual(protocol.unfinished, b"MAIL")
         reason = protocol.lostReason
@@ -127,25 +127,42 @@ class ConversationTests(SynchronousTestCase):
         self.assertEqual(server.lines, [b"hello", b"world"])
         self.assertEqual(client.lines, [b"HELLO", b"WORLD"])
 
-    def test_slowNetwork(self) -> None:
+    def test_roundTrip(self) -> None:
         """
-        Over a network with random latency, the answers arrive as the clock
-        advances: none at first, all within the longest delays.
+        Over links with a latency of a quarter of a second each way, the
+        answer arrives after exactly one round trip, however the bytes are
+        cut.
         """
         clock = Clock()
         client = LineClient([b"ping"])
         server = UpperServer()
         connectChunked(
-            client,
+            server, client, RandomChunks(1, 3, self.random), clock=clock, latency=0.25
+        )
+        clock.advance(0.25)
+        self.assertEqual(server.lines, [b"ping"])
+        clock.advance(0.125)
+        self.assertEqual(client.lines, [])
+        clock.advance(0.125)
+        self.assertEqual(client.lines, [b"PING"])
+
+    def test_jitter(self) -> None:
+        """
+        With a latency drawn at random for each write (jitter), the answer
+        arrives within two of the longest latencies, and no byte overtakes
+        another.
+        """
+        clock = Clock()
+        client = LineClient([b"ping", b"pong"])
+        server = UpperServer()
+        connectChunked(
             server,
+            client,
             FixedChunks(2),
             clock=clock,
-            toServerDelay=RandomDelay(0.01, 0.1, self.random),
-            toClientDelay=RandomDelay(0.01, 0.1, self.random),
+            latency=RandomDelay(0.01, 0.1, self.random),
         )
-        self.assertEqual(client.lines, [])
         clock.advance(0.01)
         self.assertEqual(client.lines, [])
-        for _ in range(60):
-            clock.advance(0.01)
-        self.assertEqual(client.lines, [b"PING"])
+        clock.advance(0.19)
+        self.assertEqual(client.lines, [b"PING", b"PONG"])

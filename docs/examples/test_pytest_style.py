@@ -37,7 +37,7 @@ def test_randomChunks(twistedtesting_random: random.Random) -> None:
     """
     protocol = Lines()
     transport = ChunkedTransport(protocol, RandomChunks(1, 4, twistedtesting_random))
-    transport.feed(b"one\r\ntwo\r\n")
+    transport.peer.feed(b"one\r\ntwo\r\n")
     assert protocol.lines == [b"one", b"two"]
 
 

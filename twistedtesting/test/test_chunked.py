@@ -19,7 +19,6 @@ from twisted.internet.address import IPv4Address, IPv6Address
 from twisted.internet.error import ConnectionDone, ConnectionLost
 from twisted.internet.interfaces import IPullProducer, ITransport
 from twisted.internet.protocol import Protocol
-from twisted.internet.task import Clock
 from twisted.python.failure import Failure
 from twisted.trial import reporter
 from zope.interface import implementer
@@ -28,6 +27,8 @@ from twistedtesting import (
     SEED_VARIABLE,
     BreakAfter,
     ChunkedTransport,
+    Clock,
+    ConnectionState,
     FixedChunks,
     FixedDelay,
     OneByteChunks,
@@ -60,15 +61,30 @@ class ConstructionTests(SynchronousTestCase):
     def test_connectsProtocol(self) -> None:
         """
         Making the transport connects the protocol; the configuration is
-        kept as given, with StringTransport's addresses by default.
+        kept as given, with StringTransport's addresses by default.  Its
+        input comes through a link that the test's end feeds, and what the
+        protocol writes goes to the test's end; a second connection is
+        refused.
         """
         protocol = RecordingProtocol()
         transport = ChunkedTransport(protocol, OneByteChunks())
         self.assertIs(protocol.transport, transport)
         self.assertEqual(protocol.events, ["connectionMade"])
-        self.assertEqual(transport.chunking, OneByteChunks())
+        self.assertIs(transport.state, ConnectionState.OPEN)
+        peer = transport.peer
+        self.assertIs(peer.transport, transport)
+        self.assertIs(peer.link, transport.inbound)
+        self.assertIs(transport.outbound, peer)
+        self.assertEqual(transport.inbound.chunking, OneByteChunks())
         self.assertIsNone(transport.clock)
-        self.assertEqual((transport.highWater, transport.lowWater), (65536, 0))
+        error = self.assertRaises(RuntimeError, transport.connectProtocol)
+        self.assertEqual(
+            str(error), "connectProtocol(): the protocol is already connected"
+        )
+        self.assertEqual(protocol.events, ["connectionMade"])
+        self.assertEqual(
+            (transport.flow.highWater, transport.flow.lowWater), (65536, 0)
+        )
         self.assertEqual(transport.getHost(), IPv4Address("TCP", "10.0.0.1", 12345))
         self.assertEqual(transport.getPeer(), IPv4Address("TCP", "192.168.1.1", 54321))
 
@@ -160,27 +176,63 @@ class ConstructionTests(SynchronousTestCase):
         self.assertRefused(
             TypeError,
             "ChunkedTransport() clock must provide IReactorTime (such as "
-            "twisted.internet.task.Clock()), not float 1.5",
+            "twistedtesting.Clock()), not float 1.5",
             clock=1.5,
         )
 
-    def test_delayWithoutClock(self) -> None:
+    def test_timingWithoutClock(self) -> None:
         """
-        A delay without a clock to wait on is a L{ValueError}; a delay that
-        is not a delay policy is a L{TypeError}.
+        A latency, bandwidth or spacing without a clock to wait on is a
+        L{ValueError}; one of the wrong type is a L{TypeError}; a negative
+        latency or a bandwidth of 0 is a L{ValueError}; each names its
+        argument.
         """
+        for name, value in [
+            ("spacing", FixedDelay(0.5)),
+            ("latency", 0.5),
+            ("latency", RandomDelay(0, 1, self.random)),
+            ("bandwidth", 1e6),
+        ]:
+            self.assertRefused(
+                ValueError,
+                f"ChunkedTransport() {name} {value!r} needs a clock to wait on; "
+                "pass clock=twistedtesting.Clock() as well",
+                **{name: value},
+            )
         self.assertRefused(
-            ValueError,
-            "ChunkedTransport() delay FixedDelay(seconds=0.5) needs a clock to "
-            "wait on; pass clock=Clock() (from twisted.internet.task) as well",
-            delay=FixedDelay(0.5),
+            TypeError,
+            "ChunkedTransport() spacing must be a delay policy, such as "
+            "FixedDelay(0.1), not float 0.5",
+            clock=Clock(),
+            spacing=0.5,
         )
         self.assertRefused(
             TypeError,
-            "ChunkedTransport() delay must be a delay policy, such as "
-            "FixedDelay(0.1), not float 0.5",
+            "ChunkedTransport() latency must be a number of seconds or a delay "
+            "policy (such as RandomDelay(0.01, 0.05, self.random)), not str '1'",
             clock=Clock(),
-            delay=0.5,
+            latency="1",
+        )
+        self.assertRefused(
+            ValueError,
+            "ChunkedTransport() latency must be a finite number of seconds >= 0, "
+            "got -0.5",
+            clock=Clock(),
+            latency=-0.5,
+        )
+        self.assertRefused(
+            TypeError,
+            "ChunkedTransport() bandwidth must be a number of bytes a second or "
+            "None, not str 'fast'",
+            clock=Clock(),
+            bandwidth="fast",
+        )
+        self.assertRefused(
+            ValueError,
+            "ChunkedTransport() bandwidth must be a finite number of bytes a "
+            "second > 0, got -1",
+            clock=Clock(),
+            bandwidth=-1,
         )
 
     def test_badFault(self) -> None:
@@ -215,6 +267,19 @@ class ConstructionTests(SynchronousTestCase):
             lowWater=11,
         )
 
+    def test_badProtocolErrors(self) -> None:
+        """
+        A C{protocolErrors} other than C{"raise"} or C{"close"} is a
+        L{ValueError} that names it and says what each does.
+        """
+        self.assertRefused(
+            ValueError,
+            "ChunkedTransport() protocolErrors must be 'raise' (the exception "
+            "propagates to the caller of the delivery) or 'close' (it is logged "
+            "and the connection closes, as on a real reactor), not 'log'",
+            protocolErrors="log",
+        )
+
     def test_badAddress(self) -> None:
         """
         An address that is not an IPv4 or IPv6 address is a L{TypeError}.
@@ -240,9 +305,9 @@ class FeedTests(SynchronousTestCase):
         """
         protocol = RecordingProtocol()
         transport = ChunkedTransport(protocol, FixedChunks(2))
-        transport.feed(b"abcde")
+        transport.peer.feed(b"abcde")
         self.assertEqual(protocol.chunks, [b"ab", b"cd", b"e"])
-        transport.feed(b"")
+        transport.peer.feed(b"")
         self.assertEqual(transport.chunksDelivered, 3)
 
     def test_feedRequiresBytes(self) -> None:
@@ -250,7 +315,7 @@ class FeedTests(SynchronousTestCase):
         Feeding what is not bytes is a L{TypeError}.
         """
         transport = ChunkedTransport(RecordingProtocol(), OneByteChunks())
-        error = self.assertRaises(TypeError, transport.feed, bytearray(b"x"))
+        error = self.assertRaises(TypeError, transport.peer.feed, bytearray(b"x"))
         self.assertEqual(
             str(error), "feed() data must be bytes, not bytearray bytearray(b'x')"
         )
@@ -261,21 +326,21 @@ class FeedTests(SynchronousTestCase):
         lost and how much was delivered.
         """
         transport = ChunkedTransport(RecordingProtocol(), OneByteChunks())
-        transport.feed(b"abc")
-        transport.feedEnd()
-        error = self.assertRaises(RuntimeError, transport.feed, b"late")
+        transport.peer.feed(b"abc")
+        transport.peer.feedEnd()
+        error = self.assertRaises(RuntimeError, transport.peer.feed, b"late")
         self.assertEqual(
             str(error),
             "cannot feed 4 bytes: the connection was lost (ConnectionDone) after "
             "3 bytes were delivered",
         )
-        error = self.assertRaises(RuntimeError, transport.feedEnd)
+        error = self.assertRaises(RuntimeError, transport.peer.feedEnd)
         self.assertEqual(
             str(error),
             "cannot end the input: the connection was lost (ConnectionDone) after "
             "3 bytes were delivered",
         )
-        error = self.assertRaises(RuntimeError, transport.resetConnection)
+        error = self.assertRaises(RuntimeError, transport.peer.resetConnection)
         self.assertEqual(
             str(error),
             "cannot reset the connection: the connection was lost (ConnectionDone) "
@@ -288,13 +353,13 @@ class FeedTests(SynchronousTestCase):
         L{RuntimeError}, even while the connection stays open.
         """
         transport = ChunkedTransport(HalfCloseRecordingProtocol(), OneByteChunks())
-        transport.feedEnd()
+        transport.peer.feedEnd()
         self.assertTrue(transport.connected)
-        error = self.assertRaises(RuntimeError, transport.feed, b"x")
+        error = self.assertRaises(RuntimeError, transport.peer.feed, b"x")
         self.assertEqual(
             str(error), "cannot feed 1 bytes: feedEnd() already ended the input"
         )
-        self.assertRaises(RuntimeError, transport.feedEnd)
+        self.assertRaises(RuntimeError, transport.peer.feedEnd)
 
     def test_feedWhileClosing(self) -> None:
         """
@@ -306,10 +371,11 @@ class FeedTests(SynchronousTestCase):
         transport = ChunkedTransport(protocol, OneByteChunks())
         transport.registerProducer(RecordingProducer(), False)
         transport.loseConnection()
-        transport.feed(b"ignored")
+        transport.peer.feed(b"ignored")
         self.assertEqual(protocol.chunks, [])
         self.assertEqual(transport.bytesPending, 7)
         transport.unregisterProducer()
+        transport.peer.deliver()
         self.assertEqual(transport.bytesDiscarded, 7)
         self.assertEqual(transport.bytesPending, 0)
 
@@ -321,22 +387,24 @@ class FeedTests(SynchronousTestCase):
         """
         protocol = RecordingProtocol()
         transport = ChunkedTransport(protocol, ScriptedChunks([2, 3]))
-        transport.feed(b"abcd")
-        error = self.assertRaises(ValueError, transport.feed, b"ef")
+        transport.peer.feed(b"abcd")
+        error = self.assertRaises(ValueError, transport.peer.feed, b"ef")
         self.assertEqual(
             str(error),
             "ScriptedChunks(sizes=(2, 3)) covers 5 bytes, but 2 more after 4 make "
-            "6: the script does not add up to the input",
+            "6: the script does not add up to the input.  To cut the first bytes "
+            "at given offsets and pass the rest as it comes, use "
+            "SplitAt(offsets) instead",
         )
         self.assertEqual(transport.bytesPending + transport.bytesDelivered, 4)
-        error = self.assertRaises(ValueError, transport.feedEnd)
+        error = self.assertRaises(ValueError, transport.peer.feedEnd)
         self.assertEqual(
             str(error),
             "ScriptedChunks(sizes=(2, 3)) covers 5 bytes, but the input ends after "
             "4: feed the rest first",
         )
-        transport.feed(b"e")
-        transport.feedEnd()
+        transport.peer.feed(b"e")
+        transport.peer.feedEnd()
         self.assertEqual(protocol.chunks, [b"ab", b"cd", b"e"])
         self.assertEqual(protocol.calls, ["connectionMade", "connectionLost"])
 
@@ -349,9 +417,9 @@ class FeedTests(SynchronousTestCase):
         transport = ChunkedTransport(protocol, ScriptedChunks([1, 7]))
         transport.pauseProducing()
         for piece in [b"ab", b"cd", b"ef", b"gh"]:
-            transport.feed(piece)
+            transport.peer.feed(piece)
         transport.resumeProducing()
-        self.assertEqual(transport.deliver(), 2)
+        self.assertEqual(transport.peer.deliver(), 2)
         self.assertEqual(protocol.chunks, [b"a", b"bcdefgh"])
 
     def test_resetConnection(self) -> None:
@@ -362,8 +430,8 @@ class FeedTests(SynchronousTestCase):
         protocol = RecordingProtocol()
         transport = ChunkedTransport(protocol, OneByteChunks())
         transport.pauseProducing()
-        transport.feed(b"pending")
-        transport.resetConnection()
+        transport.peer.feed(b"pending")
+        transport.peer.resetConnection()
         reason = protocol.lostReasons[0]
         self.assertIs(reason.type, ConnectionLost)
         self.assertEqual(
@@ -386,10 +454,10 @@ class FeedTests(SynchronousTestCase):
         def feedMore(data: bytes) -> None:
             if not fed:
                 fed.append(data)
-                transport.feed(b"XY")
+                transport.peer.feed(b"XY")
 
         protocol.onData = feedMore
-        transport.feed(b"abcd")
+        transport.peer.feed(b"abcd")
         self.assertEqual(protocol.chunks, [b"ab", b"cd", b"XY"])
         self.assertFalse(protocol.reentered)
 
@@ -407,9 +475,9 @@ class FeedTests(SynchronousTestCase):
                 raise ZeroDivisionError("bad chunk")
 
         protocol.onData = failOnce
-        self.assertRaises(ZeroDivisionError, transport.feed, b"abcdef")
+        self.assertRaises(ZeroDivisionError, transport.peer.feed, b"abcdef")
         self.assertEqual((transport.bytesDelivered, transport.chunksDelivered), (2, 1))
-        self.assertEqual(transport.deliver(), 2)
+        self.assertEqual(transport.peer.deliver(), 2)
         self.assertEqual(protocol.chunks, [b"ab", b"cd", b"ef"])
 
 
@@ -426,12 +494,12 @@ class DeliverTests(SynchronousTestCase):
         protocol = RecordingProtocol()
         transport = ChunkedTransport(protocol, OneByteChunks())
         transport.pauseProducing()
-        transport.feed(b"abcde")
+        transport.peer.feed(b"abcde")
         transport.resumeProducing()
-        self.assertEqual(transport.deliver(2), 2)
+        self.assertEqual(transport.peer.deliver(2), 2)
         self.assertEqual(protocol.chunks, [b"a", b"b"])
-        self.assertEqual(transport.deliver(5), 3)
-        self.assertEqual(transport.deliver(), 0)
+        self.assertEqual(transport.peer.deliver(5), 3)
+        self.assertEqual(transport.peer.deliver(), 0)
         self.assertEqual(protocol.received, b"abcde")
 
     def test_badMaxChunks(self) -> None:
@@ -439,13 +507,13 @@ class DeliverTests(SynchronousTestCase):
         A C{maxChunks} below 1, or not an int, is an error.
         """
         transport = ChunkedTransport(RecordingProtocol(), OneByteChunks())
-        error = self.assertRaises(ValueError, transport.deliver, 0)
+        error = self.assertRaises(ValueError, transport.peer.deliver, 0)
         self.assertEqual(str(error), "deliver() maxChunks must be at least 1, got 0")
-        error = self.assertRaises(TypeError, transport.deliver, 1.5)
+        error = self.assertRaises(TypeError, transport.peer.deliver, 1.5)
         self.assertEqual(
             str(error), "deliver() maxChunks must be an int or None, not float 1.5"
         )
-        self.assertRaises(TypeError, transport.deliver, True)
+        self.assertRaises(TypeError, transport.peer.deliver, True)
 
     def test_deliverFromProtocol(self) -> None:
         """
@@ -453,8 +521,8 @@ class DeliverTests(SynchronousTestCase):
         """
         protocol = RecordingProtocol()
         transport = ChunkedTransport(protocol, OneByteChunks())
-        protocol.onData = lambda data: transport.deliver()
-        error = self.assertRaises(RuntimeError, transport.feed, b"ab")
+        protocol.onData = lambda data: transport.peer.deliver()
+        error = self.assertRaises(RuntimeError, transport.peer.feed, b"ab")
         self.assertEqual(
             str(error),
             "deliver() was called while the transport is calling its protocol "
@@ -469,10 +537,10 @@ class DeliverTests(SynchronousTestCase):
         protocol = RecordingProtocol()
         transport = ChunkedTransport(protocol, OneByteChunks())
         transport.pauseProducing()
-        transport.feed(b"ab")
+        transport.peer.feed(b"ab")
         transport.resumeProducing()
         self.assertEqual(protocol.chunks, [])
-        transport.feed(b"c")
+        transport.peer.feed(b"c")
         self.assertEqual(protocol.received, b"abc")
 
     def test_producerState(self) -> None:
@@ -487,6 +555,7 @@ class DeliverTests(SynchronousTestCase):
         transport.resumeProducing()
         transport.stopProducing()
         self.assertEqual(transport.producerState, "stopped")
+        transport.peer.deliver()
         self.assertTrue(transport.disconnected)
 
     def test_endWaitsForResume(self) -> None:
@@ -497,11 +566,11 @@ class DeliverTests(SynchronousTestCase):
         protocol = RecordingProtocol()
         transport = ChunkedTransport(protocol, OneByteChunks())
         transport.pauseProducing()
-        transport.feed(b"ab")
-        transport.feedEnd()
+        transport.peer.feed(b"ab")
+        transport.peer.feedEnd()
         self.assertEqual(protocol.calls, ["connectionMade"])
         transport.resumeProducing()
-        self.assertEqual(transport.deliver(), 2)
+        self.assertEqual(transport.peer.deliver(), 2)
         self.assertEqual(protocol.calls, ["connectionMade", "connectionLost"])
         self.assertEqual(protocol.received, b"ab")
 
@@ -512,22 +581,23 @@ class DeliverTests(SynchronousTestCase):
         """
         protocol = RecordingProtocol()
         transport = ChunkedTransport(protocol, FixedChunks(2))
-        transport.feed(b"abc")
+        transport.peer.feed(b"abc")
         transport.pauseProducing()
-        transport.feed(b"de")
+        transport.peer.feed(b"de")
         transport.write(b"xyz")
         self.assertEqual(
             repr(transport),
-            "<ChunkedTransport FixedChunks(size=2) connected (paused): 3 bytes "
+            "<ChunkedTransport FixedChunks(size=2) open (paused): 3 bytes "
             "delivered in 2 chunks, 2 pending, 0 discarded; 3 bytes written and "
-            "unread>",
+            "unread; delivered 2 chunks, 3 bytes: [2, 1]>",
         )
         transport.abortConnection()
+        transport.peer.deliver()
         self.assertEqual(
             repr(transport),
             "<ChunkedTransport FixedChunks(size=2) lost (ConnectionAborted): 3 "
             "bytes delivered in 2 chunks, 0 pending, 2 discarded; 3 bytes "
-            "written and unread>",
+            "written and unread; delivered 2 chunks, 3 bytes: [2, 1]>",
         )
 
 
@@ -545,12 +615,12 @@ class WrittenTests(SynchronousTestCase):
         transport = ChunkedTransport(RecordingProtocol(), OneByteChunks())
         transport.write(b"one ")
         transport.writeSequence([b"two ", b"three"])
-        self.assertEqual(transport.value(), b"one two three")
-        self.assertEqual(transport.io.getvalue(), b"one two three")
-        transport.clear()
-        self.assertEqual(transport.value(), b"")
+        self.assertEqual(transport.peer.value(), b"one two three")
+        self.assertEqual(transport.peer.io.getvalue(), b"one two three")
+        transport.peer.clear()
+        self.assertEqual(transport.peer.value(), b"")
         transport.write(b"four")
-        self.assertEqual(transport.value(), b"four")
+        self.assertEqual(transport.peer.value(), b"four")
 
     def test_read(self) -> None:
         """
@@ -559,12 +629,12 @@ class WrittenTests(SynchronousTestCase):
         """
         transport = ChunkedTransport(RecordingProtocol(), OneByteChunks())
         transport.write(b"abcdef")
-        self.assertEqual(transport.read(2), b"ab")
-        self.assertEqual(transport.value(), b"cdef")
+        self.assertEqual(transport.peer.read(2), b"ab")
+        self.assertEqual(transport.peer.value(), b"cdef")
         transport.write(b"gh")
-        self.assertEqual(transport.read(), b"cdefgh")
-        self.assertEqual(transport.read(3), b"")
-        error = self.assertRaises(ValueError, transport.read, -1)
+        self.assertEqual(transport.peer.read(), b"cdefgh")
+        self.assertEqual(transport.peer.read(3), b"")
+        error = self.assertRaises(ValueError, transport.peer.read, -1)
         self.assertEqual(str(error), "read() maxBytes must be >= 0, got -1")
 
     def test_readInterleaved(self) -> None:
@@ -584,18 +654,18 @@ class WrittenTests(SynchronousTestCase):
                 model += data
             elif action < 9:
                 count = rng.randint(0, 30)
-                self.assertEqual(transport.read(count), model[:count])
+                self.assertEqual(transport.peer.read(count), model[:count])
                 model = model[count:]
             elif action == 9:
-                self.assertEqual(transport.value(), model)
+                self.assertEqual(transport.peer.value(), model)
             elif action == 10:
-                self.assertEqual(transport.io.getvalue(), model)
+                self.assertEqual(transport.peer.io.getvalue(), model)
             elif step % 7 == 0:
-                transport.clear()
+                transport.peer.clear()
                 model = b""
             self.assertIn(f"; {len(model)} bytes written and unread>", repr(transport))
-        self.assertEqual(transport.read(), model)
-        self.assertEqual(transport.value(), b"")
+        self.assertEqual(transport.peer.read(), model)
+        self.assertEqual(transport.peer.value(), b"")
 
     def test_manySmallReads(self) -> None:
         """
@@ -604,9 +674,9 @@ class WrittenTests(SynchronousTestCase):
         transport = ChunkedTransport(RecordingProtocol(), OneByteChunks())
         data = bytes(range(256)) * 256
         transport.write(data)
-        taken = [transport.read(1) for _ in range(len(data))]
+        taken = [transport.peer.read(1) for _ in range(len(data))]
         self.assertEqual(b"".join(taken), data)
-        self.assertEqual(transport.value(), b"")
+        self.assertEqual(transport.peer.value(), b"")
 
     def test_writesAfterLossIgnored(self) -> None:
         """
@@ -616,8 +686,9 @@ class WrittenTests(SynchronousTestCase):
         transport = ChunkedTransport(RecordingProtocol(), OneByteChunks())
         transport.write(b"kept")
         transport.loseConnection()
+        transport.peer.deliver()
         transport.write(b"ignored")
-        self.assertEqual(transport.value(), b"kept")
+        self.assertEqual(transport.peer.value(), b"kept")
 
     def test_waterMarksWithReads(self) -> None:
         """
@@ -632,11 +703,11 @@ class WrittenTests(SynchronousTestCase):
         transport.registerProducer(producer, True)
         transport.write(b"123456789")
         self.assertEqual(producer.events, ["pause"])
-        transport.read(5)
+        transport.peer.read(5)
         self.assertEqual(producer.events, ["pause"])
-        transport.read(1)
+        transport.peer.read(1)
         self.assertEqual(producer.events, ["pause", "resume"])
-        transport.read()
+        transport.peer.read()
         self.assertEqual(producer.events, ["pause", "resume"])
 
     def test_registeredAboveHighWater(self) -> None:
@@ -675,15 +746,15 @@ class WrittenTests(SynchronousTestCase):
 
         producer = Producer()
         transport.registerProducer(producer, False)
-        self.assertEqual((producer.asked, transport.value()), (1, b"first"))
-        transport.read(2)
+        self.assertEqual((producer.asked, transport.peer.value()), (1, b"first"))
+        transport.peer.read(2)
         self.assertEqual(producer.asked, 1)
-        transport.read(1)
-        self.assertEqual((producer.asked, transport.value()), (2, b"stsecond"))
-        transport.clear()
+        transport.peer.read(1)
+        self.assertEqual((producer.asked, transport.peer.value()), (2, b"stsecond"))
+        transport.peer.clear()
         self.assertEqual(producer.asked, 3)
         self.assertIsNone(transport.producer)
-        transport.clear()
+        transport.peer.clear()
         self.assertEqual(producer.asked, 3)
 
     def test_pullProducerFinishesBeforeClose(self) -> None:
@@ -709,9 +780,9 @@ class WrittenTests(SynchronousTestCase):
         transport.registerProducer(Producer(), False)
         transport.loseConnection()
         self.assertEqual(protocol.lostReasons, [])
-        transport.clear()
+        transport.peer.clear()
         self.assertEqual(protocol.lostReasons, [])
-        transport.clear()
+        transport.peer.clear()
         self.assertEqual(len(protocol.lostReasons), 1)
         self.assertIsInstance(protocol.lostReasons[0].value, ConnectionDone)
 
@@ -728,6 +799,7 @@ class WrittenTests(SynchronousTestCase):
         self.assertRaises(RuntimeError, transport.registerProducer, first, True)
         transport.unregisterProducer()
         transport.loseConnection()
+        transport.peer.deliver()
         late = RecordingProducer()
         transport.registerProducer(late, True)
         self.assertEqual(late.events, ["stop"])
@@ -747,9 +819,9 @@ class ClockTests(SynchronousTestCase):
         clock = Clock()
         protocol = RecordingProtocol()
         transport = ChunkedTransport(
-            protocol, OneByteChunks(), clock=clock, delay=FixedDelay(0.5)
+            protocol, OneByteChunks(), clock=clock, spacing=FixedDelay(0.5)
         )
-        transport.feed(b"abc")
+        transport.peer.feed(b"abc")
         self.assertEqual(protocol.chunks, [])
         clock.advance(0.5)
         self.assertEqual(protocol.chunks, [b"a"])
@@ -774,9 +846,9 @@ class ClockTests(SynchronousTestCase):
             protocol,
             OneByteChunks(),
             clock=clock,
-            delay=RandomDelay(0.1, 2.0, self.random),
+            spacing=RandomDelay(0.1, 2.0, self.random),
         )
-        transport.feed(b"abc")
+        transport.peer.feed(b"abc")
         expected = random.Random(self.seed)
         delays = [expected.uniform(0.1, 2.0) for _ in range(3)]
         for count, delay in enumerate(delays, 1):
@@ -794,7 +866,7 @@ class ClockTests(SynchronousTestCase):
         clock = Clock()
         protocol = RecordingProtocol()
         transport = ChunkedTransport(protocol, FixedChunks(2), clock=clock)
-        transport.feed(b"abc")
+        transport.peer.feed(b"abc")
         self.assertEqual(protocol.chunks, [])
         clock.advance(0)
         self.assertEqual(protocol.chunks, [b"ab", b"c"])
@@ -807,9 +879,9 @@ class ClockTests(SynchronousTestCase):
         clock = Clock()
         protocol = RecordingProtocol()
         transport = ChunkedTransport(
-            protocol, OneByteChunks(), clock=clock, delay=FixedDelay(1.0)
+            protocol, OneByteChunks(), clock=clock, spacing=FixedDelay(1.0)
         )
-        transport.feed(b"ab")
+        transport.peer.feed(b"ab")
         transport.pauseProducing()
         self.assertEqual(clock.getDelayedCalls(), [])
         clock.advance(5)
@@ -827,10 +899,10 @@ class ClockTests(SynchronousTestCase):
         clock = Clock()
         protocol = RecordingProtocol()
         transport = ChunkedTransport(
-            protocol, OneByteChunks(), clock=clock, delay=FixedDelay(10)
+            protocol, OneByteChunks(), clock=clock, spacing=FixedDelay(10)
         )
-        transport.feed(b"abc")
-        self.assertEqual(transport.deliver(), 3)
+        transport.peer.feed(b"abc")
+        self.assertEqual(transport.peer.deliver(), 3)
         self.assertEqual(clock.getDelayedCalls(), [])
 
     def test_lossCancels(self) -> None:
@@ -840,9 +912,9 @@ class ClockTests(SynchronousTestCase):
         """
         clock = Clock()
         transport = ChunkedTransport(
-            RecordingProtocol(), OneByteChunks(), clock=clock, delay=FixedDelay(1)
+            RecordingProtocol(), OneByteChunks(), clock=clock, spacing=FixedDelay(1)
         )
-        transport.feed(b"abc")
+        transport.peer.feed(b"abc")
         transport.abortConnection()
         clock.advance(0)
         self.assertTrue(transport.disconnected)
@@ -855,10 +927,10 @@ class ClockTests(SynchronousTestCase):
         clock = Clock()
         protocol = RecordingProtocol()
         transport = ChunkedTransport(
-            protocol, FixedChunks(2), clock=clock, delay=FixedDelay(1)
+            protocol, FixedChunks(2), clock=clock, spacing=FixedDelay(1)
         )
-        transport.feed(b"abc")
-        transport.feedEnd()
+        transport.peer.feed(b"abc")
+        transport.peer.feedEnd()
         clock.advance(1)
         self.assertEqual(protocol.calls, ["connectionMade"])
         clock.advance(1)
@@ -879,7 +951,7 @@ class BreakAfterTests(SynchronousTestCase):
         """
         protocol = RecordingProtocol()
         transport = ChunkedTransport(protocol, FixedChunks(4), fault=BreakAfter(6))
-        transport.feed(b"abcdefghij")
+        transport.peer.feed(b"abcdefghij")
         self.assertEqual(protocol.chunks, [b"abcd", b"ef"])
         self.assertEqual(protocol.calls, ["connectionMade", "connectionLost"])
         reason = protocol.lostReasons[0]
@@ -898,9 +970,9 @@ class BreakAfterTests(SynchronousTestCase):
         """
         protocol = RecordingProtocol()
         transport = ChunkedTransport(protocol, OneByteChunks(), fault=BreakAfter(3))
-        transport.feed(b"ab")
+        transport.peer.feed(b"ab")
         self.assertEqual(protocol.calls, ["connectionMade"])
-        transport.feed(b"cd")
+        transport.peer.feed(b"cd")
         self.assertEqual(protocol.received, b"abc")
         self.assertEqual(protocol.calls, ["connectionMade", "connectionLost"])
 
@@ -912,7 +984,7 @@ class BreakAfterTests(SynchronousTestCase):
         protocol = RecordingProtocol()
         transport = ChunkedTransport(protocol, OneByteChunks(), fault=BreakAfter(0))
         self.assertTrue(transport.connected)
-        transport.feed(b"x")
+        transport.peer.feed(b"x")
         self.assertEqual(protocol.chunks, [])
         self.assertIs(protocol.lostReasons[0].type, ConnectionLost)
 
@@ -926,7 +998,7 @@ class BreakAfterTests(SynchronousTestCase):
         transport = ChunkedTransport(
             protocol, RandomChunks(1, 8, self.random), fault=fault
         )
-        transport.feed(bytes(60))
+        transport.peer.feed(bytes(60))
         point = random.Random(self.seed).randint(0, 50)
         self.assertEqual(fault, BreakAfter(point))
         self.assertEqual(transport.bytesDelivered, point)
@@ -947,14 +1019,20 @@ class HalfCloseTests(SynchronousTestCase):
         protocol = HalfCloseRecordingProtocol()
         transport = ChunkedTransport(protocol, OneByteChunks())
         transport.loseWriteConnection()
-        transport.feedEnd()
+        transport.peer.deliver()
+        self.assertIs(transport.state, ConnectionState.WRITE_SHUT)
+        transport.peer.feedEnd()
         self.assertEqual(
             protocol.calls,
             ["connectionMade", "writeConnectionLost", "readConnectionLost"],
         )
+        self.assertIs(transport.state, ConnectionState.BOTH_SHUT)
         self.assertTrue(transport.connected)
         transport.loseConnection()
+        self.assertIs(transport.state, ConnectionState.CLOSING)
+        transport.peer.deliver()
         self.assertEqual(protocol.calls[-1], "connectionLost")
+        self.assertIs(transport.state, ConnectionState.LOST)
 
     def test_writeShutWaitsForProducer(self) -> None:
         """
@@ -965,8 +1043,10 @@ class HalfCloseTests(SynchronousTestCase):
         transport = ChunkedTransport(protocol, OneByteChunks())
         transport.registerProducer(RecordingProducer(), True)
         transport.loseWriteConnection()
+        transport.peer.deliver()
         self.assertFalse(transport.writeDisconnected)
         transport.unregisterProducer()
+        transport.peer.deliver()
         self.assertTrue(transport.writeDisconnected)
         self.assertEqual(protocol.calls, ["connectionMade", "writeConnectionLost"])
 
@@ -1038,7 +1118,7 @@ class FramingBugTests(SynchronousTestCase):
                 C{chunking}.
                 """
                 protocol = _NaiveLineProtocol()
-                ChunkedTransport(protocol, chunking).feed(MESSAGE)  # type: ignore[arg-type]
+                ChunkedTransport(protocol, chunking).peer.feed(MESSAGE)  # type: ignore[arg-type]
                 return protocol.lines
 
             def test_wholeBuffer(self) -> None:
@@ -1075,7 +1155,7 @@ class FramingBugTests(SynchronousTestCase):
         transport = ChunkedTransport(
             randomLines, RandomChunks(1, 4, random.Random(deriveSeed(7, tests[2].id())))
         )
-        transport.feed(MESSAGE)
+        transport.peer.feed(MESSAGE)
         self.assertNotEqual(randomLines.lines, LINES)
         self.assertIn(f"{randomLines.lines!r} != {LINES!r}", output)
         for test in tests[1:]:
@@ -1101,6 +1181,7 @@ class FailureReasonTests(SynchronousTestCase):
         transport = ChunkedTransport(protocol, OneByteChunks())
         self.assertIsNone(transport.connectionLostReason)
         transport.loseConnection()
+        transport.peer.deliver()
         reason = transport.connectionLostReason
         self.assertIsInstance(reason, Failure)
         self.assertIs(protocol.lostReasons[0], reason)
@@ -1205,12 +1286,24 @@ class CloseTimingTests(SynchronousTestCase):
     def test_closeFromOutsideWithoutClock(self) -> None:
         """
         Without a clock, a close asked for from outside the transport's
-        calls is finished before the call that asked for it returns.
+        calls is finished by the next delivery, not within the call that
+        asked for it; what is written in between goes out before the end.
         """
-        protocol, inside = self.closer("loseConnection")
-        ChunkedTransport(protocol, OneByteChunks())
-        protocol.close()  # type: ignore[attr-defined]
-        self.assertEqual(inside, [True])
+        for close in ["loseConnection", "abortConnection"]:
+            protocol, inside = self.closer(close)
+            transport = ChunkedTransport(protocol, OneByteChunks())
+            protocol.close()  # type: ignore[attr-defined]
+            transport.write(b"after")
+            self.assertEqual(inside, [], close)
+            transport.peer.deliver()
+            self.assertEqual(inside, [False], close)
+        self.assertEqual(transport.peer.value(), b"")
+        transport = ChunkedTransport(RecordingProtocol(), OneByteChunks())
+        transport.loseConnection()
+        transport.write(b"after")
+        transport.peer.deliver()
+        self.assertEqual(transport.peer.value(), b"after")
+        self.assertTrue(transport.peer.ended)
 
     def test_unregisterFromProducer(self) -> None:
         """
@@ -1244,7 +1337,7 @@ class CloseTimingTests(SynchronousTestCase):
 
         transport.registerProducer(Producer(), False)
         transport.loseConnection()
-        transport.clear()
+        transport.peer.clear()
         self.assertEqual(inside, [False])
 
     def test_unregisterWithClock(self) -> None:
@@ -1295,9 +1388,9 @@ class ProtocolErrorDeliveryTests(SynchronousTestCase):
         clock = Clock()
         protocol = self.raiser()
         transport = ChunkedTransport(
-            protocol, OneByteChunks(), clock=clock, delay=FixedDelay(1)
+            protocol, OneByteChunks(), clock=clock, spacing=FixedDelay(1)
         )
-        transport.feed(b"abcd")
+        transport.peer.feed(b"abcd")
         clock.advance(1)
         self.assertRaises(ValueError, clock.advance, 1)
         clock.advance(1)
@@ -1313,10 +1406,10 @@ class ProtocolErrorDeliveryTests(SynchronousTestCase):
         clock = Clock()
         protocol = self.raiser()
         transport = ChunkedTransport(
-            protocol, OneByteChunks(), clock=clock, delay=FixedDelay(1)
+            protocol, OneByteChunks(), clock=clock, spacing=FixedDelay(1)
         )
-        transport.feed(b"abcd")
-        self.assertRaises(ValueError, transport.deliver)
+        transport.peer.feed(b"abcd")
+        self.assertRaises(ValueError, transport.peer.deliver)
         self.assertEqual(protocol.received, b"ab")
         clock.advance(1)
         clock.advance(1)
@@ -1341,10 +1434,11 @@ class StreamingProducerCloseTests(SynchronousTestCase):
         transport.registerProducer(producer, True)
         transport.write(b"data")
         transport.loseConnection()
+        transport.peer.deliver()
         self.assertEqual(producer.events, ["stop"])
         self.assertEqual(len(protocol.lostReasons), 1)
         self.assertIsInstance(protocol.lostReasons[0].value, ConnectionDone)
-        self.assertEqual(transport.value(), b"data")
+        self.assertEqual(transport.peer.value(), b"data")
 
     def test_pausedWaitsForDrain(self) -> None:
         """
@@ -1360,7 +1454,7 @@ class StreamingProducerCloseTests(SynchronousTestCase):
         transport.loseConnection()
         self.assertEqual(producer.events, ["pause"])
         self.assertEqual(protocol.lostReasons, [])
-        transport.clear()
+        transport.peer.clear()
         self.assertEqual(producer.events, ["pause", "resume", "stop"])
         self.assertEqual(len(protocol.lostReasons), 1)
 
@@ -1377,11 +1471,11 @@ class StreamingProducerCloseTests(SynchronousTestCase):
         protocol = RecordingProtocol()
         transport = ChunkedTransport(protocol, OneByteChunks())
         transport.registerProducer(Bad(), True)
-        transport.feed(b"abc")
-        self.assertRaises(RuntimeError, transport.resetConnection)
+        transport.peer.feed(b"abc")
+        self.assertRaises(RuntimeError, transport.peer.resetConnection)
         self.assertEqual(protocol.calls, ["connectionMade", "connectionLost"])
         self.assertTrue(transport.disconnected)
-        self.assertRaises(RuntimeError, transport.resetConnection)
+        self.assertRaises(RuntimeError, transport.peer.resetConnection)
         self.assertEqual(protocol.calls, ["connectionMade", "connectionLost"])
 
 
@@ -1408,12 +1502,12 @@ class BadCustomPolicyTests(SynchronousTestCase):
 
         protocol = RecordingProtocol()
         transport = ChunkedTransport(protocol, Custom())
-        error = self.assertRaises(ValueError, transport.feed, bytes(400))
+        error = self.assertRaises(ValueError, transport.peer.feed, bytes(400))
         self.assertEqual(
             str(error), "chunk size 301 from Custom() must be at least 1, got 0"
         )
         self.assertEqual(len(protocol.received), 300)
-        for call in [lambda: transport.feed(b"more"), transport.deliver]:
+        for call in [lambda: transport.peer.feed(b"more"), transport.peer.deliver]:
             error = self.assertRaises(ValueError, call)
             self.assertEqual(
                 str(error),
@@ -1438,7 +1532,7 @@ class BadCustomPolicyTests(SynchronousTestCase):
 
         protocol = RecordingProtocol()
         transport = ChunkedTransport(protocol, Custom())  # type: ignore[arg-type]
-        error = self.assertRaises(TypeError, transport.feed, b"abcde")
+        error = self.assertRaises(TypeError, transport.peer.feed, b"abcde")
         self.assertEqual(
             str(error), "chunk size 2 from Custom() must be an int, not str '3'"
         )

@@ -15,11 +15,10 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from twisted.internet.task import Clock
-
 from twistedtesting import (
     ChunkedTransport,
     ChunkingPolicy,
+    Clock,
     FixedChunks,
     FixedDelay,
     OneByteChunks,
@@ -106,7 +105,7 @@ class DeliveryPropertyTests(SynchronousTestCase):
             protocol,
             makePolicy(spec),
             clock=clock,
-            delay=FixedDelay(1) if clocked else None,
+            spacing=FixedDelay(1) if clocked else None,
         )
 
         paused = [False]
@@ -124,7 +123,7 @@ class DeliveryPropertyTests(SynchronousTestCase):
         waiting = list(pieces)
         for name, count in ops:
             if name == "feed" and waiting:
-                transport.feed(waiting.pop(0))
+                transport.peer.feed(waiting.pop(0))
             elif name == "pause":
                 paused[0] = True
                 transport.pauseProducing()
@@ -133,15 +132,15 @@ class DeliveryPropertyTests(SynchronousTestCase):
                 transport.resumeProducing()
             elif name == "deliver":
                 if clock is None:
-                    transport.deliver(count)
+                    transport.peer.deliver(count)
                 else:
                     clock.advance(count)
         self.assertEqual(deliveredWhilePaused, [])
         protocol.onData = None
         for piece in waiting:
-            transport.feed(piece)
+            transport.peer.feed(piece)
         transport.resumeProducing()
-        transport.deliver()
+        transport.peer.deliver()
         self.assertEqual(protocol.received, b"".join(pieces))
         self.assertNotIn(b"", protocol.chunks)
         self.assertEqual(transport.bytesPending, 0)
@@ -196,7 +195,7 @@ class DeliveryPropertyTests(SynchronousTestCase):
         """
         client, server = RecordingProtocol(), RecordingProtocol()
         pair = connectChunked(
-            client, server, makePolicy(serverSpec), makePolicy(clientSpec)
+            server, client, makePolicy(serverSpec), makePolicy(clientSpec)
         )
         clientWrites, serverWrites = list(toServer), list(toClient)
         for name, _ in ops:
@@ -268,16 +267,16 @@ class WaterMarkPropertyTests(SynchronousTestCase):
                     expected.append("pause")
             else:
                 if name == "read":
-                    transport.read(count)
+                    transport.peer.read(count)
                     unread = max(0, unread - count)
                 else:
-                    transport.clear()
+                    transport.peer.clear()
                     unread = 0
                 if paused and unread <= lowWater:
                     paused = False
                     expected.append("resume")
             self.assertEqual(producer.events, expected)
-            self.assertEqual(len(transport.value()), unread)
+            self.assertEqual(len(transport.peer.value()), unread)
             if unread > highWater:
                 self.assertEqual(producer.events[-1:], ["pause"])
 
@@ -295,7 +294,7 @@ class WaterMarkPropertyTests(SynchronousTestCase):
         highWater = lowWater + extra
         client, server = RecordingProtocol(), RecordingProtocol()
         pair = connectChunked(
-            client, server, OneByteChunks(), highWater=highWater, lowWater=lowWater
+            server, client, OneByteChunks(), highWater=highWater, lowWater=lowWater
         )
         producer = RecordingProducer()
         pair.serverTransport.registerProducer(producer, True)
@@ -304,7 +303,7 @@ class WaterMarkPropertyTests(SynchronousTestCase):
                 pair.serverTransport.write(b"w" * count)
             elif name == "read":
                 if count:
-                    pair.clientTransport.deliver(count)
+                    pair.toClient.deliver(count)
             else:
                 pair.flush()
             pending = pair.clientTransport.bytesPending

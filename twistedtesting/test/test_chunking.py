@@ -24,7 +24,8 @@ from twistedtesting import (
     allSplits,
     seed,
 )
-from twistedtesting._chunking import NO_CUT, sizeBatches
+from twistedtesting._chunking import NO_CUT
+from twistedtesting._cutter import sizeBatches
 from twistedtesting.test.transportsuite import RecordingProtocol
 
 
@@ -293,7 +294,7 @@ class AllSplitsTests(SynchronousTestCase):
         seen = set()
         for split in allSplits(b"abcd"):
             protocol = RecordingProtocol()
-            ChunkedTransport(protocol, split).feed(b"abcd")
+            ChunkedTransport(protocol, split).peer.feed(b"abcd")
             self.assertEqual(tuple(map(len, protocol.chunks)), split.sizes)
             seen.add(tuple(protocol.chunks))
         self.assertEqual(len(seen), 8)
@@ -348,7 +349,7 @@ class CustomPolicyTests(SynchronousTestCase):
         A custom policy's sizes cut the input.
         """
         protocol = RecordingProtocol()
-        ChunkedTransport(protocol, self.policy([2, 3], 5)).feed(b"abcde")
+        ChunkedTransport(protocol, self.policy([2, 3], 5)).peer.feed(b"abcde")
         self.assertEqual(protocol.chunks, [b"ab", b"cde"])
 
     def test_badSize(self) -> None:

@@ -12,13 +12,13 @@ from typing import cast
 from twisted.internet.address import IPv4Address
 from twisted.internet.error import ConnectionAborted, ConnectionDone, ConnectionLost
 from twisted.internet.interfaces import IPullProducer, ITransport
-from twisted.internet.task import Clock
 from twisted.python.failure import Failure
 from zope.interface import implementer
 
 from twistedtesting import (
     BreakAfter,
     ChunkedPair,
+    Clock,
     FixedChunks,
     FixedDelay,
     OneByteChunks,
@@ -98,7 +98,7 @@ def connectPair(
     C{keywords} for L{connectChunked}.
     """
     client, server = RecordingProtocol(), RecordingProtocol()
-    pair = connectChunked(client, server, OneByteChunks(), **keywords)  # type: ignore[arg-type]
+    pair = connectChunked(server, client, OneByteChunks(), **keywords)  # type: ignore[arg-type]
     return client, server, pair
 
 
@@ -109,19 +109,32 @@ class ConnectTests(SynchronousTestCase):
 
     def test_connects(self) -> None:
         """
-        The server is connected first, then the client, each to its
-        transport; the pair holds both.
+        The server, the first argument, is connected first, then the
+        client, each to its transport; the pair holds both, and the links
+        between them.
         """
         order: list[str] = []
         client, server = RecordingProtocol(), RecordingProtocol()
         client.connectionMade = lambda: order.append("client")  # type: ignore[method-assign]
         server.connectionMade = lambda: order.append("server")  # type: ignore[method-assign]
-        pair = connectChunked(client, server, OneByteChunks())
+        pair = connectChunked(server, client, OneByteChunks())
         self.assertEqual(order, ["server", "client"])
         self.assertIs(pair.client, client)
         self.assertIs(pair.server, server)
         self.assertIs(client.transport, pair.clientTransport)
         self.assertIs(server.transport, pair.serverTransport)
+        self.assertIs(pair.serverTransport.inbound, pair.toServer)
+        self.assertIs(pair.serverTransport.outbound, pair.toClient)
+        self.assertIs(pair.clientTransport.inbound, pair.toClient)
+        self.assertIs(pair.clientTransport.outbound, pair.toServer)
+        error = self.assertRaises(RuntimeError, lambda: pair.serverTransport.peer)
+        self.assertEqual(
+            str(error),
+            "this transport is joined to a peer transport (by connectChunked(), "
+            "say), so the test has no end of it to feed or read: write with the "
+            "peer protocol's transport, look at what the peer protocol received, "
+            "or use the links (pair.toServer, pair.toClient)",
+        )
 
     def test_addresses(self) -> None:
         """
@@ -151,16 +164,16 @@ class ConnectTests(SynchronousTestCase):
         input is cut as the server's.
         """
         client, server = RecordingProtocol(), RecordingProtocol()
-        pair = connectChunked(client, server, FixedChunks(2), SplitAt((1,)))
-        self.assertEqual(pair.serverTransport.chunking, FixedChunks(2))
-        self.assertEqual(pair.clientTransport.chunking, SplitAt((1,)))
+        pair = connectChunked(server, client, FixedChunks(2), SplitAt((1,)))
+        self.assertEqual(pair.toServer.chunking, FixedChunks(2))
+        self.assertEqual(pair.toClient.chunking, SplitAt((1,)))
         pair.clientTransport.write(b"abcde")
         pair.serverTransport.write(b"vwxyz")
         pair.flush()
         self.assertEqual(server.chunks, [b"ab", b"cd", b"e"])
         self.assertEqual(client.chunks, [b"v", b"wxyz"])
         _, _, pair = connectPair()
-        self.assertEqual(pair.clientTransport.chunking, OneByteChunks())
+        self.assertEqual(pair.toClient.chunking, OneByteChunks())
 
     def test_nothingDeliveredByWrite(self) -> None:
         """
@@ -179,7 +192,7 @@ class ConnectTests(SynchronousTestCase):
         first flush.
         """
         client, server = Greeter(b"hello server"), Greeter(b"hello client")
-        pair = connectChunked(client, server, FixedChunks(5))
+        pair = connectChunked(server, client, FixedChunks(5))
         pair.flush()
         self.assertEqual(server.received, b"hello server")
         self.assertEqual(client.received, b"hello client")
@@ -199,7 +212,7 @@ class ConnectTests(SynchronousTestCase):
                 transport.loseConnection()
 
         client, server = RecordingProtocol(), Closer()
-        pair = connectChunked(client, server, OneByteChunks())
+        pair = connectChunked(server, client, OneByteChunks())
         self.assertEqual(server.calls, ["connectionMade", "connectionLost"])
         self.assertEqual(client.calls, ["connectionMade"])
         pair.flush()
@@ -209,7 +222,7 @@ class ConnectTests(SynchronousTestCase):
 
     def test_badArguments(self) -> None:
         """
-        A delay without a clock is a L{ValueError}, as for a single
+        A latency without a clock is a L{ValueError}, as for a single
         transport.
         """
         error = self.assertRaises(
@@ -218,49 +231,29 @@ class ConnectTests(SynchronousTestCase):
             RecordingProtocol(),
             RecordingProtocol(),
             OneByteChunks(),
-            toServerDelay=FixedDelay(1),
+            latency=1,
         )
         self.assertIn("needs a clock", str(error))
 
-    def test_testSideMethodsRefused(self) -> None:
-        """
-        A transport of a pair gets its input from the other side: feeding
-        it, ending its input or reading what it wrote is a L{RuntimeError}.
-        """
-        _, _, pair = connectPair()
-        transport = pair.serverTransport
-        error = self.assertRaises(RuntimeError, transport.feed, b"x")
-        self.assertEqual(
-            str(error),
-            "cannot feed 1 bytes: this transport is joined to a peer by "
-            "connectChunked(); write with the peer protocol's transport instead",
-        )
-        self.assertRaises(RuntimeError, transport.feedEnd)
-        error = self.assertRaises(RuntimeError, transport.value)
-        self.assertEqual(
-            str(error),
-            "value() is not available on a transport joined to a peer by "
-            "connectChunked(): what its protocol writes goes to the peer "
-            "protocol; look at what that received",
-        )
-        self.assertRaises(RuntimeError, transport.clear)
-        self.assertRaises(RuntimeError, transport.read)
-
     def test_repr(self) -> None:
         """
-        The repr shows both protocols and both transports.
+        The repr shows both protocols, both transports and both links.
         """
         client, server, pair = connectPair()
         pair.clientTransport.write(b"abc")
         self.assertEqual(
             repr(pair),
-            f"<ChunkedPair client={client!r} server={server!r}\n"
-            "  client transport: <ChunkedTransport OneByteChunks() connected: 0 "
-            "bytes delivered in 0 chunks, 0 pending, 0 discarded; writes go to "
-            "the peer>\n"
-            "  server transport: <ChunkedTransport OneByteChunks() connected: 0 "
-            "bytes delivered in 0 chunks, 3 pending, 0 discarded; writes go to "
-            "the peer>>",
+            f"<ChunkedPair server={server!r} client={client!r}\n"
+            "  server transport: <ChunkedTransport OneByteChunks() open: 0 bytes "
+            "delivered in 0 chunks, 3 pending, 0 discarded; 0 bytes written and "
+            "unread>\n"
+            "  client transport: <ChunkedTransport OneByteChunks() open: 0 bytes "
+            "delivered in 0 chunks, 0 pending, 0 discarded; 3 bytes written and "
+            "unread>\n"
+            "  to server: <Link OneByteChunks(): 0 bytes delivered in 0 chunks, "
+            "3 pending, 0 discarded>\n"
+            "  to client: <Link OneByteChunks(): 0 bytes delivered in 0 chunks, "
+            "0 pending, 0 discarded>>",
         )
 
 
@@ -275,7 +268,7 @@ class FlushTests(SynchronousTestCase):
         until they stop answering.
         """
         client, server = GreetingEcho(limit=2), Echo(limit=3)
-        pair = connectChunked(client, server, OneByteChunks())
+        pair = connectChunked(server, client, OneByteChunks())
         self.assertEqual(pair.flush(), 6)
         self.assertEqual(server.received, b"xxx")
         self.assertEqual(client.received, b"xxx")
@@ -287,7 +280,7 @@ class FlushTests(SynchronousTestCase):
         and what is pending.
         """
         client, server = Echo(), Echo()
-        pair = connectChunked(client, server, OneByteChunks())
+        pair = connectChunked(server, client, OneByteChunks())
         pair.clientTransport.write(b"x")
         error = self.assertRaises(RuntimeError, pair.flush, 10)
         self.assertEqual(
@@ -296,8 +289,10 @@ class FlushTests(SynchronousTestCase):
             "delivered 20 chunks: 10 bytes to the server and 10 bytes to the "
             "client; 1 bytes to the server and 0 bytes to the client are still "
             "pending.  Protocols that answer each other forever never go quiet: "
-            "deliver step by step with ChunkedTransport.deliver(), or pass a "
-            "larger maxRounds.",
+            "deliver step by step with pair.toServer.deliver() and "
+            "pair.toClient.deliver(), or pass a larger maxRounds.  Delivered to "
+            "the server: 10 chunks, 10 bytes: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]; to "
+            "the client: 10 chunks, 10 bytes: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1].",
         )
 
     def test_badMaxRounds(self) -> None:
@@ -333,14 +328,18 @@ class CloseTests(SynchronousTestCase):
     def test_loseConnection(self) -> None:
         """
         A side that closes loses its connection with L{ConnectionDone} at
-        once; the other gets what was written, then L{ConnectionDone}.
+        the next delivery, not from within C{loseConnection}; the other gets
+        what was written, before and after C{loseConnection}, then
+        L{ConnectionDone}.
         """
         client, server, pair = connectPair()
-        pair.clientTransport.write(b"bye")
+        pair.clientTransport.write(b"by")
         pair.clientTransport.loseConnection()
-        self.assertEqual(client.calls, ["connectionMade", "connectionLost"])
+        pair.clientTransport.write(b"e")
+        self.assertEqual(client.calls, ["connectionMade"])
         self.assertEqual(server.calls, ["connectionMade"])
         pair.flush()
+        self.assertEqual(client.calls, ["connectionMade", "connectionLost"])
         self.assertEqual(server.received, b"bye")
         self.assertEqual(server.calls, ["connectionMade", "connectionLost"])
         self.assertIsInstance(server.lostReasons[0].value, ConnectionDone)
@@ -348,15 +347,17 @@ class CloseTests(SynchronousTestCase):
     def test_abortResetsPeer(self) -> None:
         """
         A side that aborts loses its connection with L{ConnectionAborted} at
-        once; the other's connection is reset at the next delivery, its
-        pending bytes dropped.
+        the next delivery; the other's connection is reset, the bytes
+        written before the abort dropped, though its transport is not
+        paused; what the aborting side writes after the abort goes nowhere.
         """
         client, server, pair = connectPair()
-        pair.serverTransport.pauseProducing()
         pair.clientTransport.write(b"lost")
         pair.clientTransport.abortConnection()
-        self.assertIs(client.lostReasons[0].type, ConnectionAborted)
+        pair.clientTransport.write(b"more")
+        self.assertEqual(client.lostReasons, [])
         pair.flush()
+        self.assertIs(client.lostReasons[0].type, ConnectionAborted)
         self.assertEqual(server.chunks, [])
         self.assertIs(server.lostReasons[0].type, ConnectionLost)
         self.assertEqual(
@@ -379,16 +380,19 @@ class CloseTests(SynchronousTestCase):
         self.assertIs(client.lostReasons[0].type, ConnectionLost)
         self.assertEqual(pair.serverTransport.bytesDiscarded, 3)
 
-    def test_resetConnection(self) -> None:
+    def test_resetLink(self) -> None:
         """
-        C{resetConnection} on one side's transport loses its connection at
-        once, and the other's at the next delivery.
+        A reset sent into one link loses the receiving side's connection at
+        the next delivery, and the reset it sends back loses the other's.
         """
         client, server, pair = connectPair()
-        pair.serverTransport.resetConnection()
-        self.assertEqual(len(server.lostReasons), 1)
-        self.assertEqual(client.lostReasons, [])
+        pair.toServer.sendReset(Failure(ConnectionLost("cut")))
+        self.assertEqual(server.lostReasons, [])
         pair.flush()
+        self.assertIs(server.lostReasons[0].type, ConnectionLost)
+        self.assertEqual(
+            server.lostReasons[0].getErrorMessage(), ConnectionLost("cut").__str__()
+        )
         self.assertIs(client.lostReasons[0].type, ConnectionLost)
 
     def test_writeToClosedPeer(self) -> None:
@@ -398,12 +402,13 @@ class CloseTests(SynchronousTestCase):
         """
         client = HalfCloseRecordingProtocol()
         server = RecordingProtocol()
-        pair = connectChunked(client, server, OneByteChunks())
+        pair = connectChunked(server, client, OneByteChunks())
         pair.serverTransport.loseConnection()
         pair.flush()
         self.assertEqual(client.calls, ["connectionMade", "readConnectionLost"])
         pair.clientTransport.write(b"anyone?")
         self.assertEqual(pair.serverTransport.bytesDiscarded, 7)
+        self.assertEqual(pair.toServer.bytesDiscarded, 7)
 
     def test_halfClose(self) -> None:
         """
@@ -412,7 +417,7 @@ class CloseTests(SynchronousTestCase):
         client's input ends.
         """
         client, server = HalfCloseRecordingProtocol(), HalfCloseRecordingProtocol()
-        pair = connectChunked(client, server, FixedChunks(3))
+        pair = connectChunked(server, client, FixedChunks(3))
         pair.clientTransport.write(b"question")
         pair.clientTransport.loseWriteConnection()
         pair.flush()
@@ -432,48 +437,75 @@ class CloseTests(SynchronousTestCase):
 
 class LatencyTests(SynchronousTestCase):
     """
-    A pair on a clock, with a delay per direction.
+    A pair on a clock, with a latency per direction.
     """
 
     def test_latency(self) -> None:
         """
-        Each chunk reaches the other side its direction's delay after the
-        previous one did, or after it was written.
+        Bytes reach the other side their direction's latency after they
+        were written, however they are cut: an echo of two one-byte chunks
+        comes back after the two latencies.
         """
         clock = Clock()
         arrivals: list[float] = []
         client = RecordingProtocol()
         client.onData = lambda data: arrivals.append(clock.seconds())
         server = Echo()
+        serverArrivals: list[float] = []
+
+        def arrived(data: bytes) -> None:
+            serverArrivals.append(clock.seconds())
+            server.echo(data)
+
+        server.onData = arrived
         pair = connectChunked(
-            client,
             server,
+            client,
             OneByteChunks(),
             clock=clock,
-            toServerDelay=FixedDelay(1.0),
-            toClientDelay=FixedDelay(2.0),
+            toServerLatency=1.0,
+            toClientLatency=2.0,
         )
         pair.clientTransport.write(b"ab")
-        clock.pump([0.5] * 20)
-        self.assertEqual(client.received, b"ab")
-        self.assertEqual(arrivals, [3.0, 5.0])
+        clock.advance(0.5)
+        pair.clientTransport.write(b"c")
+        clock.pump([0.25] * 20)
+        self.assertEqual(client.received, b"abc")
+        self.assertEqual(serverArrivals, [1.0, 1.0, 1.5])
+        self.assertEqual(arrivals, [3.0, 3.0, 3.5])
         self.assertEqual(clock.getDelayedCalls(), [])
 
-    def test_flushSkipsDelays(self) -> None:
+    def test_spacing(self) -> None:
+        """
+        With a spacing, each chunk reaches the other side that long after
+        the one before, or after it was written when nothing was waiting.
+        """
+        clock = Clock()
+        server = RecordingProtocol()
+        arrivals: list[float] = []
+        server.onData = lambda data: arrivals.append(clock.seconds())
+        pair = connectChunked(
+            server,
+            RecordingProtocol(),
+            OneByteChunks(),
+            clock=clock,
+            toServerSpacing=FixedDelay(1.0),
+        )
+        pair.clientTransport.write(b"ab")
+        clock.pump([0.5] * 10)
+        pair.clientTransport.write(b"c")
+        clock.pump([0.5] * 10)
+        self.assertEqual(server.received, b"abc")
+        self.assertEqual(arrivals, [1.0, 2.0, 6.0])
+
+    def test_flushSkipsLatency(self) -> None:
         """
         C{flush} delivers everything without waiting for the clock, and
         leaves nothing scheduled.
         """
         clock = Clock()
         client, server = RecordingProtocol(), Echo()
-        pair = connectChunked(
-            client,
-            server,
-            OneByteChunks(),
-            clock=clock,
-            toServerDelay=FixedDelay(1.0),
-            toClientDelay=FixedDelay(1.0),
-        )
+        pair = connectChunked(server, client, OneByteChunks(), clock=clock, latency=1.0)
         pair.clientTransport.write(b"abc")
         pair.flush()
         self.assertEqual(client.received, b"abc")
@@ -567,16 +599,23 @@ class ArgumentErrorTests(SynchronousTestCase):
         self.assertEqual(str(error), message)
         self.assertEqual((client.events, server.events), ([], []))
 
-    def test_delayWithoutClock(self) -> None:
+    def test_timingWithoutClock(self) -> None:
         """
-        A delay without a clock names the delay's argument.
+        A latency, bandwidth or spacing without a clock names its argument.
         """
-        for name in ["toServerDelay", "toClientDelay"]:
+        for name, value in [
+            ("latency", 1),
+            ("toServerLatency", 0.5),
+            ("toClientLatency", 0.5),
+            ("bandwidth", 1000),
+            ("toServerSpacing", FixedDelay(1)),
+            ("toClientSpacing", FixedDelay(1)),
+        ]:
             self.assertRefused(
                 ValueError,
-                f"connectChunked() {name} FixedDelay(seconds=1) needs a clock to "
-                "wait on; pass clock=Clock() (from twisted.internet.task) as well",
-                **{name: FixedDelay(1)},
+                f"connectChunked() {name} {value!r} needs a clock to wait on; "
+                "pass clock=twistedtesting.Clock() as well",
+                **{name: value},
             )
 
     def test_badTypes(self) -> None:
@@ -607,10 +646,23 @@ class ArgumentErrorTests(SynchronousTestCase):
             )
         self.assertRefused(
             TypeError,
-            "connectChunked() toServerDelay must be a delay policy, such as "
+            "connectChunked() toServerSpacing must be a delay policy, such as "
             "FixedDelay(0.1), not float 0.5",
             clock=Clock(),
-            toServerDelay=0.5,
+            toServerSpacing=0.5,
+        )
+        self.assertRefused(
+            ValueError,
+            "connectChunked() latency must be a finite number of seconds >= 0, got -1",
+            clock=Clock(),
+            latency=-1,
+        )
+        self.assertRefused(
+            ValueError,
+            "connectChunked() bandwidth must be a finite number of bytes a second "
+            "> 0, got 0",
+            clock=Clock(),
+            bandwidth=0,
         )
         self.assertRefused(
             TypeError,
@@ -628,7 +680,7 @@ class ArgumentErrorTests(SynchronousTestCase):
         """
         self.assertRefused(
             TypeError,
-            "connectChunked() client must be a protocol instance, not the class "
+            "connectChunked() server must be a protocol instance, not the class "
             "RecordingProtocol: pass RecordingProtocol() instead",
             RecordingProtocol,
             RecordingProtocol(),
@@ -636,7 +688,7 @@ class ArgumentErrorTests(SynchronousTestCase):
         )
         self.assertRefused(
             TypeError,
-            "connectChunked() server must be a protocol instance, not the class "
+            "connectChunked() client must be a protocol instance, not the class "
             "RecordingProtocol: pass RecordingProtocol() instead",
             RecordingProtocol(),
             RecordingProtocol,
@@ -674,7 +726,7 @@ class ScriptedPairTests(SynchronousTestCase):
         server's replies are cut by C{toClient}.
         """
         client, server = Greeter(b"HELLO"), Echo()
-        pair = connectChunked(client, server, ScriptedChunks([2, 3]), OneByteChunks())
+        pair = connectChunked(server, client, ScriptedChunks([2, 3]), OneByteChunks())
         pair.flush()
         self.assertEqual(server.chunks, [b"HE", b"LLO"])
         self.assertEqual(client.chunks, [b"H", b"E", b"L", b"L", b"O"])
@@ -686,14 +738,15 @@ class ScriptedPairTests(SynchronousTestCase):
         """
         client, server = Greeter(b"HELLO"), Echo()
         pair = connectChunked(
-            client, server, ScriptedChunks([2, 3]), ScriptedChunks([1])
+            server, client, ScriptedChunks([2, 3]), ScriptedChunks([1])
         )
         error = self.assertRaises(ValueError, pair.flush)
         self.assertEqual(
             str(error),
             "connectChunked() toClient ScriptedChunks(sizes=(1,)) covers 1 bytes, "
             "but 2 more after 0 make 2: the script does not add up to what the "
-            "server wrote",
+            "server wrote.  To cut the first bytes at given offsets and pass the "
+            "rest as it comes, use SplitAt(offsets) instead",
         )
 
 
@@ -709,7 +762,7 @@ class LongTransferTests(SynchronousTestCase):
         """
         client = RecordingProtocol()
         server = RecordingProtocol()
-        pair = connectChunked(client, server, FixedChunks(4096))
+        pair = connectChunked(server, client, FixedChunks(4096))
         transport = pair.serverTransport
         left = [1500]
 

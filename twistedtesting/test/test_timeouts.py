@@ -478,9 +478,9 @@ class AssertTimesOutTests(SynchronousTestCase):
         clock = Clock()
         protocol = IdleProtocol(clock)
         transport = ChunkedTransport(
-            protocol, OneByteChunks(), clock=clock, delay=FixedDelay(20)
+            protocol, OneByteChunks(), clock=clock, spacing=FixedDelay(20)
         )
-        transport.feed(b"hello")
+        transport.peer.feed(b"hello")
         at = self.assertTimesOut(
             partial(getattr, transport, "disconnecting"), clock, 400
         )

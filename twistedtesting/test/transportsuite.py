@@ -28,7 +28,6 @@ from twisted.internet.interfaces import (
     ITransport,
 )
 from twisted.internet.protocol import Protocol
-from twisted.internet.task import Clock
 from twisted.python.failure import Failure
 from twisted.trial.unittest import SkipTest
 from zope.interface import implementer
@@ -37,8 +36,8 @@ from zope.interface.verify import verifyObject
 from twistedtesting import (
     ChunkedTransport,
     ChunkingPolicy,
+    Clock,
     FixedChunks,
-    FixedDelay,
     OneByteChunks,
     RandomChunks,
     ScriptedChunks,
@@ -182,14 +181,15 @@ def standaloneHarness(
     transport = ChunkedTransport(
         receiver, policy, highWater=highWater, lowWater=lowWater
     )
+    peer = transport.peer
     return Harness(
         receiver,
         transport,
-        transport.feed,
-        transport.deliver,
+        peer.feed,
+        peer.deliver,
         _endInput(transport),
-        transport.value,
-        transport.clear,
+        peer.value,
+        peer.clear,
     )
 
 
@@ -200,7 +200,7 @@ def _endInput(transport: ChunkedTransport) -> Callable[[], object]:
     """
 
     def endInput() -> None:
-        total = transport.chunking.totalBytes
+        total = transport.inbound.chunking.totalBytes
         if (
             total is not None
             and transport.bytesDelivered + transport.bytesPending < total
@@ -208,11 +208,11 @@ def _endInput(transport: ChunkedTransport) -> Callable[[], object]:
             raise SkipTest(
                 # The policy's name, not its repr: a script's repr lists
                 # every size, which made a skip reason hundreds of numbers.
-                f"this {type(transport.chunking).__name__} covers {total} "
+                f"this {type(transport.inbound.chunking).__name__} covers {total} "
                 "bytes, more than the test feeds: feedEnd() refuses to end "
                 "the input before them, as test_chunked checks"
             )
-        transport.feedEnd()
+        transport.peer.feedEnd()
 
     return endInput
 
@@ -235,15 +235,15 @@ def clockedHarness(
     receiver: RecordingProtocol, policy: ChunkingPolicy, highWater: int, lowWater: int
 ) -> Harness:
     """
-    A transport that the test feeds, delivering one chunk every L{DELAY}
-    seconds of a L{Clock}, which C{pump} advances.
+    A transport that the test feeds, over a link with a latency of
+    L{DELAY} seconds on a L{Clock}, which C{pump} advances.
     """
     clock = Clock()
     transport = ChunkedTransport(
         receiver,
         policy,
         clock=clock,
-        delay=FixedDelay(DELAY),
+        latency=DELAY,
         highWater=highWater,
         lowWater=lowWater,
     )
@@ -253,14 +253,15 @@ def clockedHarness(
         _runClock(clock)
         return transport.chunksDelivered - before
 
+    peer = transport.peer
     return Harness(
         receiver,
         transport,
-        transport.feed,
+        peer.feed,
         pump,
         _endInput(transport),
-        transport.value,
-        transport.clear,
+        peer.value,
+        peer.clear,
     )
 
 
@@ -269,7 +270,7 @@ def _pairHarness(toServer: bool, clocked: bool = False) -> HarnessFactory:
     A pair, with the receiver as the server (C{toServer}) or the client;
     the peer provides L{IHalfCloseableProtocol}, so that it stays open when
     the receiver closes.  If C{clocked}, the pair delivers on a L{Clock},
-    with a delay of L{DELAY} in each direction, and C{pump} advances it;
+    with a latency of L{DELAY} in each direction, and C{pump} advances it;
     else C{pump} flushes the pair.
     """
 
@@ -281,29 +282,27 @@ def _pairHarness(toServer: bool, clocked: bool = False) -> HarnessFactory:
     ) -> Harness:
         peer = HalfCloseRecordingProtocol()
         clock = Clock() if clocked else None
-        delay = FixedDelay(DELAY) if clocked else None
+        latency = DELAY if clocked else 0
         if toServer:
             pair = connectChunked(
-                peer,
                 receiver,
+                peer,
                 policy,
                 OneByteChunks(),
                 clock=clock,
-                toServerDelay=delay,
-                toClientDelay=delay,
+                latency=latency,
                 highWater=highWater,
                 lowWater=lowWater,
             )
             transport, peerTransport = pair.serverTransport, pair.clientTransport
         else:
             pair = connectChunked(
-                receiver,
                 peer,
+                receiver,
                 OneByteChunks(),
                 policy,
                 clock=clock,
-                toServerDelay=delay,
-                toClientDelay=delay,
+                latency=latency,
                 highWater=highWater,
                 lowWater=lowWater,
             )

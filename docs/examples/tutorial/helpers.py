@@ -97,7 +97,7 @@ def serve(
         chunking = ScriptedChunks([len(request)])
     server = HTTPServer(handler, Clock() if clock is None else clock, IDLE_TIMEOUT)
     transport = ChunkedTransport(server, chunking)
-    transport.feed(request)
+    transport.peer.feed(request)
     return transport
 
 

@@ -74,7 +74,7 @@ class ChunkedRequestTests(SynchronousTestCase):
         A request that arrives one byte at a time is answered as if it had
         arrived whole.
         """
-        self.assertEqual(serve(ECHO, OneByteChunks()).value(), ECHO_RESPONSE)
+        self.assertEqual(serve(ECHO, OneByteChunks()).peer.value(), ECHO_RESPONSE)
 
     def test_fixedChunks(self) -> None:
         """
@@ -83,7 +83,7 @@ class ChunkedRequestTests(SynchronousTestCase):
         """
         for size in range(1, len(ECHO) + 1):
             self.assertEqual(
-                serve(ECHO, FixedChunks(size)).value(), ECHO_RESPONSE, size
+                serve(ECHO, FixedChunks(size)).peer.value(), ECHO_RESPONSE, size
             )
 
     def test_everySplitOfTheEnd(self) -> None:
@@ -95,7 +95,9 @@ class ChunkedRequestTests(SynchronousTestCase):
         head = len(ECHO) - tail
         for split in allSplits(ECHO[head:]):
             chunking = ScriptedChunks([head, *split.sizes])
-            self.assertEqual(serve(ECHO, chunking).value(), ECHO_RESPONSE, chunking)
+            self.assertEqual(
+                serve(ECHO, chunking).peer.value(), ECHO_RESPONSE, chunking
+            )
 
     def test_connectionBreaks(self) -> None:
         """
@@ -108,8 +110,8 @@ class ChunkedRequestTests(SynchronousTestCase):
         transport = ChunkedTransport(
             server, RandomChunks(1, 8, self.random), fault=fault
         )
-        transport.feed(ECHO)
-        self.assertEqual(transport.value(), b"", fault)
+        transport.peer.feed(ECHO)
+        self.assertEqual(transport.peer.value(), b"", fault)
         reason = transport.connectionLostReason
         self.assertTrue(reason is not None and reason.check(ConnectionLost))
         self.assertEqual(clock.getDelayedCalls(), [])
@@ -134,8 +136,8 @@ class RandomChunkTests(SynchronousTestCase):
         """
         server = self.makeServer(Clock())
         transport = ChunkedTransport(server, RandomChunks(1, 8, self.random))
-        transport.feed(HELLO)
-        self.assertEqual(transport.value(), HELLO_RESPONSE)
+        transport.peer.feed(HELLO)
+        self.assertEqual(transport.peer.value(), HELLO_RESPONSE)
 
 
 class SeedReportTests(SynchronousTestCase):

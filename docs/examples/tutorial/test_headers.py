@@ -49,7 +49,7 @@ class HeaderTests(SynchronousTestCase):
                 b"GET /hello HTTP/1.0\r\n" + header + b"\r\n\r\n", handler=handler
             )
             self.assertEqual(
-                transport.value(), errorResponse(400, "Bad Request"), header
+                transport.peer.value(), errorResponse(400, "Bad Request"), header
             )
             self.assertEqual(handler.requests, [], header)
 
@@ -61,7 +61,8 @@ class HeaderTests(SynchronousTestCase):
         headers = b"X-A: b\r\n" * (MAX_HEADERS + 1)
         transport = serve(b"GET /hello HTTP/1.0\r\n" + headers + b"\r\n")
         self.assertEqual(
-            transport.value(), errorResponse(431, "Request Header Fields Too Large")
+            transport.peer.value(),
+            errorResponse(431, "Request Header Fields Too Large"),
         )
 
     def test_lineTooLong(self) -> None:
@@ -71,7 +72,8 @@ class HeaderTests(SynchronousTestCase):
         """
         transport = serve(b"GET /hello HTTP/1.0\r\nX-Long: " + b"a" * MAX_LINE)
         self.assertEqual(
-            transport.value(), errorResponse(431, "Request Header Fields Too Large")
+            transport.peer.value(),
+            errorResponse(431, "Request Header Fields Too Large"),
         )
 
 
@@ -84,7 +86,7 @@ class BodyTests(SynchronousTestCase):
         """
         The body is given to the application, which here sends it back.
         """
-        self.assertEqual(serve(ECHO).value(), ECHO_RESPONSE)
+        self.assertEqual(serve(ECHO).peer.value(), ECHO_RESPONSE)
 
     def test_waitsForWholeBody(self) -> None:
         """
@@ -92,7 +94,7 @@ class BodyTests(SynchronousTestCase):
         answers nothing.
         """
         transport = serve(ECHO[:-1])
-        self.assertEqual(transport.value(), b"")
+        self.assertEqual(transport.peer.value(), b"")
         self.assertFalse(transport.disconnecting)
 
     def test_bytesAfterBodyIgnored(self) -> None:
@@ -130,7 +132,7 @@ class BodyTests(SynchronousTestCase):
                 b"POST /echo HTTP/1.0\r\nContent-Length: " + value + b"\r\n\r\n"
             )
             self.assertEqual(
-                transport.value(), errorResponse(400, "Bad Request"), value
+                transport.peer.value(), errorResponse(400, "Bad Request"), value
             )
 
     def test_bodyTooLarge(self) -> None:
@@ -141,4 +143,6 @@ class BodyTests(SynchronousTestCase):
         transport = serve(
             b"POST /echo HTTP/1.0\r\nContent-Length: %d\r\n\r\n" % (MAX_BODY + 1,)
         )
-        self.assertEqual(transport.value(), errorResponse(413, "Content Too Large"))
+        self.assertEqual(
+            transport.peer.value(), errorResponse(413, "Content Too Large")
+        )

@@ -88,7 +88,7 @@ class RequestLineTests(SynchronousTestCase):
         closed.
         """
         transport = serve(HELLO)
-        self.assertEqual(transport.value(), HELLO_RESPONSE)
+        self.assertEqual(transport.peer.value(), HELLO_RESPONSE)
         reason = transport.connectionLostReason
         self.assertTrue(reason is not None and reason.check(ConnectionDone))
 
@@ -99,7 +99,7 @@ class RequestLineTests(SynchronousTestCase):
         """
         transport = serve(b"GET /nowhere HTTP/1.0\r\n\r\n")
         self.assertEqual(
-            transport.value(),
+            transport.peer.value(),
             Response(404, "Not Found", b"No such page.\n").toBytes(),
         )
 
@@ -109,7 +109,7 @@ class RequestLineTests(SynchronousTestCase):
         answers nothing and keeps the connection open.
         """
         transport = serve(b"GET /hello HTTP/1.0\r\n")
-        self.assertEqual(transport.value(), b"")
+        self.assertEqual(transport.peer.value(), b"")
         self.assertFalse(transport.disconnecting)
 
     def test_malformedRequestLine(self) -> None:
@@ -125,7 +125,9 @@ class RequestLineTests(SynchronousTestCase):
             b"GET /hello HTTP/1.0 extra",
         ]:
             transport = serve(line + b"\r\n\r\n")
-            self.assertEqual(transport.value(), errorResponse(400, "Bad Request"), line)
+            self.assertEqual(
+                transport.peer.value(), errorResponse(400, "Bad Request"), line
+            )
             self.assertTrue(transport.disconnected, line)
 
     def test_unsupportedVersion(self) -> None:
@@ -135,5 +137,5 @@ class RequestLineTests(SynchronousTestCase):
         """
         transport = serve(b"GET /hello HTTP/2.0\r\n\r\n")
         self.assertEqual(
-            transport.value(), errorResponse(505, "HTTP Version Not Supported")
+            transport.peer.value(), errorResponse(505, "HTTP Version Not Supported")
         )

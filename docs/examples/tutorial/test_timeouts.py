@@ -36,7 +36,7 @@ class IdleTimeoutTests(SynchronousTestCase):
         clock = Clock()
         transport = ChunkedTransport(HTTPServer(route, clock), OneByteChunks())
         self.assertTimesOut(lambda: transport.disconnecting, clock, IDLE_TIMEOUT)
-        self.assertEqual(transport.value(), TIMEOUT_RESPONSE)
+        self.assertEqual(transport.peer.value(), TIMEOUT_RESPONSE)
 
     def test_stalledClient(self) -> None:
         """
@@ -49,14 +49,14 @@ class IdleTimeoutTests(SynchronousTestCase):
             HTTPServer(route, clock),
             OneByteChunks(),
             clock=clock,
-            delay=FixedDelay(1),
+            spacing=FixedDelay(1),
         )
-        transport.feed(requestLine)
+        transport.peer.feed(requestLine)
         self.assertEqual(
             self.advanceUntil(clock, lambda: transport.disconnecting, 3600),
             len(requestLine) + IDLE_TIMEOUT,
         )
-        self.assertEqual(transport.value(), TIMEOUT_RESPONSE)
+        self.assertEqual(transport.peer.value(), TIMEOUT_RESPONSE)
 
     def test_timerStoppedByResponse(self) -> None:
         """
@@ -65,7 +65,7 @@ class IdleTimeoutTests(SynchronousTestCase):
         """
         clock = Clock()
         transport = serve(HELLO, clock=clock)
-        self.assertEqual(transport.value(), HELLO_RESPONSE)
+        self.assertEqual(transport.peer.value(), HELLO_RESPONSE)
         self.assertEqual(clock.getDelayedCalls(), [])
 
 
@@ -86,12 +86,12 @@ class SlowClientTests(SynchronousTestCase):
             HTTPServer(route, clock),
             OneByteChunks(),
             clock=clock,
-            delay=FixedDelay(10),
+            spacing=FixedDelay(10),
         )
-        transport.feed(HELLO)
+        transport.peer.feed(HELLO)
         served = self.advanceUntil(clock, lambda: transport.disconnecting, 3600)
         self.assertEqual(served, 10.0 * len(HELLO))
-        self.assertEqual(transport.value(), HELLO_RESPONSE)
+        self.assertEqual(transport.peer.value(), HELLO_RESPONSE)
 
     def test_randomChunksAndDelays(self) -> None:
         """
@@ -103,8 +103,8 @@ class SlowClientTests(SynchronousTestCase):
             HTTPServer(route, clock),
             RandomChunks(1, 8, self.random),
             clock=clock,
-            delay=RandomDelay(0, 29, self.random),
+            spacing=RandomDelay(0, 29, self.random),
         )
-        transport.feed(HELLO)
+        transport.peer.feed(HELLO)
         self.advanceUntil(clock, lambda: transport.disconnecting, 3600)
-        self.assertEqual(transport.value(), HELLO_RESPONSE)
+        self.assertEqual(transport.peer.value(), HELLO_RESPONSE)
