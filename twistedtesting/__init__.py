@@ -28,6 +28,11 @@ from twistedtesting._lifecycle import ConnectionState
 from twistedtesting._link import Link
 from twistedtesting._linkends import LinkReceiver, Outbound
 from twistedtesting._pair import ChunkedPair, connectChunked
+from twistedtesting._proxy import FaultProxy, startFaultProxy
+from twistedtesting._proxyconnection import ProxiedConnection
+from twistedtesting._proxypolicy import ProxyPolicy
+from twistedtesting._proxytarget import ProxyTargetError
+from twistedtesting._relay import Relay
 from twistedtesting._seeds import (
     SEED_VARIABLE,
     SeedableRandom,
@@ -66,6 +71,7 @@ __all__ = [
     "ConnectionTracker",
     "DelayPolicy",
     "DisconnectTimeout",
+    "FaultProxy",
     "FixedChunks",
     "FixedDelay",
     "Link",
@@ -73,8 +79,12 @@ __all__ = [
     "OneByteChunks",
     "Outbound",
     "ProtocolFactoryOf",
+    "ProxiedConnection",
+    "ProxyPolicy",
+    "ProxyTargetError",
     "RandomChunks",
     "RandomDelay",
+    "Relay",
     "ScriptedChunks",
     "SeedableRandom",
     "SplitAt",
@@ -90,6 +100,7 @@ __all__ = [
     "registerRandom",
     "runSeed",
     "seed",
+    "startFaultProxy",
     "unregisterRandom",
 ]
 
