@@ -92,7 +92,6 @@ class FaultProxy:
     connection are closed, and it waits for each.
 
     :ivar target: The address the proxy connects to.
-    :ivar address: The address the proxy listens on.
     :ivar connections: Every connection the proxy accepted, in order, open
         or closed: their records.
     """
@@ -107,7 +106,7 @@ class FaultProxy:
         slowClose: float,
     ) -> None:
         self.target = target
-        self.address: IAddress | None = None
+        self._address: IAddress | None = None
         self.connections: list[ProxiedConnection] = []
         self._reactor = reactor
         self._rng = rng
@@ -118,6 +117,17 @@ class FaultProxy:
         self._directory: str | None = None
         self._stopped: Deferred[None] | None = None
         self._held = {"toServer": False, "toClient": False}
+
+    @property
+    def address(self) -> IAddress:
+        """
+        The address the proxy listens on: the one to dial.
+
+        :raises RuntimeError: Before the proxy listens.
+        """
+        if self._address is None:
+            raise RuntimeError("the FaultProxy does not listen yet")
+        return self._address
 
     @property
     def toServer(self) -> ProxyPolicy:
@@ -161,7 +171,7 @@ class FaultProxy:
             interface = "::1" if listenOn == "tcp6" else "127.0.0.1"
             self._port = self._reactor.listenTCP(0, factory, interface=interface)
         assert self._port is not None
-        self.address = self._port.getHost()
+        self._address = self._port.getHost()
 
     def accepted(self) -> ProxySide | None:
         """
@@ -309,7 +319,7 @@ class FaultProxy:
     def __repr__(self) -> str:
         state = "stopped" if self._stopped is not None else "listening"
         return (
-            f"<FaultProxy {state} on {self.address!r} to {self.target!r}: "
+            f"<FaultProxy {state} on {self._address!r} to {self.target!r}: "
             f"{len(self.connections)} connections, {len(self.openConnections)} "
             f"open; toServer {self._toServer!r}, toClient {self._toClient!r}>"
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from twisted.internet.defer import Deferred, DeferredList
+from twisted.internet.defer import Deferred
 from twisted.internet.error import ConnectionDone
 from twisted.internet.interfaces import (
     IAddress,
@@ -142,6 +142,19 @@ class ProxySide(Protocol):
         transport.unregisterProducer()
         transport.loseWriteConnection()
 
+    def close(self) -> None:
+        """
+        Close the socket after what was written to it.
+        """
+        if self._gone:
+            return
+        transport: Any = self.transport
+        if transport is None:
+            self._endEarly = True
+            return
+        transport.unregisterProducer()
+        transport.loseConnection()
+
     def abort(self) -> None:
         """
         Close the socket at once, without sending what is buffered: over
@@ -205,6 +218,9 @@ class _Output:
     def forwardReset(self, reason: Failure) -> None:
         self._side.abort()
 
+    def forwardBreak(self, reason: Failure) -> None:
+        self._side.close()
+
     def backlogChanged(self) -> None:
         self._connection.backlogChanged()
 
@@ -253,6 +269,7 @@ class ProxiedConnection:
         self._attempt: Deferred[None] = Deferred()
         self._closing: list[IDelayedCall] = []
         self._cancelled = False
+        self._closed: Deferred[None] = Deferred()
 
     @property
     def open(self) -> bool:
@@ -260,6 +277,18 @@ class ProxiedConnection:
         if not self.client.gone:
             return True
         return self.server.transport is not None and not self.server.gone
+
+    def whenClosed(self) -> Deferred[None]:
+        """
+        :returns: A Deferred that fires with ``None`` once both of the
+            proxy's sockets of the connection are closed (or the client's is,
+            and the connection to the target failed or was given up).
+        """
+        return notifyAfter(self._closed)
+
+    def _checkClosed(self) -> None:
+        if not self.open and self._attempt.called and not self._closed.called:
+            self._closed.callback(None)
 
     # Events from the sides.
 
@@ -290,6 +319,7 @@ class ProxiedConnection:
         self.toClient.close()
         self.client.abort()
         self._attempt.callback(None)
+        self._checkClosed()
 
     def received(self, side: ProxySide, data: bytes) -> None:
         relay = self.toServer if side is self.client else self.toClient
@@ -302,8 +332,8 @@ class ProxiedConnection:
 
     def sideLost(self, side: ProxySide, reason: Failure) -> None:
         """
-        A socket closed: nothing more goes to it, and, unless its input
-        ended cleanly first, the other socket is reset.
+        A socket closed: nothing more goes to it, and, unless it closed
+        cleanly after its input ended, the other socket is reset.
         """
         into, out = (
             (self.toClient, self.toServer)
@@ -311,7 +341,7 @@ class ProxiedConnection:
             else (self.toServer, self.toClient)
         )
         into.close()
-        if not out.ended:
+        if not (out.ended and reason.check(ConnectionDone)):
             out.reset(reason)
         if (
             side is self.client
@@ -320,6 +350,7 @@ class ProxiedConnection:
         ):
             self._cancelled = True
             self._connector.disconnect()
+        self._checkClosed()
 
     def endArrived(self, side: ProxySide) -> None:
         """
@@ -368,10 +399,8 @@ class ProxiedConnection:
                 self._connector.disconnect()
         self.client.abort()
         self.server.abort()
-        waits: list[Deferred[Any]] = [self.client.lost, self._attempt]
-        if self.server.transport is not None:
-            waits.append(self.server.lost)
-        return _allOf(waits)
+        self._checkClosed()
+        return self.whenClosed()
 
     def __repr__(self) -> str:
         state = "open" if self.open else "closed"
@@ -399,12 +428,3 @@ def notifyAfter(deferred: Deferred[Any]) -> Deferred[None]:
 
     deferred.addBoth(passOn)
     return copy
-
-
-def _allOf(waits: list[Deferred[Any]]) -> Deferred[None]:
-    """
-    A Deferred that fires once every one of ``waits`` has, without taking
-    their results from them.
-    """
-    done: Deferred[Any] = DeferredList([notifyAfter(wait) for wait in waits])
-    return done.addCallback(lambda _: None)

@@ -113,8 +113,10 @@ class ProxyPolicy:
     :ivar bandwidth: Bytes a second, or ``None`` for no limit.
     :ivar spacing: Seconds between two forwarded chunks, or ``None``: a peer
         that trickles bytes.
-    :ivar breakAfter: Break the connection (both sides are reset) once this
-        many bytes were forwarded in this direction, or ``None``.
+    :ivar breakAfter: Break the connection once this many bytes were
+        forwarded in this direction, or ``None``: the proxy closes its
+        socket to the receiving side after those bytes (as toxiproxy's
+        ``limit_data`` does), and then resets the sending side's.
     """
 
     chunking: ChunkingPolicy | None = attrs.field(default=None, validator=_chunking)

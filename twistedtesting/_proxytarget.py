@@ -51,7 +51,7 @@ def checkAddress(name: str, address: object, reactor: Any) -> None:
         )
 
 
-def connectTo(reactor: Any, address: IAddress, factory: ClientFactory) -> Any:
+def connectTo(reactor: Any, address: IAddress, factory: Any) -> Any:
     """
     Connect ``factory`` to ``address`` (checked by :func:`checkAddress`).
 

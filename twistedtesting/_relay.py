@@ -36,7 +36,13 @@ class RelayOutput(Protocol):
 
     def forwardReset(self, reason: Failure) -> None:
         """
-        The direction broke or was reset: reset the socket.
+        The direction was reset: reset the socket, dropping what it buffers.
+        """
+
+    def forwardBreak(self, reason: Failure) -> None:
+        """
+        The direction broke after the bytes forwarded: close the socket
+        after them.
         """
 
     def backlogChanged(self) -> None:
@@ -212,12 +218,17 @@ class Relay:
 
     def inputReset(self, reason: Failure) -> None:
         """
-        A reset or break went through: reset the far socket.
+        A reset went through: reset the far socket.  Or the link broke
+        (its ``breakAfter``): close the far socket after the bytes before
+        the break.
         """
         if self.resetReason is None:
             self.resetReason = reason
         self.close()
-        self._output.forwardReset(reason)
+        if self._resetting:
+            self._output.forwardReset(reason)
+        else:
+            self._output.forwardBreak(reason)
 
     def _forward(self, chunk: bytes) -> None:
         self.chunkSizes.append(len(chunk))
