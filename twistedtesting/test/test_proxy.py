@@ -632,8 +632,8 @@ class StartFaultProxyErrorTests(TestCase):
     async def test_stoppedProxy(self) -> None:
         """
         Changing, holding, releasing or resetting a stopped proxy is a
-        L{RuntimeError} that says it is stopped; stopping it again waits for
-        the same teardown.
+        L{RuntimeError} that says it is stopped; stopping it again gives the
+        result of the same teardown, which is done.
         """
         servers = Servers(self, Echo, "tcp")
         proxy = await startFaultProxy(servers.address, rng=self.random, addCleanup=None)
@@ -650,9 +650,7 @@ class StartFaultProxyErrorTests(TestCase):
             self.assertIn(
                 f"FaultProxy.{name}() on a stopped proxy", str(raised.exception)
             )
-        again = proxy.stop()
-        await again
-        self.assertIsNone(self.successResultOf(again))
+        self.assertIsNone(self.successResultOf(proxy.stop()))
         self.assertIn("<FaultProxy stopped on", repr(proxy))
 
     async def test_badChanges(self) -> None:
