@@ -650,6 +650,7 @@ class StartFaultProxyErrorTests(TestCase):
             self.assertIn(
                 f"FaultProxy.{name}() on a stopped proxy", str(raised.exception)
             )
+        await turns(1)
         self.assertIsNone(self.successResultOf(proxy.stop()))
         self.assertIn("<FaultProxy stopped on", repr(proxy))
 
