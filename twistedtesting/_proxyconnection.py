@@ -60,6 +60,7 @@ class ProxySide(Protocol):
         self._reasons: set[str] = set()
         self._early: list[bytes] = []
         self._endEarly = False
+        self._abortEarly = False
         self._readDone = False
         self._writeDone = False
         self._gone = False
@@ -73,6 +74,9 @@ class ProxySide(Protocol):
         if self._reasons:
             self.transport.pauseProducing()  # type: ignore[union-attr]
         self._connection.sideMade(self)
+        if self._abortEarly:
+            self.abort()
+            return
         if self._early:
             self.transport.writeSequence(self._early)  # type: ignore[union-attr]
             self._early = []
@@ -158,9 +162,13 @@ class ProxySide(Protocol):
     def abort(self) -> None:
         """
         Close the socket at once, without sending what is buffered: over
-        TCP the peer gets a reset.
+        TCP the peer gets a reset.  Before the socket connected, it is
+        closed as soon as it does.
         """
-        if self._gone or self.transport is None:
+        if self._gone:
+            return
+        if self.transport is None:
+            self._abortEarly = True
             return
         self.transport.abortConnection()  # type: ignore[attr-defined]
 

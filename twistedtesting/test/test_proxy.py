@@ -19,9 +19,11 @@ import tempfile
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
+from twisted.application.internet import ClientService
 from twisted.internet import reactor as _reactor
 from twisted.internet.address import IPv4Address
 from twisted.internet.defer import Deferred, gatherResults
+from twisted.internet.endpoints import TCP4ClientEndpoint
 from twisted.internet.error import ConnectError, ConnectionDone, ConnectionRefusedError
 from twisted.internet.interfaces import (
     IAddress,
@@ -32,6 +34,11 @@ from twisted.internet.interfaces import (
 from twisted.internet.protocol import ClientFactory, Factory, Protocol
 from twisted.internet.task import deferLater
 from twisted.python.failure import Failure
+from twisted.trial.unittest import SkipTest
+from twisted.web.client import Agent, HTTPConnectionPool, readBody
+from twisted.web.resource import Resource
+from twisted.web.server import Site
+from twisted.web.static import Data
 from zope.interface import implementer
 
 from twistedtesting import (
@@ -47,6 +54,7 @@ from twistedtesting import (
     startFaultProxy,
 )
 from twistedtesting._proxytarget import connectTo
+from twistedtesting.test.test_connections import TLS_SKIP, tlsOptions
 
 reactor: Any = _reactor
 clock = cast(IReactorTime, _reactor)
@@ -144,13 +152,16 @@ class HalfCloser(Peer):
 
 class Servers:
     """
-    A target server for a proxy, listening on one transport, whose
+    A target server for a proxy, listening on one transport (with TLS, if
+    C{tls} gives the server's options), whose
     protocols and port a L{ConnectionTracker} tears down; a test helper.
 
     :ivar built: Every protocol built, in order.
     """
 
-    def __init__(self, test: TestCase, protocol: type[Peer], transport: str) -> None:
+    def __init__(
+        self, test: TestCase, protocol: type[Peer], transport: str, tls: Any = None
+    ) -> None:
         self.built: list[Peer] = []
         self._waiting: list[Deferred[Peer]] = []
         directory = tempfile.mkdtemp(prefix="twistedtesting-test-")
@@ -161,6 +172,8 @@ class Servers:
         self.port: IListeningPort
         if transport == "unix":
             self.port = reactor.listenUNIX(f"{directory}/target", factory)
+        elif tls is not None:
+            self.port = reactor.listenSSL(0, factory, tls, interface="127.0.0.1")
         else:
             interface = "::1" if transport == "tcp6" else "127.0.0.1"
             self.port = reactor.listenTCP(0, factory, interface=interface)
@@ -191,6 +204,18 @@ class Servers:
         return waiter
 
 
+class Given(ClientFactory):
+    """
+    A client factory that connects a given protocol; a test helper.
+    """
+
+    def __init__(self, protocol: Peer) -> None:
+        self._protocol = protocol
+
+    def buildProtocol(self, addr: IAddress | None) -> Peer:
+        return self._protocol
+
+
 class Refusal(ClientFactory):
     """
     A client factory for a connection that should fail; a test helper.
@@ -219,8 +244,7 @@ def connectClient(
     tracker = ConnectionTracker()
     test.addCleanup(tracker.disconnect)
     client = protocol()
-    factory = tracker.trackFactory(ClientFactory.forProtocol(lambda: client))
-    connectTo(reactor, address, factory)
+    connectTo(reactor, address, tracker.trackFactory(Given(client)))
     return client.made
 
 
@@ -701,3 +725,157 @@ class StartFaultProxyErrorTests(TestCase):
         self.assertIn("target error: Connection was refused", repr(connection))
         self.assertFalse(proxy.stopped)
         self.assertIn("<FaultProxy listening on", repr(proxy))
+
+
+class RealCodeThroughProxyTests(TestCase):
+    """
+    Real Twisted code through a L{FaultProxy}: an L{Agent} against a
+    L{Site}, TLS, a reconnecting L{ClientService}, and many proxies one
+    after the other.
+    """
+
+    timeout = 30
+
+    async def test_agentAgainstSite(self) -> None:
+        """
+        L{Agent} gets a L{Site}'s page through a proxy that forwards one
+        byte a write after 20 ms each way; the record shows every byte of
+        the request and the response cut in one-byte chunks.
+        """
+        root = Resource()
+        page = b"hello, world\n" * 40
+        root.putChild(b"page", Data(page, "text/plain"))
+        port = reactor.listenTCP(0, Site(root), interface="127.0.0.1")
+        self.addCleanup(port.stopListening)
+        oneByte = ProxyPolicy(chunking=OneByteChunks(), latency=0.02)
+        proxy = await startFaultProxy(
+            port.getHost(),
+            rng=self.random,
+            addCleanup=self.addCleanup,
+            toServer=oneByte,
+            toClient=oneByte,
+        )
+        agent = Agent(reactor, pool=HTTPConnectionPool(reactor, persistent=False))
+        url = f"http://127.0.0.1:{proxy.address.port}/page"  # type: ignore[attr-defined]
+        response = await agent.request(b"GET", url.encode("ascii"))
+        body = await readBody(response)
+        self.assertEqual((response.code, body), (200, page))
+        # Once the proxy's sockets are closed, so are the Site's and the
+        # Agent's: each closed its own before the proxy saw it close.
+        [connection] = proxy.connections
+        await connection.whenClosed()
+        for relay in (connection.toServer, connection.toClient):
+            self.assertEqual(relay.chunkSizes, [1] * relay.bytesForwarded)
+        self.assertGreater(connection.toClient.bytesForwarded, len(page))
+
+    async def test_tls(self) -> None:
+        """
+        TLS works through a proxy that cuts the encrypted bytes one byte a
+        write, with jitter: the handshake and the data go through, and the
+        proxy saw more bytes than the plaintext.
+        """
+        if TLS_SKIP:
+            raise SkipTest(TLS_SKIP)
+        serverOptions, clientOptions, _ = tlsOptions()
+        servers = Servers(self, Echo, "tcp", tls=serverOptions)
+        policy = ProxyPolicy(chunking=OneByteChunks(), latency=0.001, jitter=0.004)
+        proxy = await startFaultProxy(
+            servers.address,
+            rng=self.random,
+            addCleanup=self.addCleanup,
+            toServer=policy,
+            toClient=policy,
+        )
+        tracker = ConnectionTracker()
+        self.addCleanup(tracker.disconnect)
+        client = Peer()
+        reactor.connectSSL(
+            "127.0.0.1",
+            proxy.address.port,  # type: ignore[attr-defined]
+            tracker.trackFactory(Given(client)),
+            clientOptions,
+        )
+        await client.made
+        secret = b"secret " * 30
+        client.transport.write(secret)  # type: ignore[union-attr]
+        self.assertEqual(await client.whenReceived(len(secret)), secret)
+        connection = proxy.connections[-1]
+        self.assertGreater(connection.toServer.bytesForwarded, len(secret))
+        self.assertEqual(
+            connection.toServer.chunkSizes, [1] * connection.toServer.bytesForwarded
+        )
+
+    async def test_clientServiceReconnects(self) -> None:
+        """
+        A L{ClientService} connected through the proxy reconnects after
+        the proxy resets its connection, and the new connection works.
+        """
+        servers = Servers(self, Echo, "tcp")
+        proxy = await startFaultProxy(
+            servers.address, rng=self.random, addCleanup=self.addCleanup
+        )
+        endpoint = TCP4ClientEndpoint(
+            reactor,
+            "127.0.0.1",
+            proxy.address.port,  # type: ignore[attr-defined]
+        )
+        service = ClientService(
+            endpoint, Factory.forProtocol(Peer), retryPolicy=lambda attempt: 0.01
+        )
+        service.startService()
+        self.addCleanup(service.stopService)
+        first = cast(Peer, await service.whenConnected())
+        proxy.reset()
+        await first.lost
+        # The service learns of the loss after the protocol itself.
+        await turns(1)
+        second = cast(Peer, await service.whenConnected())
+        self.assertIsNot(second, first)
+        second.transport.write(b"again")  # type: ignore[union-attr]
+        self.assertEqual(await second.whenReceived(5), b"again")
+        await proxy.connections[0].whenClosed()
+        self.assertEqual(proxy.openConnections, proxy.connections[1:])
+
+    async def test_manyCyclesLeaveNothing(self) -> None:
+        """
+        300 cycles of starting a proxy, one round trip through it, and its
+        teardown leave the process's open file descriptors and the
+        reactor's readers, writers and delayed calls as they were.
+        """
+        if FD_SKIP:
+            raise SkipTest(FD_SKIP)
+        servers = Servers(self, Echo, "tcp")
+        await turns()
+        before = (len(os.listdir(FD_DIRECTORY)), reactorState())
+        for _ in range(300):
+            proxy = await startFaultProxy(
+                servers.address, rng=self.random, addCleanup=None
+            )
+            client = Peer()
+            connectTo(reactor, proxy.address, Given(client))
+            await client.made
+            client.transport.write(b"ping")  # type: ignore[union-attr]
+            await client.whenReceived(4)
+            client.transport.loseConnection()  # type: ignore[union-attr]
+            await client.lost
+            await proxy.stop()
+        await gatherResults([peer.lost for peer in servers.built])
+        await turns()
+        self.assertEqual((len(os.listdir(FD_DIRECTORY)), reactorState()), before)
+        self.assertEqual(len(servers.built), 600)
+
+
+def reactorState() -> tuple[frozenset[object], frozenset[object], frozenset[object]]:
+    """
+    The global reactor's readers, writers and delayed calls, but trial's.
+    """
+    internal = set(getattr(reactor, "_internalReaders", ()))
+    return (
+        frozenset(set(reactor.getReaders()) - internal),
+        frozenset(reactor.getWriters()),
+        frozenset(
+            call
+            for call in reactor.getDelayedCalls()
+            if not getattr(call.func, "__module__", "").startswith("twisted.trial")
+        ),
+    )
