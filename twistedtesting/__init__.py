@@ -8,8 +8,10 @@ an underscore are private.
 
 from twistedtesting._chunked import ChunkedTransport
 from twistedtesting._chunking import (
+    AsFed,
     ChunkingPolicy,
     FixedChunks,
+    HalfOfPending,
     OneByteChunks,
     RandomChunks,
     ScriptedChunks,
@@ -32,6 +34,7 @@ from twistedtesting._proxy import FaultProxy, startFaultProxy
 from twistedtesting._proxyconnection import ProxiedConnection
 from twistedtesting._proxypolicy import ProxyPolicy
 from twistedtesting._proxytarget import ProxyTargetError
+from twistedtesting._record import DeliveryRecord
 from twistedtesting._relay import Relay
 from twistedtesting._seeds import (
     SEED_VARIABLE,
@@ -60,6 +63,7 @@ __all__ = [
     "DEFAULT_MAX_INSTANT_CALLS",
     "DEFAULT_TIMEOUT_EXCEPTIONS",
     "SEED_VARIABLE",
+    "AsFed",
     "BreakAfter",
     "ChunkedPair",
     "ChunkedTransport",
@@ -70,10 +74,12 @@ __all__ = [
     "ConnectionState",
     "ConnectionTracker",
     "DelayPolicy",
+    "DeliveryRecord",
     "DisconnectTimeout",
     "FaultProxy",
     "FixedChunks",
     "FixedDelay",
+    "HalfOfPending",
     "Link",
     "LinkReceiver",
     "OneByteChunks",

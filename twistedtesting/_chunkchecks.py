@@ -259,3 +259,25 @@ def standaloneLink(
         spacing=cast("DelayPolicy | None", spacing),
         fault=cast("BreakAfter | None", fault),
     )
+
+
+PROTOCOL_ERRORS = ("raise", "close")
+"""
+What a transport can do with an exception from its protocol's
+``dataReceived``: raise it to the caller of the delivery, or log it and
+close the connection, as Twisted's reactor does.
+"""
+
+
+def checkProtocolErrors(name: str, value: object) -> None:
+    """
+    Check a ``protocolErrors`` argument.
+
+    :raises ValueError: If it is not one of :data:`PROTOCOL_ERRORS`.
+    """
+    if value not in PROTOCOL_ERRORS:
+        raise ValueError(
+            f"{name} must be 'raise' (the exception propagates to the caller of "
+            "the delivery) or 'close' (it is logged and the connection closes, "
+            f"as on a real reactor), not {value!r}"
+        )

@@ -239,6 +239,52 @@ class SplitAt:
         return None
 
 
+@attrs.frozen
+class AsFed:
+    """
+    Deliver each write (or each :meth:`~twistedtesting.TestPeer.feed`) as
+    one chunk, as it came, never joined with the next one nor cut: the
+    chunks a protocol gets are exactly the pieces its peer wrote.
+    """
+
+    def chunkSizes(self) -> Iterator[int]:
+        """
+        :returns: An endless iterator of a size no stream reaches: the cuts
+            are where the writes end, which a link knows.
+        """
+        return itertools.repeat(NO_CUT)
+
+    @property
+    def totalBytes(self) -> None:
+        """
+        ``None``: the policy cuts a stream of any length.
+        """
+        return None
+
+
+@attrs.frozen
+class HalfOfPending:
+    """
+    Deliver half of the bytes that are there (rounded up), as Go's
+    ``iotest.HalfReader`` reads half of what it is asked for: 10 bytes
+    arrive as chunks of 5, 3, 1 and 1.
+    """
+
+    def chunkSizes(self) -> Iterator[int]:
+        """
+        :returns: An endless iterator of a size no stream reaches: the cuts
+            depend on how many bytes are there, which a link knows.
+        """
+        return itertools.repeat(NO_CUT)
+
+    @property
+    def totalBytes(self) -> None:
+        """
+        ``None``: the policy cuts a stream of any length.
+        """
+        return None
+
+
 def _checkMaxSize(
     instance: RandomChunks, attribute: attrs.Attribute[int], value: int
 ) -> None:

@@ -7,6 +7,7 @@ the hot path of chunked delivery, with no notion of time.
 from __future__ import annotations
 
 import itertools
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterator
 from operator import length_hint
@@ -16,14 +17,22 @@ from twistedtesting._checks import positiveInt
 from twistedtesting._chunking import (
     BATCH,
     NO_CUT,
+    AsFed,
     ChunkingPolicy,
     FixedChunks,
+    HalfOfPending,
     OneByteChunks,
     RandomChunks,
     ScriptedChunks,
     SplitAt,
     inLists,
 )
+
+RECORD_LIMIT = 1_000_000
+"""
+How many chunk sizes a link records (8 bytes each): it stops recording at
+the first delivery that finds this many recorded.
+"""
 
 
 class ChunkCutter:
@@ -37,6 +46,8 @@ class ChunkCutter:
     :ivar halted: While ``True``, :meth:`deliver` stops before its next
         chunk; the owner sets it (a paused, held or closed link).
     :ivar chunksDelivered: How many chunks were handed out.
+    :ivar sizes: The sizes of the chunks handed out, in order, the first
+        ``recordLimit`` of them.
     :ivar fed: How many bytes were appended in all.
     """
 
@@ -59,6 +70,7 @@ class ChunkCutter:
         self._totalBytes = chunking.totalBytes
         self._batches = sizeBatches(chunking)
         self._batch: Iterator[int] = iter(())
+        self._batchList: list[int] = []
         self._untilCut = 0
         self._head = b""
         self._pos = 0
@@ -66,6 +78,10 @@ class ChunkCutter:
         self._queue: deque[bytes] = deque()
         self._delivering = False
         self._dropped = 0
+        self._joinPieces = not isinstance(chunking, AsFed)
+        self._halving = isinstance(chunking, HalfOfPending)
+        self.sizes = array("q")
+        self.recordLimit = RECORD_LIMIT
 
     @property
     def delivered(self) -> int:
@@ -142,7 +158,7 @@ class ChunkCutter:
         while not untilCut:
             untilCut = next(self._batch, 0)
             if not untilCut:
-                self._batch = iter(next(self._batches))
+                self._newBatch()
         self._untilCut = untilCut
         return self.delivered + untilCut
 
@@ -172,6 +188,10 @@ class ChunkCutter:
         """
         queue = self._queue
         count = 0
+        sizes = self.sizes if len(self.sizes) < self.recordLimit else None
+        if self._halving:
+            return self._deliverHalves(dataReceived, limit, maxChunks, sizes)
+        joinPieces = self._joinPieces
         self._delivering = True
         try:
             while not self.halted and (maxChunks is None or count < maxChunks):
@@ -190,7 +210,7 @@ class ChunkCutter:
                 batch = self._batch
                 untilCut = self._untilCut or next(batch, 0)
                 if not untilCut:
-                    self._batch = iter(next(self._batches))
+                    self._newBatch()
                     continue
                 self._untilCut = 0
                 # Cut points as offsets into head: the next cut, then one
@@ -217,10 +237,16 @@ class ChunkCutter:
                 finally:
                     # Every cut read was a chunk handed out, but the one at
                     # or past the stop.
-                    count += unread - length_hint(batch) + (tail < 0)
+                    consumed = unread - length_hint(batch)
+                    given = consumed + (tail < 0)
+                    count += given
+                    if given and sizes is not None:
+                        start = len(self._batchList) - unread
+                        sizes.append(untilCut)
+                        sizes.extend(self._batchList[start : start + given - 1])
                 if tail < 0:
                     continue
-                if tail == stop or stop < end or base + end == limit:
+                if tail == stop or stop < end or base + end == limit or not joinPieces:
                     # The chunk ends at the stop, or crosses the limit
                     # within head.
                     if tail > stop and not cutShort:
@@ -229,6 +255,8 @@ class ChunkCutter:
                     self._pos = stop
                     self._untilCut = tail - stop
                     count += 1
+                    if sizes is not None:
+                        sizes.append(stop - pos)
                     dataReceived(head[pos:stop])
                     continue
                 # The chunk goes on into the bytes queued after head.
@@ -238,11 +266,58 @@ class ChunkCutter:
                     break
                 chunk = self._joinAcross(head, pos, base + tail, reach)
                 count += 1
+                if sizes is not None:
+                    sizes.append(len(chunk))
                 dataReceived(chunk)
         finally:
             self._delivering = False
             self.chunksDelivered += count
         return count
+
+    def _deliverHalves(
+        self,
+        dataReceived: Callable[[bytes], object],
+        limit: int,
+        maxChunks: int | None,
+        sizes: array[int] | None,
+    ) -> int:
+        """
+        :meth:`deliver` for :class:`HalfOfPending`: each chunk is half of
+        the bytes there are up to ``limit``, rounded up.
+        """
+        count = 0
+        self._delivering = True
+        try:
+            while not self.halted and (maxChunks is None or count < maxChunks):
+                position = self._headBase + self._pos
+                if position >= limit:
+                    break
+                if self._pos == len(self._head):
+                    self._headBase += len(self._head)
+                    self._head = self._queue.popleft()
+                    self._pos = 0
+                    continue
+                size = (limit - position + 1) // 2
+                head, pos = self._head, self._pos
+                if pos + size <= len(head):
+                    chunk = head[pos : pos + size]
+                    self._pos = pos + size
+                else:
+                    end = position + size
+                    chunk = self._joinAcross(head, pos, end, end)
+                count += 1
+                if sizes is not None:
+                    sizes.append(size)
+                dataReceived(chunk)
+        finally:
+            self._delivering = False
+            self.chunksDelivered += count
+        return count
+
+    def _newBatch(self) -> None:
+        batchList = next(self._batches)
+        self._batchList = batchList
+        self._batch = iter(batchList)
 
     def _joinAcross(self, head: bytes, pos: int, cut: int, reach: int) -> bytes:
         """
@@ -276,7 +351,15 @@ class ChunkCutter:
         return b"".join(parts)
 
 
-_BUILTIN = (OneByteChunks, FixedChunks, ScriptedChunks, SplitAt, RandomChunks)
+_BUILTIN = (
+    OneByteChunks,
+    FixedChunks,
+    ScriptedChunks,
+    SplitAt,
+    RandomChunks,
+    AsFed,
+    HalfOfPending,
+)
 
 
 def sizeBatches(policy: ChunkingPolicy) -> Iterator[list[int]]:

@@ -14,16 +14,10 @@ from typing import Any
 import attrs
 from twisted.internet.interfaces import IReactorTime
 
-from twistedtesting._chunking import ChunkingPolicy, FixedChunks
+from twistedtesting._chunking import AsFed, ChunkingPolicy
 from twistedtesting._delays import DelayPolicy, FixedDelay, RandomDelay
 from twistedtesting._faults import BreakAfter
 from twistedtesting._link import Link
-
-PASS_THROUGH_CHUNK = 65536
-"""
-The largest chunk a proxy direction without a chunking policy forwards at
-once: what arrived is forwarded as it came, up to this many bytes a write.
-"""
 
 
 def _seconds(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -103,9 +97,10 @@ class ProxyPolicy:
 
     :ivar chunking: Where to cut what the proxy forwards, such as
         :class:`twistedtesting.OneByteChunks` (one write to the socket a
-        byte), or ``None`` to forward what arrived as it came (up to 64 KiB a
-        write).  A policy that covers an exact number of bytes (a script) is
-        refused: a stream through a proxy has no set length.
+        byte), or ``None`` to forward each read from the socket as it came
+        (:class:`twistedtesting.AsFed`).  A policy that covers an exact
+        number of bytes (a script) is refused: a stream through a proxy has
+        no set length.
     :ivar latency: Seconds each byte takes to pass, at least 0.
     :ivar jitter: Seconds of jitter, at least 0: each write's latency is
         drawn between ``latency`` and ``latency + jitter`` from the proxy's
@@ -145,7 +140,7 @@ class ProxyPolicy:
             fault = BreakAfter(max(0, self.breakAfter - alreadySent))
         chunking = self.chunking
         return Link(
-            FixedChunks(PASS_THROUGH_CHUNK) if chunking is None else chunking,
+            AsFed() if chunking is None else chunking,
             clock=clock,
             latency=latency,
             bandwidth=self.bandwidth,

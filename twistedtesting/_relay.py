@@ -16,6 +16,7 @@ from twisted.python.failure import Failure
 
 from twistedtesting._link import Link
 from twistedtesting._proxypolicy import ProxyPolicy
+from twistedtesting._record import DeliveryRecord
 
 
 class RelayOutput(Protocol):
@@ -125,6 +126,13 @@ class Relay:
     def closed(self) -> bool:
         """Whether the direction forwards nothing more."""
         return self._closed
+
+    def record(self) -> DeliveryRecord:
+        """
+        The chunks forwarded so far, as a :class:`twistedtesting.DeliveryRecord`
+        (whose ``toScript()`` replays the same cuts in memory).
+        """
+        return DeliveryRecord(tuple(self.chunkSizes), tuple(self.chunkTimes))
 
     # The sending socket's side.
 

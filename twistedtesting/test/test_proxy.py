@@ -400,6 +400,9 @@ class ProxyBehaviourMixin(_Mixin):
         self.assertEqual(await client.whenReceived(8), b"abcdefgh")
         [connection] = proxy.connections
         self.assertEqual(connection.toServer.chunkSizes, [1] * 8)
+        record = connection.toServer.record()
+        self.assertEqual(record.sizes, (1,) * 8)
+        self.assertEqual(record.times, tuple(connection.toServer.chunkTimes))
         self.assertEqual(sum(connection.toClient.chunkSizes), 8)
         self.assertTrue(all(size <= 3 for size in connection.toClient.chunkSizes))
 
