@@ -13,8 +13,9 @@ import random
 import shutil
 import tempfile
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Union, cast
 
+from twisted.internet.address import IPv4Address, IPv6Address, UNIXAddress
 from twisted.internet.defer import Deferred, DeferredList, maybeDeferred
 from twisted.internet.error import ConnectionLost
 from twisted.internet.interfaces import (
@@ -33,6 +34,8 @@ from twistedtesting._proxypolicy import ProxyPolicy
 from twistedtesting._proxytarget import checkAddress, connectTo, probeTarget
 
 LISTEN_ON = ("tcp", "tcp6", "unix")
+
+ListeningAddress = Union[IPv4Address, IPv6Address, UNIXAddress]  # noqa: UP007
 
 AddCleanup = Callable[[Callable[[], Deferred[None]]], object]
 
@@ -74,7 +77,7 @@ def _checkPolicy(name: str, value: object) -> ProxyPolicy:
 class FaultProxy:
     """
     A proxy that listens on a loopback address (:attr:`address`, the one to
-    dial) and forwards each connection it accepts to :attr:`target` over
+    dial) and forwards each connection it accepts to ``target`` over
     a real socket of its own.  Each direction passes through a
     :class:`twistedtesting.Link` with a :class:`twistedtesting.ProxyPolicy`:
     chunking, latency and jitter, bandwidth, spacing, a break after some
@@ -106,7 +109,7 @@ class FaultProxy:
         slowClose: float,
     ) -> None:
         self.target = target
-        self._address: IAddress | None = None
+        self._address: ListeningAddress | None = None
         self.connections: list[ProxiedConnection] = []
         self._reactor = reactor
         self._rng = rng
@@ -119,7 +122,7 @@ class FaultProxy:
         self._held = {"toServer": False, "toClient": False}
 
     @property
-    def address(self) -> IAddress:
+    def address(self) -> ListeningAddress:
         """
         The address the proxy listens on: the one to dial.
 
@@ -171,7 +174,7 @@ class FaultProxy:
             interface = "::1" if listenOn == "tcp6" else "127.0.0.1"
             self._port = self._reactor.listenTCP(0, factory, interface=interface)
         assert self._port is not None
-        self._address = self._port.getHost()
+        self._address = cast(ListeningAddress, self._port.getHost())
 
     def accepted(self) -> ProxySide | None:
         """

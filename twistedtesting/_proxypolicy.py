@@ -130,7 +130,7 @@ class ProxyPolicy:
         :param clock: The reactor, whose time is the link's.
         :param rng: The generator the jitter is drawn from.
         :param alreadySent: How many bytes the direction forwarded before
-            this link: :attr:`breakAfter` counts them.
+            this link: ``breakAfter`` counts them.
         """
         latency: DelayPolicy = FixedDelay(self.latency)
         if self.jitter:

@@ -55,11 +55,11 @@ class RelayOutput(Protocol):
 class Relay:
     """
     One direction of a proxied connection: the bytes read from one socket
-    (:meth:`send`), on their way to the other (a :class:`RelayOutput`),
+    (``send``), on their way to the other (a ``RelayOutput``),
     through a :class:`twistedtesting.Link` with the direction's
     :class:`twistedtesting.ProxyPolicy`.
 
-    A change of policy (:meth:`change`) applies to the bytes sent from then
+    A change of policy (``change``) applies to the bytes sent from then
     on: they go into a new link, which delivers once the links before it
     have delivered all of theirs, so that nothing is reordered.  The bytes
     already on their way keep the policy they were sent under, as packets
@@ -119,7 +119,7 @@ class Relay:
 
     @property
     def held(self) -> bool:
-        """Whether :meth:`hold` stalls the direction."""
+        """Whether ``hold`` stalls the direction."""
         return self._held
 
     @property

@@ -759,7 +759,7 @@ class RealCodeThroughProxyTests(TestCase):
             toClient=oneByte,
         )
         agent = Agent(reactor, pool=HTTPConnectionPool(reactor, persistent=False))
-        url = f"http://127.0.0.1:{proxy.address.port}/page"  # type: ignore[attr-defined]
+        url = f"http://127.0.0.1:{proxy.address.port}/page"  # type: ignore[union-attr]
         response = await agent.request(b"GET", url.encode("ascii"))
         body = await readBody(response)
         self.assertEqual((response.code, body), (200, page))
@@ -794,7 +794,7 @@ class RealCodeThroughProxyTests(TestCase):
         client = Peer()
         reactor.connectSSL(
             "127.0.0.1",
-            proxy.address.port,  # type: ignore[attr-defined]
+            proxy.address.port,  # type: ignore[union-attr]
             tracker.trackFactory(Given(client)),
             clientOptions,
         )
@@ -820,7 +820,7 @@ class RealCodeThroughProxyTests(TestCase):
         endpoint = TCP4ClientEndpoint(
             reactor,
             "127.0.0.1",
-            proxy.address.port,  # type: ignore[attr-defined]
+            proxy.address.port,  # type: ignore[union-attr]
         )
         service = ClientService(
             endpoint, Factory.forProtocol(Peer), retryPolicy=lambda attempt: 0.01
