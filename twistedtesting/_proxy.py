@@ -45,6 +45,8 @@ class _ListeningFactory(Factory):
     Builds the proxy's side of each connection it accepts.
     """
 
+    noisy = False
+
     def __init__(self, proxy: FaultProxy) -> None:
         self._proxy = proxy
 
@@ -111,6 +113,7 @@ class FaultProxy:
         self.target = target
         self._address: ListeningAddress | None = None
         self.connections: list[ProxiedConnection] = []
+        self._open: dict[int, ProxiedConnection] = {}
         self._reactor = reactor
         self._rng = rng
         self._toServer = toServer
@@ -155,7 +158,7 @@ class FaultProxy:
     @property
     def openConnections(self) -> list[ProxiedConnection]:
         """The connections with a socket still open."""
-        return [connection for connection in self.connections if connection.open]
+        return list(self._open.values())
 
     def listen(self, listenOn: str) -> None:
         """
@@ -196,6 +199,10 @@ class FaultProxy:
         if self._held["toClient"]:
             connection.toClient.hold()
         self.connections.append(connection)
+        self._open[connection.number] = connection
+        connection.whenClosed().addCallback(
+            lambda _: self._open.pop(connection.number, None)
+        )
         return connection.client
 
     def _checkRunning(self, method: str) -> None:

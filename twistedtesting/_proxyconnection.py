@@ -198,6 +198,8 @@ class _TargetFactory(ClientFactory):
     Connects the proxy's socket to the target.
     """
 
+    noisy = False
+
     def __init__(self, connection: ProxiedConnection) -> None:
         self._connection = connection
 

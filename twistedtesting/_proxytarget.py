@@ -81,6 +81,8 @@ class _Probe(Protocol):
 
 
 class _ProbeFactory(ClientFactory):
+    noisy = False
+
     def __init__(self, target: IAddress) -> None:
         self.done: Deferred[None] = Deferred()
         self._target = target

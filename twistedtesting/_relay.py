@@ -18,6 +18,8 @@ from twistedtesting._link import Link
 from twistedtesting._proxypolicy import ProxyPolicy
 from twistedtesting._record import DeliveryRecord
 
+_NO_FAULTS = ProxyPolicy()
+
 
 class RelayOutput(Protocol):
     """
@@ -100,9 +102,12 @@ class Relay:
         self._held = False
         self._resetting = False
         self._closed = False
-        self._addLink()
 
-    def _addLink(self) -> None:
+    def _addLink(self) -> Link:
+        """
+        Make a link with the policy for the bytes sent from now on; it waits
+        until the links before it have delivered everything.
+        """
         link = self.policy.makeLink(self._clock, self._rng, self.bytesReceived)
         link.receiver = self
         link.onDrained = self._output.backlogChanged
@@ -111,6 +116,13 @@ class Relay:
         if self._held:
             link.hold()
         self._links.append(link)
+        return link
+
+    def _current(self) -> Link:
+        """
+        The link the bytes sent now go into, made when first needed.
+        """
+        return self._links[-1] if self._links else self._addLink()
 
     @property
     def bytesPending(self) -> int:
@@ -136,14 +148,35 @@ class Relay:
 
     # The sending socket's side.
 
+    def _direct(self) -> bool:
+        """
+        Whether what is sent now may be forwarded at once: the policy has no
+        fault, delay or cut, nothing is held or waits, and no reset is on
+        its way.  The link would forward it as it came, on the reactor's
+        next turn; forwarding it in this one is the same, and cheaper.
+        """
+        links = self._links
+        return (
+            self.policy == _NO_FAULTS
+            and not self._held
+            and not self._resetting
+            and (not links or (len(links) == 1 and not links[0].bytesPending))
+        )
+
     def send(self, data: bytes) -> None:
         """
         Take bytes read from the sending socket.
         """
         if self._closed or self.ended:
             return
+        if self._direct():
+            self.bytesReceived += len(data)
+            self._forward(data)
+            return
+        # The link counts the bytes before it for its breakAfter.
+        link = self._current()
         self.bytesReceived += len(data)
-        self._links[-1].send(data)
+        link.send(data)
 
     def sendEnd(self) -> None:
         """
@@ -152,7 +185,10 @@ class Relay:
         if self._closed or self.ended:
             return
         self.ended = True
-        self._links[-1].sendEnd()
+        if self._direct():
+            self.inputEnded()
+            return
+        self._current().sendEnd()
 
     def reset(self, reason: Failure) -> None:
         """
@@ -161,8 +197,12 @@ class Relay:
         """
         if self._closed or self._resetting:
             return
+        direct = self._direct()
         self._resetting = True
-        self._links[0].sendReset(reason)
+        if direct:
+            self.inputReset(reason)
+            return
+        (self._links[0] if self._links else self._addLink()).sendReset(reason)
 
     # Control, for the proxy.
 
@@ -173,7 +213,7 @@ class Relay:
         if policy == self.policy:
             return
         self.policy = policy
-        if self._closed or self.ended:
+        if self._closed or self.ended or not self._links:
             return
         self._addLink()
         self._retire()

@@ -460,6 +460,22 @@ class ProxyBehaviourMixin(_Mixin):
         self.assertEqual(connection.toServer.bytesForwarded, 5)
         self.assertIn("broke after 5 bytes", str(connection.toServer.resetReason))
 
+    async def test_breakAfterCountsEarlierBytes(self) -> None:
+        """
+        A C{breakAfter} set by a change while a connection is open counts
+        the bytes the direction forwarded before it.
+        """
+        servers, proxy = await self.start()
+        made = servers.whenMade()
+        client = await connectClient(self, proxy.address)
+        server = await made
+        client.transport.write(b"abcd")  # type: ignore[union-attr]
+        await server.whenReceived(4)
+        proxy.change(toServer=ProxyPolicy(breakAfter=6))
+        client.transport.write(b"efgh")  # type: ignore[union-attr]
+        await gatherResults([client.lost, server.lost])
+        self.assertEqual(server.received, b"abcdef")
+
     async def test_reset(self) -> None:
         """
         L{FaultProxy.reset} closes both sides of every open connection, and
