@@ -19,17 +19,14 @@ from twistedtesting._chunking import (
     allSplits,
 )
 from twistedtesting._clock import DEFAULT_MAX_INSTANT_CALLS, Clock, ClockLoopError
-from twistedtesting._connections import (
-    ConnectedPair,
-    ProtocolFactoryOf,
-    connectedPair,
-)
+from twistedtesting._connections import ConnectedPair, connectedPair
 from twistedtesting._delays import DelayPolicy, FixedDelay, RandomDelay
 from twistedtesting._faults import BreakAfter
 from twistedtesting._lifecycle import ConnectionState
 from twistedtesting._link import Link
 from twistedtesting._linkends import LinkReceiver, Outbound
 from twistedtesting._pair import ChunkedPair, connectChunked
+from twistedtesting._pairoptions import ProtocolFactoryOf
 from twistedtesting._proxy import FaultProxy, startFaultProxy
 from twistedtesting._proxyconnection import ProxiedConnection
 from twistedtesting._proxypolicy import ProxyPolicy
@@ -44,11 +41,8 @@ from twistedtesting._seeds import (
     seed,
     unregisterRandom,
 )
-from twistedtesting._teardown import (
-    DEFAULT_GRACE_PERIOD,
-    ConnectionTracker,
-    DisconnectTimeout,
-)
+from twistedtesting._sockets import refusingAddress
+from twistedtesting._teardown import DEFAULT_GRACE_PERIOD, DisconnectTimeout
 from twistedtesting._testcase import SynchronousTestCase, TestCase
 from twistedtesting._testpeer import TestPeer
 from twistedtesting._timeouts import (
@@ -57,6 +51,7 @@ from twistedtesting._timeouts import (
     advanceUntil,
     assertTimesOut,
 )
+from twistedtesting._tracker import ConnectionTracker
 
 __all__ = [
     "DEFAULT_GRACE_PERIOD",
@@ -103,6 +98,7 @@ __all__ = [
     "assertTimesOut",
     "connectChunked",
     "connectedPair",
+    "refusingAddress",
     "registerRandom",
     "runSeed",
     "seed",

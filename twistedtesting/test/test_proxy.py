@@ -54,7 +54,7 @@ from twistedtesting import (
     startFaultProxy,
 )
 from twistedtesting._proxytarget import connectTo
-from twistedtesting.test.test_connections import TLS_SKIP, tlsOptions
+from twistedtesting.test.connectionhelpers import TLS_SKIP, tlsOptions
 
 reactor: Any = _reactor
 clock = cast(IReactorTime, _reactor)
