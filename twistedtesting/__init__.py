@@ -27,6 +27,7 @@ from twistedtesting._link import Link
 from twistedtesting._linkends import LinkReceiver, Outbound
 from twistedtesting._pair import ChunkedPair, connectChunked
 from twistedtesting._pairoptions import ProtocolFactoryOf
+from twistedtesting._pairproxy import ProxyOptions
 from twistedtesting._proxy import FaultProxy, startFaultProxy
 from twistedtesting._proxyconnection import ProxiedConnection
 from twistedtesting._proxypolicy import ProxyPolicy
@@ -81,6 +82,7 @@ __all__ = [
     "Outbound",
     "ProtocolFactoryOf",
     "ProxiedConnection",
+    "ProxyOptions",
     "ProxyPolicy",
     "ProxyTargetError",
     "RandomChunks",
