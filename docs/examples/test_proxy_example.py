@@ -13,10 +13,11 @@ from twisted.internet import reactor as globalReactor
 from twisted.internet.address import IPv4Address
 from twisted.internet.interfaces import IReactorTCP
 
-from examples.poetry import PoetryServerFactory, getPoetry
+from examples.poetry import PoetryClientFactory, PoetryServerFactory, getPoetry
 from twistedtesting import (
     ConnectionTracker,
     OneByteChunks,
+    ProxyOptions,
     ProxyPolicy,
     TestCase,
     startFaultProxy,
@@ -92,3 +93,28 @@ class PoetryThroughProxyTests(TestCase):
         first, second = proxy.connections
         self.assertEqual(first.toClient.chunkSizes, [len(TEST_POEM)])
         self.assertEqual(second.toClient.chunkSizes, [1] * len(TEST_POEM))
+
+
+class PoetryPairThroughProxyTests(TestCase):
+    """
+    The poetry protocols over :meth:`~twistedtesting.TestCase.connectedPair`
+    with a fault proxy between them.
+    """
+
+    async def test_poemInOneByteChunks(self) -> None:
+        """
+        The client protocol gets the whole poem through a proxy that hands
+        it over one byte at a time; the pair's teardown stops the proxy too.
+        """
+        client = PoetryClientFactory()
+        pair = await self.connectedPair(
+            PoetryServerFactory(TEST_POEM),
+            client,
+            faultProxy=ProxyOptions(
+                self.random, toClient=ProxyPolicy(chunking=OneByteChunks())
+            ),
+        )
+        self.assertEqual(await client.deferred, TEST_POEM)
+        assert pair.proxy is not None
+        [connection] = pair.proxy.connections
+        self.assertEqual(connection.toClient.chunkSizes, [1] * len(TEST_POEM))
