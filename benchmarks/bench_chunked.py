@@ -49,6 +49,7 @@ from twisted.test import iosim
 from twistedtesting import (
     ChunkedTransport,
     ChunkingPolicy,
+    Clock,
     FixedChunks,
     OneByteChunks,
     RandomChunks,
@@ -172,6 +173,62 @@ def pairRun(data: bytes, makePolicy: Callable[[], ChunkingPolicy]) -> Callable[[
     return run
 
 
+def latencyPairRun(
+    data: bytes, makePolicy: Callable[[], ChunkingPolicy]
+) -> Callable[[], int]:
+    """
+    Write ``data`` from a client to a server joined by
+    :func:`connectChunked` with a latency of 10 ms on a
+    :class:`twistedtesting.Clock`, and advance the clock by the latency.
+
+    :returns: A callable that does it once and returns the server's count.
+    """
+
+    def run() -> int:
+        clock = Clock()
+        client, server = Writer(), ByteCounter()
+        connectChunked(server, client, makePolicy(), clock=clock, latency=0.01)
+        client.send(data)
+        clock.advance(0.01)
+        return server.received
+
+    return run
+
+
+def memoryPeak(total: int) -> tuple[int, int]:
+    """
+    Send ``total`` bytes through a pair with latency and random chunks, in
+    writes of ``WRITE_SIZE`` bytes, one write a millisecond, and measure
+    the peak of the memory allocated meanwhile (with :mod:`tracemalloc`).
+
+    :returns: The peak, in bytes, and the bytes the server received.
+    """
+    import tracemalloc
+
+    clock = Clock()
+    client, server = Writer(), ByteCounter()
+    connectChunked(
+        server,
+        client,
+        RandomChunks(1, 4096, random.Random(SEED)),
+        clock=clock,
+        latency=0.01,
+    )
+    piece = bytes(WRITE_SIZE)
+    write = cast(ITransport, client.transport).write
+    gc.collect()
+    tracemalloc.start()
+    try:
+        for _ in range(total // WRITE_SIZE):
+            write(piece)
+            clock.advance(0.001)
+        clock.advance(0.01)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return peak, server.received
+
+
 def iosimRun(data: bytes) -> Callable[[], int]:
     """
     Write ``data`` from a client to a server joined by
@@ -285,6 +342,14 @@ def comparisons() -> list[Comparison]:
             None,
         ),
         Comparison(
+            "pair, 10 ms latency, 16 MiB in random chunks of 1-4096 bytes",
+            latencyPairRun(pairData, randomChunks),
+            iosimRun(pairData),
+            "iosim pump",
+            PAIR_BYTES,
+            1.2,
+        ),
+        Comparison(
             "pair, 16 MiB in whole-buffer chunks",
             pairRun(pairData, lambda: FixedChunks(PAIR_BYTES)),
             iosimRun(pairData),
@@ -299,13 +364,13 @@ def report(results: Sequence[tuple[Comparison, Timings]]) -> list[str]:
     """
     Format a table of the timings, then one line per ratio.
     """
-    header = f"{'measurement':<48} {'side':<10} {'min ms':>9} {'median ms':>10}"
+    header = f"{'measurement':<62} {'side':<10} {'min ms':>9} {'median ms':>10}"
     lines = [header, "-" * len(header)]
     for comparison, timings in results:
         sides = (("ours", timings.ours), (comparison.baselineName, timings.baseline))
         for side, times in sides:
             lines.append(
-                f"{comparison.name:<48} {side:<10} {min(times) * 1e3:>9.2f} "
+                f"{comparison.name:<62} {side:<10} {min(times) * 1e3:>9.2f} "
                 f"{statistics.median(times) * 1e3:>10.2f}"
             )
     lines.append("")
@@ -367,6 +432,16 @@ def main(argv: Sequence[str]) -> int:
     ]
     for line in report(results):
         print(line)
+    total = (32 if arguments.quick else 256) * 1024 * 1024
+    peak, received = memoryPeak(total)
+    if received != total:
+        raise RuntimeError(f"memory: expected {total} bytes, received {received}")
+    flat = peak <= 64 * WRITE_SIZE
+    print(
+        f"memory: {total // (1024 * 1024)} MiB in {WRITE_SIZE // 1024} KiB writes "
+        f"through a pair with latency: peak {peak / 1024:.0f} KiB allocated "
+        f"({'flat' if flat else 'NOT FLAT'}: limit {64 * WRITE_SIZE // 1024} KiB)"
+    )
     print(f"(benchmark took {time.perf_counter() - started:.1f}s)")
     over = [
         comparison.name

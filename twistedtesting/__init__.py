@@ -16,7 +16,6 @@ from twistedtesting._chunking import (
     RandomChunks,
     ScriptedChunks,
     SplitAt,
-    allSplits,
 )
 from twistedtesting._clock import DEFAULT_MAX_INSTANT_CALLS, Clock, ClockLoopError
 from twistedtesting._connections import ConnectedPair, connectedPair
@@ -43,6 +42,7 @@ from twistedtesting._seeds import (
     unregisterRandom,
 )
 from twistedtesting._sockets import refusingAddress
+from twistedtesting._splits import allSplits
 from twistedtesting._teardown import DEFAULT_GRACE_PERIOD, DisconnectTimeout
 from twistedtesting._testcase import SynchronousTestCase, TestCase
 from twistedtesting._testpeer import TestPeer

@@ -17,11 +17,10 @@ from twisted.internet.interfaces import (
     IProtocol,
     IPushProducer,
     IReactorTime,
-    ISSLTransport,
     ITLSTransport,
 )
 from twisted.python.failure import Failure
-from zope.interface import directlyProvides, implementer, providedBy
+from zope.interface import implementer
 
 from twistedtesting._chunkchecks import (
     DEFAULT_HIGH_WATER,
@@ -42,7 +41,7 @@ from twistedtesting._faults import BreakAfter
 from twistedtesting._lifecycle import ConnectionState
 from twistedtesting._link import Link
 from twistedtesting._linkends import Outbound
-from twistedtesting._starttls import RawEnd
+from twistedtesting._starttls import RawEnd, startTLS
 from twistedtesting._testpeer import TestPeer
 
 if TYPE_CHECKING:
@@ -118,6 +117,11 @@ class ChunkedTransport:
     :ivar driver: What calls into the protocol: a ``ProtocolDriver``.
     :ivar lifecycle: The connection's state and the closes asked for.
     :ivar flow: The flow control of what the protocol writes.
+    :ivar raw: The transport's side under TLS, which writes and closes as
+        it is: the TLS layer's transport, and where the transport's own
+        writes go without TLS.
+    :ivar tlsLayer: The TLS protocol between the transport and its
+        protocol once :meth:`startTLS` was called, else ``None``.
     :ivar tlsClient: Whether :meth:`startTLS` starts TLS as a client
         (``True`` for the client of :func:`twistedtesting.connectChunked`)
         or a server (the default).
@@ -214,7 +218,8 @@ class ChunkedTransport:
         self._keepAlive = False
         self._connected = False
         self._peer = None
-        self._tls: TLSMemoryBIOProtocol | None = None
+        self.tlsLayer: TLSMemoryBIOProtocol | None = None
+        self.raw = RawEnd(self)
         self.tlsClient = False
         inbound.receiver = driver
         outbound.onDrained = driver.drained
@@ -358,22 +363,11 @@ class ChunkedTransport:
         """
         if not isinstance(data, bytes):
             raise TypeError(f"Data must be bytes, not {type(data).__name__} {data!r}")
-        tls = self._tls
-        if tls is not None:
-            if not self.state.closing:
-                tls.write(data)
-            return
-        self.writeRaw(data)
-
-    def writeRaw(self, data: bytes) -> None:
-        """
-        Send ``data`` as it is, under TLS if it was started: for the TLS
-        layer.
-        """
-        if not data or not self.lifecycle.writing:
-            return
-        self.outbound.send(data)
-        self.flow.wrote()
+        tls = self.tlsLayer
+        if tls is None:
+            self.raw.write(data)
+        elif not self.state.closing:
+            tls.write(data)
 
     def writeSequence(self, data: Iterable[bytes]) -> None:
         """
@@ -390,24 +384,12 @@ class ChunkedTransport:
         self.write(b"".join(items))
 
     def loseConnection(self) -> None:
-        """
-        Close the connection cleanly: see the class docstring.
-        """
-        tls = self._tls
-        if tls is not None:
-            if not self.state.closing:
-                tls.loseConnection()
-            return
-        self.loseRawConnection()
-
-    def loseRawConnection(self) -> None:
-        """
-        Close the connection as it is, under TLS if it was started: for the
-        TLS layer, once it has shut down.
-        """
-        if self.lifecycle.askClose():
-            self.inbound.pause()
-            self.driver.settleSoon()
+        """Close the connection cleanly: see the class docstring."""
+        tls = self.tlsLayer
+        if tls is None:
+            self.raw.loseConnection()
+        elif not self.state.closing:
+            tls.loseConnection()
 
     def abortConnection(self) -> None:
         """
@@ -432,37 +414,27 @@ class ChunkedTransport:
             self.driver.settleSoon()
 
     def getHost(self) -> TCPAddress:
-        """
-        :returns: This side's address.
-        """
+        """:returns: This side's address."""
         return self.hostAddress
 
     def getPeer(self) -> TCPAddress:
-        """
-        :returns: The peer's address.
-        """
+        """:returns: The peer's address."""
         return self.peerAddress
 
     def getTcpNoDelay(self) -> bool:
-        """
-        :returns: The value last given to :meth:`setTcpNoDelay`, initially
-            ``False``; it changes nothing here.
-        """
+        """The value last given to :meth:`setTcpNoDelay`, at first ``False``."""
         return self._noDelay
 
     def setTcpNoDelay(self, enabled: bool) -> None:
-        """Record the ``TCP_NODELAY`` option."""
+        """Record the ``TCP_NODELAY`` option; it changes nothing here."""
         self._noDelay = bool(enabled)
 
     def getTcpKeepAlive(self) -> bool:
-        """
-        :returns: The value last given to :meth:`setTcpKeepAlive`, initially
-            ``False``; it changes nothing here.
-        """
+        """The value last given to :meth:`setTcpKeepAlive`, at first ``False``."""
         return self._keepAlive
 
     def setTcpKeepAlive(self, enabled: bool) -> None:
-        """Record the ``SO_KEEPALIVE`` option."""
+        """Record the ``SO_KEEPALIVE`` option; it changes nothing here."""
         self._keepAlive = bool(enabled)
 
     # IConsumer.
@@ -477,38 +449,11 @@ class ChunkedTransport:
 
         :raises RuntimeError: If a producer is already registered.
         """
-        tls = self._tls
-        if tls is not None:
-            tls.registerProducer(producer, streaming)
-            return
-        self.flowRegister(producer, streaming)
-
-    def flowRegister(self, producer: IProducer, streaming: bool) -> None:
-        """
-        Register ``producer`` with this transport itself, under TLS if it
-        was started: for the TLS layer.
-        """
-        if self.disconnected and self.producer is None:
-            producer.stopProducing()
-            return
-        self.flow.register(producer, streaming)
+        (self.tlsLayer or self.raw).registerProducer(producer, streaming)
 
     def unregisterProducer(self) -> None:
-        """
-        Unregister the producer; a close that waited for it goes ahead.
-        """
-        tls = self._tls
-        if tls is not None:
-            tls.unregisterProducer()
-            return
-        self.flowUnregister()
-
-    def flowUnregister(self) -> None:
-        """
-        Unregister the producer of this transport itself: for the TLS layer.
-        """
-        self.flow.unregister()
-        self.driver.settleSoon()
+        """Unregister the producer; a close that waited for it goes ahead."""
+        (self.tlsLayer or self.raw).unregisterProducer()
 
     # ITLSTransport.
 
@@ -527,32 +472,7 @@ class ChunkedTransport:
             ``tlsClient`` to change that); ``False`` for the other role.
         :raises RuntimeError: If TLS was already started.
         """
-        if self._tls is not None:
-            raise RuntimeError("startTLS(): TLS was already started")
-        from twisted.protocols.tls import TLSMemoryBIOFactory, TLSMemoryBIOProtocol
-
-        client = self.tlsClient if normal else not self.tlsClient
-        producer, streaming = self.flow.producer, self.flow.streaming
-        if producer is not None:
-            self.flowUnregister()
-        # No wrapped factory, as in Twisted's own startTLS: the TLS protocol
-        # wraps the protocol already connected.
-        factory = TLSMemoryBIOFactory(contextFactory, client, None)  # type: ignore[arg-type]
-        # The unbuffered TLS protocol: the buffering one (the factory's
-        # default) flushes on the global reactor, which a test's clock
-        # never runs.
-        tls = TLSMemoryBIOProtocol(factory, self.protocol, False)
-        self._tls = tls
-        self.driver.protocol = tls
-        if self.driver.busy:
-            # The bytes after this chunk go to the TLS layer.
-            self.inbound.interrupt()
-        self.getPeerCertificate = tls.getPeerCertificate
-        self.getHandle = tls.getHandle
-        directlyProvides(self, providedBy(self), ISSLTransport)
-        tls.makeConnection(RawEnd(self))
-        if producer is not None:
-            tls.registerProducer(producer, bool(streaming))
+        self.tlsLayer = startTLS(self, contextFactory, normal)
 
     # IPushProducer: the protocol controls the flow of its input.
 
@@ -578,9 +498,7 @@ class ChunkedTransport:
             self.inbound.resume()
 
     def stopProducing(self) -> None:
-        """
-        Close the connection, as Twisted's transports do.
-        """
+        """Close the connection, as Twisted's transports do."""
         self.loseConnection()
 
     def __repr__(self) -> str:

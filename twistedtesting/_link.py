@@ -397,14 +397,10 @@ class Link:
         :class:`twistedtesting.DeliveryRecord`, which converts to a
         :class:`twistedtesting.ScriptedChunks` that replays the same cuts.
         """
-        sizes = self._cutter.sizes
-        times: list[float | None] = []
-        marks = self._deliveryTimes
-        for index, (start, at) in enumerate(marks):
-            end = marks[index + 1][0] if index + 1 < len(marks) else len(sizes)
-            times.extend([at] * (end - start))
-        complete = len(sizes) == self._cutter.chunksDelivered
-        return DeliveryRecord(tuple(sizes), tuple(times), complete)
+        cutter = self._cutter
+        return DeliveryRecord.of(
+            cutter.sizes, self._deliveryTimes, cutter.chunksDelivered
+        )
 
     def _breakWith(self, reason: Failure) -> None:
         receiver = self.receiver

@@ -6,6 +6,8 @@ in failure messages and to replay.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 import attrs
 
 from twistedtesting._chunking import ScriptedChunks
@@ -29,6 +31,28 @@ class DeliveryRecord:
     sizes: tuple[int, ...]
     times: tuple[float | None, ...]
     complete: bool = True
+
+    @classmethod
+    def of(
+        cls,
+        sizes: Iterable[int],
+        marks: Sequence[tuple[int, float | None]],
+        delivered: int,
+    ) -> DeliveryRecord:
+        """
+        Make the record of a link.
+
+        :param sizes: The sizes recorded.
+        :param marks: Per delivery, the index of its first chunk in
+            ``sizes`` and its time.
+        :param delivered: How many chunks were delivered, recorded or not.
+        """
+        sizes = tuple(sizes)
+        times: list[float | None] = []
+        for index, (start, at) in enumerate(marks):
+            end = marks[index + 1][0] if index + 1 < len(marks) else len(sizes)
+            times.extend([at] * (end - start))
+        return cls(sizes, tuple(times), len(sizes) == delivered)
 
     def toScript(self) -> ScriptedChunks:
         """

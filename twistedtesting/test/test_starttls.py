@@ -104,7 +104,8 @@ class StartTLSTests(SynchronousTestCase):
         for transport in [pair.serverTransport, pair.clientTransport]:
             self.assertTrue(verifyObject(ITLSTransport, transport))
             self.assertTrue(ISSLTransport.providedBy(transport))
-        self.assertIsNotNone(pair.clientTransport.getPeerCertificate())
+        peer = cast(ISSLTransport, pair.clientTransport)
+        self.assertIsNotNone(peer.getPeerCertificate())
         self.assertEqual(
             pair.toServer.record.sizes, (1,) * pair.toServer.chunksDelivered
         )
