@@ -37,8 +37,7 @@ from twisted.python.failure import Failure
 from twisted.trial.unittest import SkipTest
 from twisted.web.client import Agent, HTTPConnectionPool, readBody
 from twisted.web.resource import Resource
-from twisted.web.server import Site
-from twisted.web.static import Data
+from twisted.web.server import Request, Site
 from zope.interface import implementer
 
 from twistedtesting import (
@@ -202,6 +201,21 @@ class Servers:
         waiter: Deferred[Peer] = Deferred()
         self._waiting.append(waiter)
         return waiter
+
+
+class Page(Resource):
+    """
+    A web page with fixed content; a test helper.
+    """
+
+    isLeaf = True
+
+    def __init__(self, content: bytes) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._content = content
+
+    def render_GET(self, request: Request) -> bytes:
+        return self._content
 
 
 class Given(ClientFactory):
@@ -763,7 +777,7 @@ class RealCodeThroughProxyTests(TestCase):
         """
         root = Resource()
         page = b"hello, world\n" * 40
-        root.putChild(b"page", Data(page, "text/plain"))
+        root.putChild(b"page", Page(page))
         port = reactor.listenTCP(0, Site(root), interface="127.0.0.1")
         self.addCleanup(port.stopListening)
         oneByte = ProxyPolicy(chunking=OneByteChunks(), latency=0.02)
