@@ -12,7 +12,9 @@ an event came no earlier than it should, never that it came in time.
 
 from __future__ import annotations
 
+import itertools
 import os
+import random
 import shutil
 import socket
 import tempfile
@@ -41,6 +43,7 @@ from twisted.web.server import Request, Site
 from zope.interface import implementer
 
 from twistedtesting import (
+    Clock,
     ConnectionTracker,
     FaultProxy,
     FixedChunks,
@@ -337,6 +340,25 @@ class ProxyPolicyTests(TestCase):
             with self.assertRaises(TypeError) as raised:
                 ProxyPolicy(**arguments)
             self.assertIn(message, str(raised.exception))
+
+    def test_jitterFromTheGenerator(self) -> None:
+        """
+        A link's latencies with jitter are drawn from the generator it is
+        given, between C{latency} and C{latency + jitter}: the same seed
+        gives the same latencies.
+        """
+        policy = ProxyPolicy(latency=0.01, jitter=0.02)
+        draws = [
+            list(
+                itertools.islice(
+                    policy.makeLink(Clock(), random.Random(5)).latency.delays(), 20
+                )
+            )
+            for _ in range(2)
+        ]
+        self.assertEqual(draws[0], draws[1])
+        self.assertTrue(all(0.01 <= delay <= 0.03 for delay in draws[0]))
+        self.assertGreater(len(set(draws[0])), 1)
 
     def test_scriptRefused(self) -> None:
         """
