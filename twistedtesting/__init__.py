@@ -30,7 +30,13 @@ if TYPE_CHECKING:
     from twistedtesting._linkends import LinkReceiver, Outbound
     from twistedtesting._pair import ChunkedPair, connectChunked
     from twistedtesting._pairoptions import ProtocolFactoryOf
+    from twistedtesting._pairproxy import ProxyOptions
+    from twistedtesting._proxy import FaultProxy, startFaultProxy
+    from twistedtesting._proxyconnection import ProxiedConnection
+    from twistedtesting._proxypolicy import ProxyPolicy
+    from twistedtesting._proxytarget import ProxyTargetError
     from twistedtesting._record import DeliveryRecord
+    from twistedtesting._relay import Relay
     from twistedtesting._seeds import (
         SEED_VARIABLE,
         SeedableRandom,
@@ -70,6 +76,7 @@ __all__ = [
     "DelayPolicy",
     "DeliveryRecord",
     "DisconnectTimeout",
+    "FaultProxy",
     "FixedChunks",
     "FixedDelay",
     "HalfOfPending",
@@ -78,8 +85,13 @@ __all__ = [
     "OneByteChunks",
     "Outbound",
     "ProtocolFactoryOf",
+    "ProxiedConnection",
+    "ProxyOptions",
+    "ProxyPolicy",
+    "ProxyTargetError",
     "RandomChunks",
     "RandomDelay",
+    "Relay",
     "ScriptedChunks",
     "SeedableRandom",
     "SplitAt",
@@ -96,6 +108,7 @@ __all__ = [
     "registerRandom",
     "runSeed",
     "seed",
+    "startFaultProxy",
     "unregisterRandom",
 ]
 
@@ -121,6 +134,7 @@ _DEFINED_IN = {
     "DelayPolicy": "_delays",
     "DeliveryRecord": "_record",
     "DisconnectTimeout": "_teardown",
+    "FaultProxy": "_proxy",
     "FixedChunks": "_chunking",
     "FixedDelay": "_delays",
     "HalfOfPending": "_chunking",
@@ -129,8 +143,13 @@ _DEFINED_IN = {
     "OneByteChunks": "_chunking",
     "Outbound": "_linkends",
     "ProtocolFactoryOf": "_pairoptions",
+    "ProxiedConnection": "_proxyconnection",
+    "ProxyOptions": "_pairproxy",
+    "ProxyPolicy": "_proxypolicy",
+    "ProxyTargetError": "_proxytarget",
     "RandomChunks": "_chunking",
     "RandomDelay": "_delays",
+    "Relay": "_relay",
     "SEED_VARIABLE": "_seeds",
     "ScriptedChunks": "_chunking",
     "SeedableRandom": "_seeds",
@@ -148,6 +167,7 @@ _DEFINED_IN = {
     "registerRandom": "_seeds",
     "runSeed": "_seeds",
     "seed": "_seeds",
+    "startFaultProxy": "_proxy",
     "unregisterRandom": "_seeds",
 }
 

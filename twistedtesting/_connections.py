@@ -41,6 +41,8 @@ from twistedtesting._pairoptions import (
     checkKeywords,
     checkOptions,
 )
+from twistedtesting._pairproxy import ProxyOptions
+from twistedtesting._proxy import FaultProxy
 from twistedtesting._teardown import (
     DEFAULT_GRACE_PERIOD,
 )
@@ -85,6 +87,14 @@ class ConnectedPair(Generic[ServerProtocolT, ClientProtocolT]):
             aborted, or with the failure of ``stopListening()``.
         """
         return self._attempt.teardown.run()
+
+    @property
+    def proxy(self) -> FaultProxy | None:
+        """
+        The :class:`twistedtesting.FaultProxy` between the client and the
+        server, with the ``faultProxy`` option; else ``None``.
+        """
+        return self._attempt.proxy
 
     def whenServerLost(self) -> Deferred[BaseException]:
         """
@@ -160,6 +170,7 @@ def connectedPair(
     reactor: IReactorTCP | None = None,
     clock: IReactorTime | None = None,
     gracePeriod: float = DEFAULT_GRACE_PERIOD,
+    faultProxy: ProxyOptions | None = None,
 ) -> Deferred[ConnectedPair[ServerProtocolT, ClientProtocolT]]:
     """
     Connect a protocol of ``serverFactory`` and one of ``clientFactory``
@@ -209,6 +220,11 @@ def connectedPair(
         after the client has connected; and, on teardown, for a connection
         to close after ``loseConnection()`` before aborting it, and for
         everything to be gone after that before giving up.
+    :param faultProxy: A :class:`twistedtesting.ProxyOptions` to put a
+        :class:`twistedtesting.FaultProxy` between the client and the
+        server: the client connects to the proxy, the proxy to the server's
+        port.  The pair's ``proxy`` is the proxy; its teardown stops the
+        proxy and waits for every one of the proxy's sockets too.
     :returns: A Deferred that fires with the :class:`ConnectedPair`.  If the
         connection cannot be made (refused, or a factory refused it by
         returning ``None`` from ``buildProtocol`` or raising), it fails with
@@ -236,6 +252,7 @@ def connectedPair(
             reactor=reactor,
             clock=clock,
             gracePeriod=gracePeriod,
+            faultProxy=faultProxy,
         ),
         _pairOf,
     ).deferred

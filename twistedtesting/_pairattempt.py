@@ -30,6 +30,8 @@ from zope.interface import alsoProvides, implementer
 from twistedtesting._dialing import Dialer
 from twistedtesting._observe import ObservedConnection, observeBuilt
 from twistedtesting._pairoptions import PairOptions
+from twistedtesting._pairproxy import ProxyPart
+from twistedtesting._proxy import FaultProxy
 from twistedtesting._teardown import ClosingConnection, Teardown, logTeardownFailure
 
 
@@ -204,6 +206,7 @@ class PairAttempt:
         self.port: IListeningPort | None = None
         self.address: IAddress | None = None
         self.pair: Any = None
+        self.proxy: FaultProxy | None = None
         self.settled = False
         self._settleWaiters: list[Deferred[None]] = []
         self._timer: IDelayedCall | None = None
@@ -231,9 +234,11 @@ class PairAttempt:
 
     def _listening(self, port: IListeningPort) -> IAddress | None:
         """
-        Record the port the server listens on, to stop it on teardown.
+        Record the port the server listens on, to stop it on teardown; with
+        a ``faultProxy`` option, start the proxy to it.
 
-        :returns: The port's address, to connect the client to; or ``None``
+        :returns: The port's (or the proxy's) address, to connect the client
+            to; or ``None``
             not to connect it (the attempt has failed or was cancelled).
         """
         self.port = port
@@ -241,7 +246,16 @@ class PairAttempt:
         if self.settled:
             return None
         self.address = port.getHost()
-        return self.address
+        proxyOptions = self.options.faultProxy
+        if proxyOptions is None:
+            return self.address
+        try:
+            self.proxy = proxyOptions.start(self.options.reactor, self.address)
+        except Exception:
+            self._fail(Failure())
+            return None
+        self.teardown.addPart(ProxyPart("the fault proxy", self.proxy, self.teardown))
+        return self.proxy.address
 
     def connectionFailed(self, reason: Failure) -> None:
         """

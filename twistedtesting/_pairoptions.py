@@ -24,6 +24,7 @@ from twisted.internet.interfaces import (
     IStreamServerEndpoint,
 )
 
+from twistedtesting._pairproxy import ProxyOptions
 from twistedtesting._teardown import DEFAULT_GRACE_PERIOD, checkGracePeriod
 
 ServerProtocolT = TypeVar("ServerProtocolT")
@@ -83,6 +84,7 @@ class PairKeywords(TypedDict, total=False):
     reactor: IReactorTCP | None
     clock: IReactorTime | None
     gracePeriod: float
+    faultProxy: ProxyOptions | None
 
 
 KEYWORDS = frozenset(PairKeywords.__annotations__)
@@ -117,6 +119,7 @@ class PairOptions:
     clientEndpoint: ClientEndpointFactory | None
     serverTLS: ServerTLSOptions | None
     clientTLS: ClientTLSOptions | None
+    faultProxy: ProxyOptions | None = None
 
 
 def checkOptions(
@@ -131,6 +134,7 @@ def checkOptions(
     reactor: object = None,
     clock: object = None,
     gracePeriod: object = DEFAULT_GRACE_PERIOD,
+    faultProxy: object = None,
 ) -> PairOptions:
     """
     Check the arguments of :func:`connectedPair`, and fill in the defaults.
@@ -201,6 +205,12 @@ def checkOptions(
         clock = reactor
     elif not IReactorTime.providedBy(clock):
         raise TypeError(f"clock must provide IReactorTime, not {clock!r}")
+    if faultProxy is not None and not isinstance(faultProxy, ProxyOptions):
+        raise TypeError(
+            "faultProxy must be a ProxyOptions (such as "
+            "ProxyOptions(self.random, toServer=ProxyPolicy(latency=0.01))) or "
+            f"None, not {type(faultProxy).__name__} {faultProxy!r}"
+        )
     return PairOptions(
         serverFactory,  # type: ignore[arg-type]
         clientFactory,  # type: ignore[arg-type]
@@ -212,6 +222,7 @@ def checkOptions(
         clientEndpoint,
         serverTLS,
         clientTLS,
+        faultProxy,
     )
 
 

@@ -1,0 +1,440 @@
+# -*- test-case-name: twistedtesting.test.test_proxy -*-
+"""
+:class:`ProxiedConnection`: one connection through a
+:class:`twistedtesting.FaultProxy`: the client's socket the proxy
+accepted, its own socket to the target, the two :class:`Relay` directions
+between them, and their complete teardown.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from twisted.internet.defer import Deferred
+from twisted.internet.error import ConnectionDone
+from twisted.internet.interfaces import (
+    IAddress,
+    IDelayedCall,
+    IHalfCloseableProtocol,
+    IPushProducer,
+    IReactorTime,
+)
+from twisted.internet.protocol import ClientFactory, Protocol
+from twisted.python.failure import Failure
+from zope.interface import implementer
+
+from twistedtesting._proxypolicy import ProxyPolicy
+from twistedtesting._relay import Relay
+
+HIGH_WATER = 256 * 1024
+"""
+Bytes pending in a direction above which the proxy stops reading its
+sending socket, until they fall below :data:`LOW_WATER`.
+"""
+
+LOW_WATER = 64 * 1024
+
+_CONNECTION_DONE = Failure(ConnectionDone())
+
+
+@implementer(IHalfCloseableProtocol)
+class ProxySide(Protocol):
+    """
+    One of the proxy's two sockets of a connection: the protocol on the
+    socket that accepted the client, or on the socket to the target.
+
+    It reads into the direction that leaves it, is written by the direction
+    that comes to it, shuts its writing side when that direction ends, and
+    closes once both sides are shut.  Reading pauses while any reason to
+    pause holds (waiting for the target, a full backlog, a slow peer).
+
+    :ivar name: ``"client"`` or ``"server"``: whose socket the proxy faces.
+    :ivar lost: Fires with the reason once the socket is closed.
+    """
+
+    def __init__(self, connection: ProxiedConnection, name: str) -> None:
+        self.name = name
+        self.lost: Deferred[BaseException] = Deferred()
+        self._connection = connection
+        self._reasons: set[str] = set()
+        self._early: list[bytes] = []
+        self._endEarly = False
+        self._abortEarly = False
+        self._readDone = False
+        self._writeDone = False
+        self._gone = False
+
+    @property
+    def gone(self) -> bool:
+        """Whether the socket is closed."""
+        return self._gone
+
+    def connectionMade(self) -> None:
+        if self._reasons:
+            self.transport.pauseProducing()  # type: ignore[union-attr]
+        self._connection.sideMade(self)
+        if self._abortEarly:
+            self.abort()
+            return
+        if self._early:
+            self.transport.writeSequence(self._early)  # type: ignore[union-attr]
+            self._early = []
+        if self._endEarly:
+            self.shutWriting()
+
+    def dataReceived(self, data: bytes) -> None:
+        self._connection.received(self, data)
+
+    def readConnectionLost(self) -> None:
+        self._readDone = True
+        self._connection.inputEnded(self)
+        if self._writeDone:
+            self.transport.loseConnection()  # type: ignore[union-attr]
+
+    def writeConnectionLost(self) -> None:
+        self._writeDone = True
+        if self._readDone:
+            self.transport.loseConnection()  # type: ignore[union-attr]
+
+    def connectionLost(self, reason: Failure = _CONNECTION_DONE) -> None:
+        self._gone = True
+        self._connection.sideLost(self, reason)
+        self.lost.callback(reason.value or ConnectionDone())
+
+    # For the connection.
+
+    def pauseFor(self, reason: str) -> None:
+        """
+        Stop reading the socket while ``reason`` holds.
+        """
+        if not self._reasons and self.transport is not None and not self._gone:
+            self.transport.pauseProducing()  # type: ignore[attr-defined]
+        self._reasons.add(reason)
+
+    def resumeFor(self, reason: str) -> None:
+        """
+        ``reason`` no longer holds: read again if no other reason holds.
+        """
+        if reason not in self._reasons:
+            return
+        self._reasons.discard(reason)
+        if not self._reasons and self.transport is not None and not self._gone:
+            self.transport.resumeProducing()  # type: ignore[attr-defined]
+
+    def write(self, data: bytes) -> None:
+        """
+        Write to the socket (or, before it connected, once it does).
+        """
+        if self._gone:
+            return
+        if self.transport is None:
+            self._early.append(data)
+        else:
+            self.transport.write(data)
+
+    def shutWriting(self) -> None:
+        """
+        Shut the socket's writing side, after what was written.
+        """
+        if self._gone:
+            return
+        transport: Any = self.transport
+        if transport is None:
+            self._endEarly = True
+            return
+        transport.unregisterProducer()
+        transport.loseWriteConnection()
+
+    def close(self) -> None:
+        """
+        Close the socket after what was written to it.
+        """
+        if self._gone:
+            return
+        transport: Any = self.transport
+        if transport is None:
+            self._endEarly = True
+            return
+        transport.unregisterProducer()
+        transport.loseConnection()
+
+    def abort(self) -> None:
+        """
+        Close the socket at once, without sending what is buffered: over
+        TCP the peer gets a reset.  Before the socket connected, it is
+        closed as soon as it does.
+        """
+        if self._gone:
+            return
+        if self.transport is None:
+            self._abortEarly = True
+            return
+        self.transport.abortConnection()  # type: ignore[attr-defined]
+
+
+@implementer(IPushProducer)
+class _SlowPeer:
+    """
+    The producer a side's transport pauses when its write buffer is full:
+    it pauses reading the other side.
+    """
+
+    def __init__(self, reader: ProxySide) -> None:
+        self._reader = reader
+
+    def pauseProducing(self) -> None:
+        self._reader.pauseFor("slow peer")
+
+    def resumeProducing(self) -> None:
+        self._reader.resumeFor("slow peer")
+
+    def stopProducing(self) -> None:
+        self._reader.resumeFor("slow peer")
+
+
+class _TargetFactory(ClientFactory):
+    """
+    Connects the proxy's socket to the target.
+    """
+
+    noisy = False
+
+    def __init__(self, connection: ProxiedConnection) -> None:
+        self._connection = connection
+
+    def buildProtocol(self, addr: IAddress | None) -> ProxySide:
+        return self._connection.server
+
+    def clientConnectionFailed(self, connector: object, reason: Failure) -> None:
+        self._connection.targetFailed(reason)
+
+
+class _Output:
+    """
+    A relay's far side: a :class:`ProxySide` and the connection's rules.
+    """
+
+    def __init__(self, connection: ProxiedConnection, side: ProxySide) -> None:
+        self._connection = connection
+        self._side = side
+
+    def forward(self, data: bytes) -> None:
+        self._side.write(data)
+
+    def forwardEnd(self) -> None:
+        self._connection.endArrived(self._side)
+
+    def forwardReset(self, reason: Failure) -> None:
+        self._side.abort()
+
+    def forwardBreak(self, reason: Failure) -> None:
+        self._side.close()
+
+    def backlogChanged(self) -> None:
+        self._connection.backlogChanged()
+
+
+class ProxiedConnection:
+    """
+    One connection through a :class:`twistedtesting.FaultProxy`, and its
+    record: what went each way and how it was cut, to assert on.
+
+    :ivar number: The connection's number, from 0, in the order the proxy
+        accepted them.
+    :ivar toServer: The direction from the client to the target: a
+        :class:`Relay` whose ``bytesForwarded``, ``chunkSizes`` and
+        ``chunkTimes`` say what was forwarded.
+    :ivar toClient: The direction from the target to the client.
+    :ivar targetError: Why the proxy could not connect to the target for
+        this connection (then it closed the client's connection), or
+        ``None``.
+    """
+
+    def __init__(
+        self,
+        number: int,
+        reactor: Any,
+        rng: random.Random,
+        toServer: ProxyPolicy,
+        toClient: ProxyPolicy,
+        slowClose: float,
+        connectToTarget: Any,
+    ) -> None:
+        self.number = number
+        self.targetError: Failure | None = None
+        self.client = ProxySide(self, "client")
+        self.server = ProxySide(self, "server")
+        clock: IReactorTime = reactor
+        self._clock = clock
+        self.toServer = Relay(
+            "toServer", toServer, clock, rng, _Output(self, self.server)
+        )
+        self.toClient = Relay(
+            "toClient", toClient, clock, rng, _Output(self, self.client)
+        )
+        self.slowClose = slowClose
+        self._connectToTarget = connectToTarget
+        self._connector: Any = None
+        self._attempt: Deferred[None] = Deferred()
+        self._closing: list[IDelayedCall] = []
+        self._cancelled = False
+        self._closed: Deferred[None] = Deferred()
+
+    @property
+    def open(self) -> bool:
+        """Whether a socket of the connection is open."""
+        if not self.client.gone:
+            return True
+        return self.server.transport is not None and not self.server.gone
+
+    def whenClosed(self) -> Deferred[None]:
+        """
+        :returns: A Deferred that fires with ``None`` once both of the
+            proxy's sockets of the connection are closed (or the client's is,
+            and the connection to the target failed or was given up).
+        """
+        return notifyAfter(self._closed)
+
+    def _checkClosed(self) -> None:
+        if not self.open and self._attempt.called and not self._closed.called:
+            self._closed.callback(None)
+
+    # Events from the sides.
+
+    def sideMade(self, side: ProxySide) -> None:
+        """
+        A socket connected: the client's starts the connection to the
+        target, the target's lets the client's be read.
+        """
+        if side is self.client:
+            self.client.pauseFor("target")
+            self._connector = self._connectToTarget(_TargetFactory(self))
+            return
+        self._attempt.callback(None)
+        client: Any = self.client.transport
+        server: Any = self.server.transport
+        client.registerProducer(_SlowPeer(self.server), True)
+        server.registerProducer(_SlowPeer(self.client), True)
+        self.client.resumeFor("target")
+
+    def targetFailed(self, reason: Failure) -> None:
+        """
+        The target did not accept the proxy's connection: close the
+        client's.
+        """
+        if not self._cancelled:
+            self.targetError = reason
+        self.toServer.close()
+        self.toClient.close()
+        self.client.abort()
+        self._attempt.callback(None)
+        self._checkClosed()
+
+    def received(self, side: ProxySide, data: bytes) -> None:
+        relay = self.toServer if side is self.client else self.toClient
+        relay.send(data)
+        if relay.bytesPending > HIGH_WATER:
+            side.pauseFor("backlog")
+
+    def inputEnded(self, side: ProxySide) -> None:
+        (self.toServer if side is self.client else self.toClient).sendEnd()
+
+    def sideLost(self, side: ProxySide, reason: Failure) -> None:
+        """
+        A socket closed: nothing more goes to it, and, unless it closed
+        cleanly after its input ended, the other socket is reset.
+        """
+        into, out = (
+            (self.toClient, self.toServer)
+            if side is self.client
+            else (self.toServer, self.toClient)
+        )
+        into.close()
+        if not (out.ended and reason.check(ConnectionDone)):
+            out.reset(reason)
+        if (
+            side is self.client
+            and self._connector is not None
+            and not self._attempt.called
+        ):
+            self._cancelled = True
+            self._connector.disconnect()
+        self._checkClosed()
+
+    def endArrived(self, side: ProxySide) -> None:
+        """
+        A direction's end went through: shut the side's writing, after the
+        slow close.
+        """
+        if not self.slowClose:
+            side.shutWriting()
+            return
+        self._closing.append(self._clock.callLater(self.slowClose, side.shutWriting))
+
+    def backlogChanged(self) -> None:
+        for relay, side in ((self.toServer, self.client), (self.toClient, self.server)):
+            if relay.bytesPending < LOW_WATER:
+                side.resumeFor("backlog")
+
+    # For the proxy.
+
+    def reset(self, reason: Failure) -> None:
+        """
+        Reset both directions: each resets its far socket once the reset
+        arrives.
+        """
+        self.toServer.reset(reason)
+        self.toClient.reset(reason)
+
+    def stop(self) -> Deferred[None]:
+        """
+        Close both sockets now, and cancel every timer and the connection
+        attempt to the target.
+
+        :returns: A Deferred that fires once both sockets are closed (or
+            the attempt is over).
+        """
+        self._cancelled = True
+        for call in self._closing:
+            if call.active():
+                call.cancel()
+        self._closing = []
+        self.toServer.close()
+        self.toClient.close()
+        if not self._attempt.called:
+            if self._connector is None:
+                self._attempt.callback(None)
+            else:
+                self._connector.disconnect()
+        self.client.abort()
+        self.server.abort()
+        self._checkClosed()
+        return self.whenClosed()
+
+    def __repr__(self) -> str:
+        state = "open" if self.open else "closed"
+        if self.targetError is not None:
+            state += f", target error: {self.targetError.getErrorMessage()}"
+        return (
+            f"<ProxiedConnection {self.number} ({state}): toServer "
+            f"{self.toServer.bytesForwarded} bytes in "
+            f"{len(self.toServer.chunkSizes)} chunks, toClient "
+            f"{self.toClient.bytesForwarded} bytes in "
+            f"{len(self.toClient.chunkSizes)} chunks>"
+        )
+
+
+def notifyAfter(deferred: Deferred[Any]) -> Deferred[None]:
+    """
+    A Deferred that fires with ``None`` once ``deferred`` has fired,
+    leaving ``deferred``'s result to its own callbacks.
+    """
+    copy: Deferred[None] = Deferred()
+
+    def passOn(result: object) -> object:
+        copy.callback(None)
+        return result
+
+    deferred.addBoth(passOn)
+    return copy

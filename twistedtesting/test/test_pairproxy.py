@@ -1,0 +1,200 @@
+# -*- test-case-name: twistedtesting.test.test_pairproxy -*-
+"""
+Tests for L{twistedtesting.ProxyOptions}: a L{twistedtesting.FaultProxy}
+between the client and the server of L{twistedtesting.connectedPair}, over
+real sockets on 127.0.0.1, ::1 and UNIX sockets.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from twisted.internet.protocol import Factory
+from twisted.trial.unittest import SkipTest
+
+from twistedtesting import (
+    FaultProxy,
+    OneByteChunks,
+    ProxyOptions,
+    ProxyPolicy,
+    TestCase,
+    connectedPair,
+)
+from twistedtesting.test.connectionhelpers import IPV6_SKIP, TLS_SKIP, tlsOptions
+from twistedtesting.test.test_proxy import (
+    FD_DIRECTORY,
+    FD_SKIP,
+    UNIX_SKIP,
+    Echo,
+    Peer,
+    reactorState,
+    turns,
+)
+
+
+class ProxyOptionsTests(TestCase):
+    """
+    Tests for the checks of L{ProxyOptions} and of C{faultProxy}.
+    """
+
+    def test_badOptions(self) -> None:
+        """
+        An option of the wrong type or out of range is an error that names
+        it.
+        """
+        with self.assertRaises(TypeError) as raised:
+            ProxyOptions(None)  # type: ignore[arg-type]
+        self.assertIn("ProxyOptions() rng must be a random", str(raised.exception))
+        with self.assertRaises(ValueError) as raisedValue:
+            ProxyOptions(self.random, slowClose=-0.5)
+        self.assertIn(
+            "ProxyOptions() slowClose must be a finite", str(raisedValue.exception)
+        )
+        with self.assertRaises(TypeError) as raisedPolicy:
+            ProxyOptions(self.random, toServer=0.1)  # type: ignore[arg-type]
+        self.assertIn(
+            "ProxyOptions() toServer must be a ProxyPolicy", str(raisedPolicy.exception)
+        )
+
+    def test_badFaultProxy(self) -> None:
+        """
+        A C{faultProxy} that is not a L{ProxyOptions} is a L{TypeError} that
+        names it, raised by L{connectedPair} itself.
+        """
+        with self.assertRaises(TypeError) as raised:
+            connectedPair(
+                Factory.forProtocol(Echo),
+                Factory.forProtocol(Peer),
+                faultProxy=ProxyPolicy(),  # type: ignore[arg-type]
+            )
+        self.assertIn("faultProxy must be a ProxyOptions", str(raised.exception))
+
+
+class PairThroughProxyMixin(TestCase):
+    """
+    A pair through a proxy over one transport; subclasses set
+    L{transport}.
+    """
+
+    transport: Any = "tcp"
+    timeout = 20
+
+    async def test_roundTrip(self) -> None:
+        """
+        The client's bytes go through the proxy, cut as its policy says, to
+        the server and back; the pair's C{proxy} is the proxy, and its
+        record shows the cuts.
+        """
+        policy = ProxyPolicy(chunking=OneByteChunks(), latency=0.005)
+        pair = await self.connectedPair(
+            Factory.forProtocol(Echo),
+            Factory.forProtocol(Peer),
+            transport=self.transport,
+            faultProxy=ProxyOptions(self.random, toServer=policy),
+        )
+        proxy = pair.proxy
+        assert proxy is not None
+        self.assertIsInstance(proxy, FaultProxy)
+        self.assertNotEqual(proxy.address, pair.port.getHost())
+        pair.clientProtocol.transport.write(b"through")  # type: ignore[union-attr]
+        self.assertEqual(await pair.clientProtocol.whenReceived(7), b"through")
+        [connection] = proxy.connections
+        self.assertEqual(connection.toServer.chunkSizes, [1] * 7)
+        self.assertEqual(pair.serverProtocol.received, b"through")
+
+    async def test_teardownWaitsForTheProxy(self) -> None:
+        """
+        The pair's teardown stops the proxy and waits for both of its
+        sockets, as well as the client's and the server's: afterwards the
+        reactor watches nothing of the pair's.
+        """
+        await turns()
+        before = reactorState()
+        pair = await connectedPair(
+            Factory.forProtocol(Echo),
+            Factory.forProtocol(Peer),
+            transport=self.transport,
+            faultProxy=ProxyOptions(self.random, toClient=ProxyPolicy(latency=0.01)),
+        )
+        pair.clientProtocol.transport.write(b"x")  # type: ignore[union-attr]
+        await pair.clientProtocol.whenReceived(1)
+        await pair.disconnect()
+        proxy = pair.proxy
+        assert proxy is not None
+        self.assertTrue(proxy.stopped)
+        self.assertEqual(proxy.openConnections, [])
+        self.assertEqual(reactorState(), before)
+
+
+class TCPPairThroughProxyTests(PairThroughProxyMixin):
+    """
+    A pair through a proxy over TCP on 127.0.0.1.
+    """
+
+    async def test_tls(self) -> None:
+        """
+        A TLS pair goes through the proxy, which cuts the encrypted bytes.
+        """
+        if TLS_SKIP:
+            raise SkipTest(TLS_SKIP)
+        serverOptions, clientOptions, _ = tlsOptions()
+        pair = await self.connectedPair(
+            Factory.forProtocol(Echo),
+            Factory.forProtocol(Peer),
+            serverTLS=serverOptions,
+            clientTLS=clientOptions,
+            faultProxy=ProxyOptions(
+                self.random, toServer=ProxyPolicy(chunking=OneByteChunks())
+            ),
+        )
+        pair.clientProtocol.transport.write(b"secret")  # type: ignore[union-attr]
+        self.assertEqual(await pair.clientProtocol.whenReceived(6), b"secret")
+        assert pair.proxy is not None
+        [connection] = pair.proxy.connections
+        self.assertGreater(connection.toServer.bytesForwarded, 6)
+        self.assertEqual(
+            connection.toServer.chunkSizes, [1] * connection.toServer.bytesForwarded
+        )
+
+    async def test_manyCyclesLeaveNothing(self) -> None:
+        """
+        300 pairs through a proxy, each with a round trip and its teardown,
+        leave the open file descriptors and the reactor as they were.
+        """
+        if FD_SKIP:
+            raise SkipTest(FD_SKIP)
+        await turns()
+        before = (len(os.listdir(FD_DIRECTORY)), reactorState())
+        for _ in range(300):
+            pair = await connectedPair(
+                Factory.forProtocol(Echo),
+                Factory.forProtocol(Peer),
+                faultProxy=ProxyOptions(self.random),
+            )
+            pair.clientProtocol.transport.write(b"ping")  # type: ignore[union-attr]
+            await pair.clientProtocol.whenReceived(4)
+            await pair.disconnect()
+        await turns()
+        self.assertEqual((len(os.listdir(FD_DIRECTORY)), reactorState()), before)
+
+
+class TCP6PairThroughProxyTests(PairThroughProxyMixin):
+    """
+    A pair through a proxy over TCP on ::1.
+    """
+
+    transport = "tcp6"
+    skip = IPV6_SKIP
+
+
+class UNIXPairThroughProxyTests(PairThroughProxyMixin):
+    """
+    A pair through a proxy over UNIX sockets.
+    """
+
+    transport = "unix"
+    skip = UNIX_SKIP
+
+
+del PairThroughProxyMixin
