@@ -24,9 +24,13 @@ from twistedtesting._connections import (
 )
 from twistedtesting._delays import DelayPolicy, FixedDelay, RandomDelay
 from twistedtesting._faults import BreakAfter
+from twistedtesting._host import Host, HostState
+from twistedtesting._hostreactor import HostReactor
 from twistedtesting._lifecycle import ConnectionState
 from twistedtesting._link import Link
 from twistedtesting._linkends import LinkReceiver, Outbound
+from twistedtesting._nettrace import NetworkTrace, TraceEvent
+from twistedtesting._network import Network
 from twistedtesting._pair import ChunkedPair, connectChunked
 from twistedtesting._seeds import (
     SEED_VARIABLE,
@@ -49,6 +53,7 @@ from twistedtesting._timeouts import (
     advanceUntil,
     assertTimesOut,
 )
+from twistedtesting._topology import LinkSettings
 
 __all__ = [
     "DEFAULT_GRACE_PERIOD",
@@ -68,8 +73,14 @@ __all__ = [
     "DisconnectTimeout",
     "FixedChunks",
     "FixedDelay",
+    "Host",
+    "HostReactor",
+    "HostState",
     "Link",
     "LinkReceiver",
+    "LinkSettings",
+    "Network",
+    "NetworkTrace",
     "OneByteChunks",
     "Outbound",
     "ProtocolFactoryOf",
@@ -81,6 +92,7 @@ __all__ = [
     "SynchronousTestCase",
     "TestCase",
     "TestPeer",
+    "TraceEvent",
     "WaitError",
     "advanceUntil",
     "allSplits",
