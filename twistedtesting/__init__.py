@@ -23,7 +23,9 @@ from twistedtesting._connections import (
     connectedPair,
 )
 from twistedtesting._delays import DelayPolicy, FixedDelay, RandomDelay
+from twistedtesting._determinism import NondeterminismError, checkDeterminism
 from twistedtesting._faults import BreakAfter
+from twistedtesting._faultschedule import PlannedFault, randomFaults
 from twistedtesting._host import Host, HostState
 from twistedtesting._hostreactor import HostReactor
 from twistedtesting._lifecycle import ConnectionState
@@ -81,8 +83,10 @@ __all__ = [
     "LinkSettings",
     "Network",
     "NetworkTrace",
+    "NondeterminismError",
     "OneByteChunks",
     "Outbound",
+    "PlannedFault",
     "ProtocolFactoryOf",
     "RandomChunks",
     "RandomDelay",
@@ -97,8 +101,10 @@ __all__ = [
     "advanceUntil",
     "allSplits",
     "assertTimesOut",
+    "checkDeterminism",
     "connectChunked",
     "connectedPair",
+    "randomFaults",
     "registerRandom",
     "runSeed",
     "seed",

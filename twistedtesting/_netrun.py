@@ -77,6 +77,12 @@ class NetworkRunner:
             addNote(error, self.traceNote())
             raise
 
+    def _nextCalls(self) -> str:
+        calls = self.scheduler.liveCalls()
+        shown = ", ".join(repr(call) for call in calls[:3])
+        more = f" and {len(calls) - 3} more" if len(calls) > 3 else ""
+        return f"{shown}{more}" if calls else "(none on the network's hosts)"
+
     def advance(self, seconds: float) -> None:
         """
         Move the clock ``seconds`` on.
@@ -114,6 +120,7 @@ class NetworkRunner:
                         f"the network never went quiet: events were still due "
                         f"after the limit of {seconds!r} seconds (the next at "
                         f"t={due!r}); something keeps scheduling more (a "
-                        "heartbeat, a retry loop), or the limit is too short"
+                        "heartbeat, a retry loop), or the limit is too short.  "
+                        f"Next: {self._nextCalls()}"
                     )
                 clock.advanceTo(due)
