@@ -34,8 +34,20 @@ class HostClock:
     :ivar rate: Host seconds per network second (``1 + drift``).
     """
 
-    def __init__(self, timers: HostTimers, offset: float = 0.0, rate: float = 1.0):
+    def __init__(
+        self,
+        timers: HostTimers,
+        offset: float = 0.0,
+        rate: float = 1.0,
+        *,
+        ownLane: bool = False,
+    ) -> None:
+        """
+        :param ownLane: Whether its calls are a lane of their own (see
+            :class:`NetworkScheduler`): a link's deliveries are.
+        """
         self.timers = timers
+        self._lane: object = self if ownLane else None
         self.offset = offset
         self.rate = rate
         self._clock = timers.scheduler.clock
@@ -72,10 +84,10 @@ class HostClock:
             raise TypeError(f"callLater() callable must be callable, not {callable!r}")
         if self._plain:
             return self.timers.schedule(
-                self._clock.seconds() + delay, callable, args, kw
+                self._clock.seconds() + delay, callable, args, kw, self._lane
             )
         call = self.timers.schedule(
-            self._clock.seconds() + delay / self.rate, callable, args, kw
+            self._clock.seconds() + delay / self.rate, callable, args, kw, self._lane
         )
         call.view = self
         return call

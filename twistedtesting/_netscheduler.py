@@ -65,11 +65,18 @@ class HostTimers:
         func: Callable[..., object],
         args: tuple[object, ...],
         kw: dict[str, object],
+        lane: object = None,
     ) -> NetCall:
         """
         Schedule ``func(*args, **kw)`` at network time ``time``.
+
+        :param lane: Events of one lane due at one instant run in the order
+            they were scheduled; lanes are interleaved as the seed says.
+            By default the host is one lane.
         """
         call = NetCall(self, time, func, args, kw)
+        if lane is not None:
+            call.lane = lane
         if not self.dead:
             self.scheduler.push(call)
         else:
@@ -132,6 +139,8 @@ class NetCall:
 
     :ivar time: When it is due, in network time.
     :ivar owner: The :class:`HostTimers` it belongs to.
+    :ivar lane: What it keeps its order within at one instant: its owner,
+        or one source of events of the host (a link, a peer's packets).
     :ivar view: Converts its time for :meth:`getTime`: the host clock it
         was scheduled through, or ``None`` for network time.
     """
@@ -144,6 +153,7 @@ class NetCall:
         "func",
         "generation",
         "kw",
+        "lane",
         "owner",
         "time",
         "view",
@@ -158,6 +168,7 @@ class NetCall:
         kw: dict[str, object],
     ) -> None:
         self.owner = owner
+        self.lane: object = owner
         self.time = time
         self.func = func
         self.args = args
@@ -236,8 +247,9 @@ class NetworkScheduler:
     The network's events, run on one clock: one call on the clock at a
     time, at the soonest event's time.
 
-    Events due at the same instant run in scheduling order for each host
-    (as one reactor runs them), interleaved between hosts in an order drawn
+    Events due at the same instant run in scheduling order within each
+    lane (a host's own calls, as one reactor runs them; what one link
+    delivers; one peer's packets), the lanes interleaved in an order drawn
     from ``rng``.  A chain of events, each scheduled by the one before for
     that same instant, longer than ``maxInstantCalls`` raises
     :class:`twistedtesting.ClockLoopError`, as the clock does.
@@ -360,15 +372,15 @@ class NetworkScheduler:
             call = entry[2]
             if call._entry is entry and not call.owner.dead:
                 batch.append(entry)
-        owners = [entry[2].owner for entry in batch]
-        if len(set(map(id, owners))) > 1:
+        lanes = [id(entry[2].lane) for entry in batch]
+        if len(set(lanes)) > 1:
             queues: dict[int, list[_Entry]] = {}
             for entry in batch:
-                queues.setdefault(id(entry[2].owner), []).append(entry)
+                queues.setdefault(id(entry[2].lane), []).append(entry)
             for queue in queues.values():
                 queue.reverse()
-            self.rng.shuffle(owners)
-            batch = [queues[id(owner)].pop() for owner in owners]
+            self.rng.shuffle(lanes)
+            batch = [queues[lane].pop() for lane in lanes]
         for index, entry in enumerate(batch):
             call = entry[2]
             if call._entry is entry and not call.owner.dead:

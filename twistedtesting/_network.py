@@ -19,6 +19,7 @@ from twistedtesting._chunking import ChunkingPolicy
 from twistedtesting._clock import DEFAULT_MAX_INSTANT_CALLS, Clock, checkSeconds
 from twistedtesting._delays import DelayPolicy
 from twistedtesting._host import Host, HostState, StartFunction
+from twistedtesting._hostclock import HostClock
 from twistedtesting._hostreactor import HostReactor
 from twistedtesting._link import Link
 from twistedtesting._netrun import NetworkRunner
@@ -263,7 +264,7 @@ class Network:
             links.append(
                 Link(
                     settings.chunking,
-                    clock=target.netClock,
+                    clock=HostClock(target.timers, ownLane=True),
                     latency=settings.latencyPolicy(self.random),
                     bandwidth=settings.bandwidth,
                 )
@@ -313,7 +314,9 @@ class Network:
         if self.topology.blocked(direction):
             return
         delay = self.topology.packetDelay(direction)
-        target.netClock.callLater(delay, arrive, target)
+        target.timers.schedule(
+            self.clock.seconds() + delay, arrive, (target,), {}, source.name
+        )
 
     def traceNow(
         self, kind: str, source: str, target: str = "", detail: str = ""

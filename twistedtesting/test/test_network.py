@@ -7,8 +7,9 @@ direction, partitions, holds, crashes, restarts and pauses.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
+from twisted.application.internet import ClientService
 from twisted.internet.address import IPv4Address
 from twisted.internet.defer import Deferred
 from twisted.internet.endpoints import (
@@ -27,8 +28,12 @@ from twisted.internet.error import (
 )
 from twisted.internet.interfaces import IConnector, IListeningPort
 from twisted.internet.protocol import ClientFactory, Factory, Protocol
+from twisted.protocols import amp
 from twisted.protocols.basic import LineReceiver
 from twisted.python.failure import Failure
+from twisted.web.client import Agent, readBody
+from twisted.web.resource import Resource
+from twisted.web.server import Request, Site
 from zope.interface.verify import verifyObject
 
 from twistedtesting import (
@@ -540,3 +545,150 @@ class BadInputTests(SynchronousTestCase):
         network.crash("a")
         raised = self.assertRaises(ValueError, network.crash, "a")
         self.assertEqual(str(raised), "crash() name 'a': the host is crashed already")
+
+
+class Page(Resource):
+    """
+    A web page that says which host served it.
+    """
+
+    isLeaf = True
+
+    def __init__(self, name: bytes) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.name = name
+
+    def render_GET(self, request: Request) -> bytes:
+        return b"hello from " + self.name
+
+
+class Sum(amp.Command):
+    """
+    Add two numbers.
+    """
+
+    arguments: ClassVar[list[tuple[bytes, amp.Argument]]] = [
+        (b"a", amp.Integer()),
+        (b"b", amp.Integer()),
+    ]
+    response: ClassVar[list[tuple[bytes, amp.Argument]]] = [(b"total", amp.Integer())]
+
+
+class Adder(amp.AMP):
+    """
+    Answers L{Sum}.
+    """
+
+    @Sum.responder
+    def sum(self, a: int, b: int) -> dict[str, int]:
+        return {"total": a + b}
+
+
+class RealCodeTests(SynchronousTestCase):
+    """
+    Twisted's own protocols and clients run unchanged between hosts.
+    """
+
+    def test_siteAndAgent(self) -> None:
+        """
+        C{Agent} on one host gets a page from C{Site} on another, by the
+        server's name, in two round trips (connect, request).
+        """
+        network = Network(Clock(), self.random, latency=0.25)
+
+        def web(reactor: HostReactor) -> None:
+            TCP4ServerEndpoint(reactor, 80).listen(Site(Page(b"web")))
+
+        network.addHost("web", web)
+        browser = network.addHost("browser").reactor
+        response = Agent(browser).request(b"GET", b"http://web/")
+        body = response.addCallback(readBody)
+        elapsed = network.advanceUntil(body)
+        self.assertEqual(self.successResultOf(body), b"hello from web")
+        self.assertEqual(elapsed, 1.0)
+
+    def test_amp(self) -> None:
+        """
+        An AMP call between two hosts answers after one round trip.
+        """
+        network = Network(Clock(), self.random, latency=0.125, jitter=0.0)
+
+        def server(reactor: HostReactor) -> None:
+            TCP4ServerEndpoint(reactor, 7000).listen(Factory.forProtocol(Adder))
+
+        network.addHost("adder", server)
+        reactor = network.addHost("caller").reactor
+        connected = connectProtocol(
+            TCP4ClientEndpoint(reactor, "adder", 7000), amp.AMP()
+        )
+        network.advanceUntil(connected)
+        start = network.clock.seconds()
+        answer = self.successResultOf(connected).callRemote(Sum, a=2, b=3)
+        network.advanceUntil(answer)
+        self.assertEqual(self.successResultOf(answer), {"total": 5})
+        self.assertEqual(network.clock.seconds() - start, 0.25)
+
+    def test_clientServiceThroughPartition(self) -> None:
+        """
+        C{ClientService} keeps trying with backoff while a partition cuts
+        the server off, and connects once it heals.
+        """
+        servers: list[Echo] = []
+        network = Network(Clock(), self.random, latency=0.125)
+        network.addHost("server", echoServer(servers))
+        reactor = network.addHost("client").reactor
+        network.partition(["server"])
+        endpoint = HostnameEndpoint(reactor, b"server", 8000, timeout=5)
+        service = ClientService(
+            endpoint, Factory.forProtocol(lambda: Talker(reactor)), clock=reactor
+        )
+        service.startService()
+        network.callLater(40, network.heal)
+        connected = service.whenConnected()
+        network.advanceUntil(connected, limit=120)
+        self.assertGreater(network.clock.seconds(), 40)
+        self.assertEqual(len(servers), 1)
+        timeouts = [e for e in network.trace if e.kind == "timeout"]
+        self.assertGreater(len(timeouts), 3)
+        stopped = service.stopService()
+        network.advanceUntil(stopped)
+        network.runUntilQuiet()
+        self.assertEqual(len(servers[0].lost), 1)
+
+
+class NetworkTieBreakingTests(SynchronousTestCase):
+    """
+    Hosts acting at the same instant are ordered by the seed.
+    """
+
+    def acceptOrder(self, seed: int) -> list[str]:
+        network = Network(Clock(), seed, latency=0.5)
+        accepted: list[str] = []
+
+        class Record(Protocol):
+            def connectionMade(self) -> None:
+                assert self.transport is not None
+                peer = self.transport.getPeer()
+                assert isinstance(peer, IPv4Address)
+                accepted.append(peer.host)
+
+        def server(reactor: HostReactor) -> None:
+            TCP4ServerEndpoint(reactor, 80).listen(Factory.forProtocol(Record))
+
+        network.addHost("server", server)
+        for index in range(4):
+            reactor = network.addHost(f"c{index}").reactor
+            connectProtocol(TCP4ClientEndpoint(reactor, "server", 80), Protocol())
+        network.runUntilQuiet()
+        return accepted
+
+    def test_seededOrder(self) -> None:
+        """
+        Connection requests arriving at one instant are accepted in an
+        order that the seed decides: the same for one seed, different
+        across seeds.
+        """
+        self.assertEqual(self.acceptOrder(1), self.acceptOrder(1))
+        orders = {tuple(self.acceptOrder(seed)) for seed in range(12)}
+        self.assertGreater(len(orders), 3)
+        self.assertEqual(len(self.acceptOrder(2)), 4)
