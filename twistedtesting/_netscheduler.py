@@ -102,11 +102,32 @@ class HostTimers:
         """
         self.paused = False
         heldBack, self._heldBack = self._heldBack, []
-        now = self.scheduler.clock.seconds()
-        for call in heldBack:
+        if heldBack:
+            self.schedule(
+                self.scheduler.clock.seconds(), self._runHeldBack, (heldBack,), {}
+            )
+
+    def _runHeldBack(self, heldBack: list[NetCall]) -> None:
+        """
+        Run the calls held back by a pause, in the order they came due; if
+        the host is paused again meanwhile, hold back the rest.
+        """
+        for index, call in enumerate(heldBack):
+            if self.dead:
+                return
+            if self.paused:
+                self._heldBack[:0] = [c for c in heldBack[index:] if c.active()]
+                return
             if call.active():
-                call.time = now
-                self.scheduler.push(call)
+                call.called = 1
+                try:
+                    call.func(*call.args, **call.kw)
+                except BaseException:
+                    rest = heldBack[index + 1 :]
+                    if rest:
+                        now = self.scheduler.clock.seconds()
+                        self.schedule(now, self._runHeldBack, (rest,), {})
+                    raise
 
     def kill(self) -> None:
         """
