@@ -597,7 +597,7 @@ class RealCodeTests(SynchronousTestCase):
         network = Network(Clock(), self.random, latency=0.25)
 
         def web(reactor: HostReactor) -> None:
-            TCP4ServerEndpoint(reactor, 80).listen(Site(Page(b"web")))
+            TCP4ServerEndpoint(reactor, 80).listen(Site(Page(b"web"), reactor=reactor))
 
         network.addHost("web", web)
         browser = network.addHost("browser").reactor

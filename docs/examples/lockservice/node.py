@@ -142,7 +142,9 @@ class Node:
         TCP4ServerEndpoint(reactor, PEER_PORT).listen(
             Factory.forProtocol(lambda: PeerProtocol(self, None))
         )
-        TCP4ServerEndpoint(reactor, HTTP_PORT).listen(Site(LockResource(self)))
+        TCP4ServerEndpoint(reactor, HTTP_PORT).listen(
+            Site(LockResource(self), reactor=reactor)
+        )
         for peer in self.peers:
             endpoint = HostnameEndpoint(reactor, peer.encode("ascii"), PEER_PORT)
             factory = Factory.forProtocol(functools.partial(PeerProtocol, self, peer))
