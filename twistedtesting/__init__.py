@@ -8,8 +8,10 @@ an underscore are private.
 
 from twistedtesting._chunked import ChunkedTransport
 from twistedtesting._chunking import (
+    AsFed,
     ChunkingPolicy,
     FixedChunks,
+    HalfOfPending,
     OneByteChunks,
     RandomChunks,
     ScriptedChunks,
@@ -34,6 +36,7 @@ from twistedtesting._linkends import LinkReceiver, Outbound
 from twistedtesting._nettrace import NetworkTrace, TraceEvent
 from twistedtesting._network import Network
 from twistedtesting._pair import ChunkedPair, connectChunked
+from twistedtesting._record import DeliveryRecord
 from twistedtesting._seeds import (
     SEED_VARIABLE,
     SeedableRandom,
@@ -62,6 +65,7 @@ __all__ = [
     "DEFAULT_MAX_INSTANT_CALLS",
     "DEFAULT_TIMEOUT_EXCEPTIONS",
     "SEED_VARIABLE",
+    "AsFed",
     "BreakAfter",
     "ChunkedPair",
     "ChunkedTransport",
@@ -72,9 +76,11 @@ __all__ = [
     "ConnectionState",
     "ConnectionTracker",
     "DelayPolicy",
+    "DeliveryRecord",
     "DisconnectTimeout",
     "FixedChunks",
     "FixedDelay",
+    "HalfOfPending",
     "Host",
     "HostReactor",
     "HostState",

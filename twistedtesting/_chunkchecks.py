@@ -7,6 +7,8 @@ argument.
 
 from __future__ import annotations
 
+from typing import cast
+
 from twisted.internet.address import IPv4Address, IPv6Address
 from twisted.internet.interfaces import IReactorTime
 
@@ -15,6 +17,7 @@ from twistedtesting._checks import nonNegativeInt
 from twistedtesting._chunking import ChunkingPolicy
 from twistedtesting._delays import DelayPolicy, FixedDelay
 from twistedtesting._faults import BreakAfter
+from twistedtesting._link import Link
 
 TCPAddress = IPv4Address | IPv6Address
 """
@@ -223,3 +226,58 @@ def checkLinkTiming(
     )
     checkDelayHasClock(named("bandwidth"), None if rate is None else bandwidth, clock)
     checkDelayHasClock(named("spacing"), spacing, clock)
+
+
+def standaloneLink(
+    name: str,
+    protocol: object,
+    chunking: object,
+    clock: object,
+    latency: object,
+    bandwidth: object,
+    spacing: object,
+    fault: object,
+) -> Link:
+    """
+    Check the arguments of a standalone transport that make its inbound
+    link, and make the link.
+
+    :param name: How to name the function called, as ``"f()"``.
+    :raises TypeError: If an argument has the wrong type.
+    :raises ValueError: If one is out of range or needs a clock.
+    """
+    checkProtocol(f"{name} protocol", protocol)
+    checkChunking(f"{name} chunking", chunking)
+    checkClock(f"{name} clock", clock)
+    checkLinkTiming(name, "", clock, latency, bandwidth, spacing)
+    checkFault(f"{name} fault", fault)
+    return Link(
+        cast(ChunkingPolicy, chunking),
+        clock=cast("IReactorTime | None", clock),
+        latency=cast("float | DelayPolicy", latency),
+        bandwidth=cast("float | None", bandwidth),
+        spacing=cast("DelayPolicy | None", spacing),
+        fault=cast("BreakAfter | None", fault),
+    )
+
+
+PROTOCOL_ERRORS = ("raise", "close")
+"""
+What a transport can do with an exception from its protocol's
+``dataReceived``: raise it to the caller of the delivery, or log it and
+close the connection, as Twisted's reactor does.
+"""
+
+
+def checkProtocolErrors(name: str, value: object) -> None:
+    """
+    Check a ``protocolErrors`` argument.
+
+    :raises ValueError: If it is not one of :data:`PROTOCOL_ERRORS`.
+    """
+    if value not in PROTOCOL_ERRORS:
+        raise ValueError(
+            f"{name} must be 'raise' (the exception propagates to the caller of "
+            "the delivery) or 'close' (it is logged and the connection closes, "
+            f"as on a real reactor), not {value!r}"
+        )

@@ -8,7 +8,7 @@ protocol writes goes out through another (or, standing alone, to the test).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from twisted.internet.error import ConnectionAborted, ConnectionLost
 from twisted.internet.interfaces import (
@@ -17,23 +17,23 @@ from twisted.internet.interfaces import (
     IProtocol,
     IPushProducer,
     IReactorTime,
-    ITCPTransport,
+    ISSLTransport,
+    ITLSTransport,
 )
 from twisted.python.failure import Failure
-from zope.interface import implementer
+from zope.interface import directlyProvides, implementer, providedBy
 
 from twistedtesting._chunkchecks import (
     DEFAULT_HIGH_WATER,
     TCPAddress,
     checkAddress,
-    checkChunking,
     checkClock,
-    checkFault,
-    checkLinkTiming,
     checkProtocol,
+    checkProtocolErrors,
     checkWaterMarks,
     defaultHostAddress,
     defaultPeerAddress,
+    standaloneLink,
 )
 from twistedtesting._chunking import ChunkingPolicy
 from twistedtesting._delays import DelayPolicy
@@ -42,12 +42,16 @@ from twistedtesting._faults import BreakAfter
 from twistedtesting._lifecycle import ConnectionState
 from twistedtesting._link import Link
 from twistedtesting._linkends import Outbound
+from twistedtesting._starttls import RawEnd
 from twistedtesting._testpeer import TestPeer
+
+if TYPE_CHECKING:
+    from twisted.protocols.tls import TLSMemoryBIOProtocol
 
 _State = ConnectionState
 
 
-@implementer(ITCPTransport, IConsumer, IPushProducer)
+@implementer(ITLSTransport, IConsumer, IPushProducer)
 class ChunkedTransport:
     """
     A TCP-like transport for one protocol, in memory, whose input arrives
@@ -66,9 +70,17 @@ class ChunkedTransport:
     that sends what was written (in the same turn too) before the end,
     ``abortConnection`` that drops what was not delivered and ignores later
     writes, half-close, and ``connectionLost`` exactly once, never from
-    within the call that asked for it (:doc:`/chunked` says when).  An
-    exception the protocol raises propagates to the caller of the delivery;
-    the rest of the input is still delivered later.
+    within the call that asked for it (:doc:`/chunked` says when).
+
+    An exception that the protocol's ``dataReceived`` raises propagates, by
+    default, to the caller of the delivery (``feed``, ``deliver``,
+    ``flush``, the clock's ``advance``), so the test fails at the line that
+    delivered, with the traceback; the rest of the input is still
+    delivered later.  With ``protocolErrors="close"``, the transport does
+    what Twisted's reactor does: it logs the error (trial then fails the
+    test, unless it flushes the error) and closes the connection, the
+    protocol getting the error as its ``connectionLost`` reason and the
+    peer a clean close.
 
     :param protocol: The protocol to connect.
     :param chunking: Where to cut the input into chunks: a
@@ -92,6 +104,8 @@ class ChunkedTransport:
         ``StringTransport``, ``IPv4Address("TCP", "10.0.0.1", 12345)``.
     :param peerAddress: What :meth:`getPeer` returns; by default
         ``IPv4Address("TCP", "192.168.1.1", 54321)``.
+    :param protocolErrors: ``"raise"`` (the default) or ``"close"``: what to
+        do with an exception from ``dataReceived``, as said above.
     :raises TypeError: If an argument has the wrong type.
     :raises ValueError: If a latency, bandwidth or spacing is given without
         a clock, or an argument is out of range.
@@ -104,6 +118,9 @@ class ChunkedTransport:
     :ivar driver: What calls into the protocol: a ``ProtocolDriver``.
     :ivar lifecycle: The connection's state and the closes asked for.
     :ivar flow: The flow control of what the protocol writes.
+    :ivar tlsClient: Whether :meth:`startTLS` starts TLS as a client
+        (``True`` for the client of :func:`twistedtesting.connectChunked`)
+        or a server (the default).
     """
 
     _peer: TestPeer | None
@@ -122,33 +139,16 @@ class ChunkedTransport:
         lowWater: int = 0,
         hostAddress: TCPAddress | None = None,
         peerAddress: TCPAddress | None = None,
+        protocolErrors: Literal["raise", "close"] = "raise",
     ) -> None:
         name = "ChunkedTransport()"
-        checkProtocol(f"{name} protocol", protocol)
-        checkChunking(f"{name} chunking", chunking)
-        checkClock(f"{name} clock", clock)
-        checkLinkTiming(name, "", clock, latency, bandwidth, spacing)
-        checkFault(f"{name} fault", fault)
-        inbound = Link(
-            chunking,
-            clock=clock,
-            latency=latency,
-            bandwidth=bandwidth,
-            spacing=spacing,
-            fault=fault,
+        inbound = standaloneLink(
+            name, protocol, chunking, clock, latency, bandwidth, spacing, fault
         )
         peer = TestPeer(inbound)
-        self._setUp(
-            name,
-            protocol,
-            inbound,
-            peer,
-            clock,
-            highWater,
-            lowWater,
-            hostAddress,
-            peerAddress,
-        )
+        marks = (highWater, lowWater)
+        self._setUp(name, protocol, inbound, peer, clock, marks, protocolErrors)
+        self._address(name, hostAddress, peerAddress)
         peer.transport = self
         self._peer = peer
         self.connectProtocol()
@@ -165,6 +165,7 @@ class ChunkedTransport:
         lowWater: int = 0,
         hostAddress: TCPAddress | None = None,
         peerAddress: TCPAddress | None = None,
+        protocolErrors: Literal["raise", "close"] = "raise",
     ) -> ChunkedTransport:
         """
         Make a transport whose input comes through ``inbound`` and whose
@@ -175,18 +176,13 @@ class ChunkedTransport:
         :raises TypeError: If an argument has the wrong type.
         :raises ValueError: If a water mark is out of range.
         """
+        name = f"{cls.__name__}.overLinks()"
         transport = cls.__new__(cls)
+        marks = (highWater, lowWater)
         transport._setUp(
-            f"{cls.__name__}.overLinks()",
-            protocol,
-            inbound,
-            outbound,
-            clock,
-            highWater,
-            lowWater,
-            hostAddress,
-            peerAddress,
+            name, protocol, inbound, outbound, clock, marks, protocolErrors
         )
+        transport._address(name, hostAddress, peerAddress)
         return transport
 
     def _setUp(
@@ -196,27 +192,20 @@ class ChunkedTransport:
         inbound: Link,
         outbound: Outbound,
         clock: IReactorTime | None,
-        highWater: int,
-        lowWater: int,
-        hostAddress: TCPAddress | None,
-        peerAddress: TCPAddress | None,
+        waterMarks: tuple[int, int],
+        protocolErrors: str,
     ) -> None:
         checkProtocol(f"{name} protocol", protocol)
         checkClock(f"{name} clock", clock)
-        checkWaterMarks(name, highWater, lowWater)
-        for argument, address in [
-            ("hostAddress", hostAddress),
-            ("peerAddress", peerAddress),
-        ]:
-            if address is not None:
-                checkAddress(f"{name} {argument}", address)
+        checkWaterMarks(name, *waterMarks)
+        checkProtocolErrors(f"{name} protocolErrors", protocolErrors)
         self.protocol = protocol
         self.inbound = inbound
         self.outbound = outbound
         self.clock = clock
-        self.hostAddress = defaultHostAddress() if hostAddress is None else hostAddress
-        self.peerAddress = defaultPeerAddress() if peerAddress is None else peerAddress
-        driver = ProtocolDriver(protocol, inbound, outbound, clock, highWater, lowWater)
+        driver = ProtocolDriver(
+            protocol, inbound, outbound, clock, *waterMarks, protocolErrors
+        )
         self.driver = driver
         self.lifecycle = driver.lifecycle
         self.flow = driver.flow
@@ -225,8 +214,19 @@ class ChunkedTransport:
         self._keepAlive = False
         self._connected = False
         self._peer = None
+        self._tls: TLSMemoryBIOProtocol | None = None
+        self.tlsClient = False
         inbound.receiver = driver
         outbound.onDrained = driver.drained
+
+    def _address(
+        self, name: str, host: TCPAddress | None, peer: TCPAddress | None
+    ) -> None:
+        for argument, address in [("hostAddress", host), ("peerAddress", peer)]:
+            if address is not None:
+                checkAddress(f"{name} {argument}", address)
+        self.hostAddress = defaultHostAddress() if host is None else host
+        self.peerAddress = defaultPeerAddress() if peer is None else peer
 
     def connectProtocol(self) -> None:
         """
@@ -358,6 +358,18 @@ class ChunkedTransport:
         """
         if not isinstance(data, bytes):
             raise TypeError(f"Data must be bytes, not {type(data).__name__} {data!r}")
+        tls = self._tls
+        if tls is not None:
+            if not self.state.closing:
+                tls.write(data)
+            return
+        self.writeRaw(data)
+
+    def writeRaw(self, data: bytes) -> None:
+        """
+        Send ``data`` as it is, under TLS if it was started: for the TLS
+        layer.
+        """
         if not data or not self.lifecycle.writing:
             return
         self.outbound.send(data)
@@ -380,6 +392,18 @@ class ChunkedTransport:
     def loseConnection(self) -> None:
         """
         Close the connection cleanly: see the class docstring.
+        """
+        tls = self._tls
+        if tls is not None:
+            if not self.state.closing:
+                tls.loseConnection()
+            return
+        self.loseRawConnection()
+
+    def loseRawConnection(self) -> None:
+        """
+        Close the connection as it is, under TLS if it was started: for the
+        TLS layer, once it has shut down.
         """
         if self.lifecycle.askClose():
             self.inbound.pause()
@@ -453,6 +477,17 @@ class ChunkedTransport:
 
         :raises RuntimeError: If a producer is already registered.
         """
+        tls = self._tls
+        if tls is not None:
+            tls.registerProducer(producer, streaming)
+            return
+        self.flowRegister(producer, streaming)
+
+    def flowRegister(self, producer: IProducer, streaming: bool) -> None:
+        """
+        Register ``producer`` with this transport itself, under TLS if it
+        was started: for the TLS layer.
+        """
         if self.disconnected and self.producer is None:
             producer.stopProducing()
             return
@@ -462,8 +497,62 @@ class ChunkedTransport:
         """
         Unregister the producer; a close that waited for it goes ahead.
         """
+        tls = self._tls
+        if tls is not None:
+            tls.unregisterProducer()
+            return
+        self.flowUnregister()
+
+    def flowUnregister(self) -> None:
+        """
+        Unregister the producer of this transport itself: for the TLS layer.
+        """
         self.flow.unregister()
         self.driver.settleSoon()
+
+    # ITLSTransport.
+
+    def startTLS(self, contextFactory: Any, normal: bool = True) -> None:
+        """
+        Start TLS on the connection, from the next byte on, as Twisted's TCP
+        transports do: what the protocol writes from now on is encrypted,
+        and what arrives is decrypted before the protocol gets it.
+
+        :param contextFactory: The TLS settings, such as
+            ``PrivateCertificate.options()`` for a server or
+            ``optionsForClientTLS(...)`` for a client.
+        :param normal: ``True`` for the side's usual role: a client for the
+            client of :func:`twistedtesting.connectChunked`, and a server
+            for its server and for a standalone transport (set
+            ``tlsClient`` to change that); ``False`` for the other role.
+        :raises RuntimeError: If TLS was already started.
+        """
+        if self._tls is not None:
+            raise RuntimeError("startTLS(): TLS was already started")
+        from twisted.protocols.tls import TLSMemoryBIOFactory, TLSMemoryBIOProtocol
+
+        client = self.tlsClient if normal else not self.tlsClient
+        producer, streaming = self.flow.producer, self.flow.streaming
+        if producer is not None:
+            self.flowUnregister()
+        # No wrapped factory, as in Twisted's own startTLS: the TLS protocol
+        # wraps the protocol already connected.
+        factory = TLSMemoryBIOFactory(contextFactory, client, None)  # type: ignore[arg-type]
+        # The unbuffered TLS protocol: the buffering one (the factory's
+        # default) flushes on the global reactor, which a test's clock
+        # never runs.
+        tls = TLSMemoryBIOProtocol(factory, self.protocol, False)
+        self._tls = tls
+        self.driver.protocol = tls
+        if self.driver.busy:
+            # The bytes after this chunk go to the TLS layer.
+            self.inbound.interrupt()
+        self.getPeerCertificate = tls.getPeerCertificate
+        self.getHandle = tls.getHandle
+        directlyProvides(self, providedBy(self), ISSLTransport)
+        tls.makeConnection(RawEnd(self))
+        if producer is not None:
+            tls.registerProducer(producer, bool(streaming))
 
     # IPushProducer: the protocol controls the flow of its input.
 
@@ -510,10 +599,13 @@ class ChunkedTransport:
             notes.append(producer)
         extra = f" ({', '.join(notes)})" if notes else ""
         inbound = self.inbound
+        cuts = ""
+        if inbound.chunksDelivered:
+            cuts = f"; delivered {inbound.record.describe()}"
         return (
             f"<ChunkedTransport {inbound.chunking!r} {described}{extra}: "
             f"{inbound.bytesDelivered} bytes delivered in "
             f"{inbound.chunksDelivered} chunks, {inbound.bytesPending} pending, "
             f"{inbound.bytesDiscarded} discarded; "
-            f"{self.outbound.bytesPending} bytes written and unread>"
+            f"{self.outbound.bytesPending} bytes written and unread{cuts}>"
         )

@@ -17,7 +17,7 @@ import itertools
 import random
 import sys
 from collections.abc import Iterable, Iterator
-from typing import Any, Protocol, cast, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
@@ -29,8 +29,10 @@ A chunk size that no stream reaches: after it, bytes are cut only where
 the bytes fed so far end.
 """
 
-# How many sizes RandomChunks draws at once.
-_BATCH = 256
+BATCH = 256
+"""
+How many chunk sizes are drawn, and handed to a link's cutter, at once.
+"""
 
 
 @runtime_checkable
@@ -237,6 +239,52 @@ class SplitAt:
         return None
 
 
+@attrs.frozen
+class AsFed:
+    """
+    Deliver each write (or each :meth:`~twistedtesting.TestPeer.feed`) as
+    one chunk, as it came, never joined with the next one nor cut: the
+    chunks a protocol gets are exactly the pieces its peer wrote.
+    """
+
+    def chunkSizes(self) -> Iterator[int]:
+        """
+        :returns: An endless iterator of a size no stream reaches: the cuts
+            are where the writes end, which a link knows.
+        """
+        return itertools.repeat(NO_CUT)
+
+    @property
+    def totalBytes(self) -> None:
+        """
+        ``None``: the policy cuts a stream of any length.
+        """
+        return None
+
+
+@attrs.frozen
+class HalfOfPending:
+    """
+    Deliver half of the bytes that are there (rounded up), as Go's
+    ``iotest.HalfReader`` reads half of what it is asked for: 10 bytes
+    arrive as chunks of 5, 3, 1 and 1.
+    """
+
+    def chunkSizes(self) -> Iterator[int]:
+        """
+        :returns: An endless iterator of a size no stream reaches: the cuts
+            depend on how many bytes are there, which a link knows.
+        """
+        return itertools.repeat(NO_CUT)
+
+    @property
+    def totalBytes(self) -> None:
+        """
+        ``None``: the policy cuts a stream of any length.
+        """
+        return None
+
+
 def _checkMaxSize(
     instance: RandomChunks, attribute: attrs.Attribute[int], value: int
 ) -> None:
@@ -276,16 +324,16 @@ class RandomChunks:
             equally likely.  It draws random bytes from ``rng`` in
             batches, as it needs them.
         """
-        return itertools.chain.from_iterable(self._sizeBatches())
+        return itertools.chain.from_iterable(self.sizeLists())
 
-    def _sizeBatches(self) -> Iterator[list[int]]:
+    def sizeLists(self) -> Iterator[list[int]]:
         """
-        The sizes that :meth:`chunkSizes` gives, in lists, for
-        :class:`twistedtesting.ChunkedTransport`.
+        The sizes that :meth:`chunkSizes` gives, in lists of about
+        :data:`BATCH`: the form a link's cutter uses fastest.
         """
         span = self.maxSize - self.minSize + 1
         if span == 1:
-            return itertools.repeat([self.minSize] * _BATCH)
+            return itertools.repeat([self.minSize] * BATCH)
         bits = (span - 1).bit_length()
         if bits <= 16 and span * 4 >= 3 << bits:
             return _drawnMasked(self.rng, self.minSize, span, bits)
@@ -293,7 +341,7 @@ class RandomChunks:
             return _drawnInBatches(self.rng, self.minSize, span, "H", 16)
         if span <= 1 << 32 and _WORD32 is not None:
             return _drawnInBatches(self.rng, self.minSize, span, _WORD32, 32)
-        return _inLists(_drawnOneByOne(self.rng, self.minSize, self.maxSize))
+        return inLists(_drawnOneByOne(self.rng, self.minSize, self.maxSize))
 
     @property
     def totalBytes(self) -> None:
@@ -333,7 +381,7 @@ def _drawnInBatches(
     accepted = (1 << bits) - (1 << bits) % span
     swap = sys.byteorder == "big"
     while True:
-        words = array.array(typecode, rng.randbytes(bits // 8 * _BATCH))
+        words = array.array(typecode, rng.randbytes(bits // 8 * BATCH))
         if swap:
             words.byteswap()
         if accepted == 1 << bits:
@@ -362,12 +410,12 @@ def _drawnMasked(
     if bits <= 8:
         byteMask = bytes(value & ((1 << bits) - 1) for value in range(256))
         while True:
-            words: bytes | array.array[int] = rng.randbytes(_BATCH).translate(byteMask)
+            words: bytes | array.array[int] = rng.randbytes(BATCH).translate(byteMask)
             yield _offsetWords(words, minSize, span, bits)
     highMask = bytes(value & ((1 << (bits - 8)) - 1) for value in range(256))
     swap = sys.byteorder == "big"
     while True:
-        raw = bytearray(rng.randbytes(2 * _BATCH))
+        raw = bytearray(rng.randbytes(2 * BATCH))
         raw[1::2] = raw[1::2].translate(highMask)
         words = array.array("H", raw)
         if swap:
@@ -457,105 +505,9 @@ def _splits(length: int) -> Iterator[ScriptedChunks]:
         yield ScriptedChunks(sizes)
 
 
-_BUILTIN = (OneByteChunks, FixedChunks, ScriptedChunks, SplitAt, RandomChunks)
-
-
-def sizeBatches(policy: ChunkingPolicy) -> Iterator[list[int]]:
-    """
-    Return the chunk sizes of ``policy`` in lists, endlessly: the form that
-    :class:`twistedtesting.ChunkedTransport` iterates fastest.
-
-    The sizes of a policy that is not one of this module's are checked as
-    they are drawn: a size that is not an ``int`` of at least 1, or sizes
-    that end before :attr:`~ChunkingPolicy.totalBytes` bytes (or, for a
-    policy without a total, at all), are an error that names the policy
-    and the size, raised when the sizes before it are used up, and raised
-    again by every later draw.
-    The sizes of a policy with a total are followed by sizes that no stream
-    reaches.
-
-    :param policy: The policy whose sizes to iterate.
-    :returns: An endless iterator of non-empty lists of chunk sizes.
-    """
-    kind = type(policy)
-    if kind is OneByteChunks:
-        return itertools.repeat([1] * _BATCH)
-    if kind is FixedChunks:
-        return itertools.repeat([cast(FixedChunks, policy).size] * _BATCH)
-    if kind is RandomChunks:
-        return cast(RandomChunks, policy)._sizeBatches()
-    if kind not in _BUILTIN:
-        return _CheckedBatches(policy)
-    sizes = policy.chunkSizes()
-    if policy.totalBytes is not None:
-        sizes = itertools.chain(sizes, itertools.repeat(NO_CUT))
-    return _inLists(sizes)
-
-
-def _inLists(sizes: Iterator[int]) -> Iterator[list[int]]:
+def inLists(sizes: Iterator[int]) -> Iterator[list[int]]:
     """
     Batch an endless iterator of sizes into lists.
     """
     while True:
-        yield list(itertools.islice(sizes, _BATCH))
-
-
-class _CheckedBatches:
-    """
-    The sizes of a policy that is not one of this module's, in lists, each
-    size checked as it is drawn.
-
-    A list ends just before a bad size (or the end of the sizes), so the
-    chunks before it are delivered; the next draw raises the error that
-    names the policy and the size, and every draw after it raises it again,
-    saying that the sizes are broken.
-    """
-
-    def __init__(self, policy: ChunkingPolicy) -> None:
-        self._policy = policy
-        self._sizes = policy.chunkSizes()
-        self._drawn = 0
-        self._covered = 0
-        self._done = False
-        self._error: Exception | None = None
-        self._raised = False
-
-    def __iter__(self) -> _CheckedBatches:
-        return self
-
-    def __next__(self) -> list[int]:
-        error = self._error
-        if error is not None:
-            if self._raised:
-                raise type(error)(f"the transport is broken: {error}")
-            self._raised = True
-            raise error
-        if self._done:
-            return [NO_CUT] * _BATCH
-        batch: list[int] = []
-        policy = self._policy
-        for size in itertools.islice(self._sizes, _BATCH):
-            self._drawn += 1
-            try:
-                positiveInt(f"chunk size {self._drawn} from {policy!r}", size)
-            except (TypeError, ValueError) as e:
-                self._error = e
-                break
-            self._covered += size
-            batch.append(size)
-        else:
-            if len(batch) < _BATCH:
-                total = policy.totalBytes
-                if total is None or self._covered < total:
-                    self._error = ValueError(
-                        f"the sizes of {policy!r} ended after {self._covered} bytes"
-                        + (
-                            ""
-                            if total is None
-                            else f", short of its totalBytes {total}"
-                        )
-                    )
-                else:
-                    self._done = True
-                    batch.append(NO_CUT)
-        return batch if batch else next(self)
+        yield list(itertools.islice(sizes, BATCH))

@@ -7,11 +7,32 @@ the hot path of chunked delivery, with no notion of time.
 from __future__ import annotations
 
 import itertools
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterator
 from operator import length_hint
+from typing import cast
 
-from twistedtesting._chunking import ChunkingPolicy, sizeBatches
+from twistedtesting._checks import positiveInt
+from twistedtesting._chunking import (
+    BATCH,
+    NO_CUT,
+    AsFed,
+    ChunkingPolicy,
+    FixedChunks,
+    HalfOfPending,
+    OneByteChunks,
+    RandomChunks,
+    ScriptedChunks,
+    SplitAt,
+    inLists,
+)
+
+RECORD_LIMIT = 1_000_000
+"""
+How many chunk sizes a link records (8 bytes each): it stops recording at
+the first delivery that finds this many recorded.
+"""
 
 
 class ChunkCutter:
@@ -25,6 +46,8 @@ class ChunkCutter:
     :ivar halted: While ``True``, :meth:`deliver` stops before its next
         chunk; the owner sets it (a paused, held or closed link).
     :ivar chunksDelivered: How many chunks were handed out.
+    :ivar sizes: The sizes of the chunks handed out, in order, the first
+        ``recordLimit`` of them.
     :ivar fed: How many bytes were appended in all.
     """
 
@@ -47,6 +70,7 @@ class ChunkCutter:
         self._totalBytes = chunking.totalBytes
         self._batches = sizeBatches(chunking)
         self._batch: Iterator[int] = iter(())
+        self._batchList: list[int] = []
         self._untilCut = 0
         self._head = b""
         self._pos = 0
@@ -54,6 +78,10 @@ class ChunkCutter:
         self._queue: deque[bytes] = deque()
         self._delivering = False
         self._dropped = 0
+        self._joinPieces = not isinstance(chunking, AsFed)
+        self._halving = isinstance(chunking, HalfOfPending)
+        self.sizes = array("q")
+        self.recordLimit = RECORD_LIMIT
 
     @property
     def delivered(self) -> int:
@@ -130,7 +158,7 @@ class ChunkCutter:
         while not untilCut:
             untilCut = next(self._batch, 0)
             if not untilCut:
-                self._batch = iter(next(self._batches))
+                self._newBatch()
         self._untilCut = untilCut
         return self.delivered + untilCut
 
@@ -160,6 +188,10 @@ class ChunkCutter:
         """
         queue = self._queue
         count = 0
+        sizes = self.sizes if len(self.sizes) < self.recordLimit else None
+        if self._halving:
+            return self._deliverHalves(dataReceived, limit, maxChunks, sizes)
+        joinPieces = self._joinPieces
         self._delivering = True
         try:
             while not self.halted and (maxChunks is None or count < maxChunks):
@@ -178,7 +210,7 @@ class ChunkCutter:
                 batch = self._batch
                 untilCut = self._untilCut or next(batch, 0)
                 if not untilCut:
-                    self._batch = iter(next(self._batches))
+                    self._newBatch()
                     continue
                 self._untilCut = 0
                 # Cut points as offsets into head: the next cut, then one
@@ -205,10 +237,16 @@ class ChunkCutter:
                 finally:
                     # Every cut read was a chunk handed out, but the one at
                     # or past the stop.
-                    count += unread - length_hint(batch) + (tail < 0)
+                    consumed = unread - length_hint(batch)
+                    given = consumed + (tail < 0)
+                    count += given
+                    if given and sizes is not None:
+                        start = len(self._batchList) - unread
+                        sizes.append(untilCut)
+                        sizes.extend(self._batchList[start : start + given - 1])
                 if tail < 0:
                     continue
-                if tail == stop or stop < end or base + end == limit:
+                if tail == stop or stop < end or base + end == limit or not joinPieces:
                     # The chunk ends at the stop, or crosses the limit
                     # within head.
                     if tail > stop and not cutShort:
@@ -217,6 +255,8 @@ class ChunkCutter:
                     self._pos = stop
                     self._untilCut = tail - stop
                     count += 1
+                    if sizes is not None:
+                        sizes.append(stop - pos)
                     dataReceived(head[pos:stop])
                     continue
                 # The chunk goes on into the bytes queued after head.
@@ -226,11 +266,58 @@ class ChunkCutter:
                     break
                 chunk = self._joinAcross(head, pos, base + tail, reach)
                 count += 1
+                if sizes is not None:
+                    sizes.append(len(chunk))
                 dataReceived(chunk)
         finally:
             self._delivering = False
             self.chunksDelivered += count
         return count
+
+    def _deliverHalves(
+        self,
+        dataReceived: Callable[[bytes], object],
+        limit: int,
+        maxChunks: int | None,
+        sizes: array[int] | None,
+    ) -> int:
+        """
+        :meth:`deliver` for :class:`HalfOfPending`: each chunk is half of
+        the bytes there are up to ``limit``, rounded up.
+        """
+        count = 0
+        self._delivering = True
+        try:
+            while not self.halted and (maxChunks is None or count < maxChunks):
+                position = self._headBase + self._pos
+                if position >= limit:
+                    break
+                if self._pos == len(self._head):
+                    self._headBase += len(self._head)
+                    self._head = self._queue.popleft()
+                    self._pos = 0
+                    continue
+                size = (limit - position + 1) // 2
+                head, pos = self._head, self._pos
+                if pos + size <= len(head):
+                    chunk = head[pos : pos + size]
+                    self._pos = pos + size
+                else:
+                    end = position + size
+                    chunk = self._joinAcross(head, pos, end, end)
+                count += 1
+                if sizes is not None:
+                    sizes.append(size)
+                dataReceived(chunk)
+        finally:
+            self._delivering = False
+            self.chunksDelivered += count
+        return count
+
+    def _newBatch(self) -> None:
+        batchList = next(self._batches)
+        self._batchList = batchList
+        self._batch = iter(batchList)
 
     def _joinAcross(self, head: bytes, pos: int, cut: int, reach: int) -> bytes:
         """
@@ -262,3 +349,107 @@ class ChunkCutter:
         self._pos = newPos
         self._untilCut = cut - base - newPos
         return b"".join(parts)
+
+
+_BUILTIN = (
+    OneByteChunks,
+    FixedChunks,
+    ScriptedChunks,
+    SplitAt,
+    RandomChunks,
+    AsFed,
+    HalfOfPending,
+)
+
+
+def sizeBatches(policy: ChunkingPolicy) -> Iterator[list[int]]:
+    """
+    Return the chunk sizes of ``policy`` in lists, endlessly: the form that
+    :class:`twistedtesting.ChunkedTransport` iterates fastest.
+
+    The sizes of a policy that is not one of this module's are checked as
+    they are drawn: a size that is not an ``int`` of at least 1, or sizes
+    that end before :attr:`~ChunkingPolicy.totalBytes` bytes (or, for a
+    policy without a total, at all), are an error that names the policy
+    and the size, raised when the sizes before it are used up, and raised
+    again by every later draw.
+    The sizes of a policy with a total are followed by sizes that no stream
+    reaches.
+
+    :param policy: The policy whose sizes to iterate.
+    :returns: An endless iterator of non-empty lists of chunk sizes.
+    """
+    kind = type(policy)
+    if kind is OneByteChunks:
+        return itertools.repeat([1] * BATCH)
+    if kind is FixedChunks:
+        return itertools.repeat([cast(FixedChunks, policy).size] * BATCH)
+    if kind is RandomChunks:
+        return cast(RandomChunks, policy).sizeLists()
+    if kind not in _BUILTIN:
+        return _CheckedBatches(policy)
+    sizes = policy.chunkSizes()
+    if policy.totalBytes is not None:
+        sizes = itertools.chain(sizes, itertools.repeat(NO_CUT))
+    return inLists(sizes)
+
+
+class _CheckedBatches:
+    """
+    The sizes of a policy that is not one of this module's, in lists, each
+    size checked as it is drawn.
+
+    A list ends just before a bad size (or the end of the sizes), so the
+    chunks before it are delivered; the next draw raises the error that
+    names the policy and the size, and every draw after it raises it again,
+    saying that the sizes are broken.
+    """
+
+    def __init__(self, policy: ChunkingPolicy) -> None:
+        self._policy = policy
+        self._sizes = policy.chunkSizes()
+        self._drawn = 0
+        self._covered = 0
+        self._done = False
+        self._error: Exception | None = None
+        self._raised = False
+
+    def __iter__(self) -> _CheckedBatches:
+        return self
+
+    def __next__(self) -> list[int]:
+        error = self._error
+        if error is not None:
+            if self._raised:
+                raise type(error)(f"the transport is broken: {error}")
+            self._raised = True
+            raise error
+        if self._done:
+            return [NO_CUT] * BATCH
+        batch: list[int] = []
+        policy = self._policy
+        for size in itertools.islice(self._sizes, BATCH):
+            self._drawn += 1
+            try:
+                positiveInt(f"chunk size {self._drawn} from {policy!r}", size)
+            except (TypeError, ValueError) as e:
+                self._error = e
+                break
+            self._covered += size
+            batch.append(size)
+        else:
+            if len(batch) < BATCH:
+                total = policy.totalBytes
+                if total is None or self._covered < total:
+                    self._error = ValueError(
+                        f"the sizes of {policy!r} ended after {self._covered} bytes"
+                        + (
+                            ""
+                            if total is None
+                            else f", short of its totalBytes {total}"
+                        )
+                    )
+                else:
+                    self._done = True
+                    batch.append(NO_CUT)
+        return batch if batch else next(self)

@@ -17,12 +17,15 @@ from twisted.internet.interfaces import (
     IProtocol,
     IReactorTime,
 )
+from twisted.logger import Logger
 from twisted.python.failure import Failure
 
 from twistedtesting._flow import WriteFlow
 from twistedtesting._lifecycle import ConnectionState, Lifecycle
 from twistedtesting._link import Link
 from twistedtesting._linkends import Outbound
+
+log = Logger()
 
 
 class ProtocolDriver:
@@ -51,8 +54,16 @@ class ProtocolDriver:
         clock: IReactorTime | None,
         highWater: int,
         lowWater: int,
+        protocolErrors: str = "raise",
     ) -> None:
+        """
+        :param protocolErrors: ``"raise"`` to let an exception from
+            ``dataReceived`` propagate to the caller of the delivery;
+            ``"close"`` to log it and close the connection, as Twisted's
+            reactor does.
+        """
         self.protocol = protocol
+        self._closeOnError = protocolErrors == "close"
         self.lifecycle = Lifecycle()
         self.flow = WriteFlow(
             lambda: outbound.bytesPending, highWater, lowWater, self.callProducer
@@ -118,8 +129,25 @@ class ProtocolDriver:
         if self.lifecycle.state is ConnectionState.LOST:
             return 0
         self._busy = True
+        count = 0
         try:
-            count = link.pour(self.protocol.dataReceived, maxChunks, now)
+            while True:
+                protocol = self.protocol
+                left = None if maxChunks is None else maxChunks - count
+                count += link.pour(protocol.dataReceived, left, now)
+                # Go on to a new protocol (a TLS layer) put in meanwhile.
+                if self.protocol is protocol or left == count:
+                    break
+        except Exception:
+            if not self._closeOnError:
+                raise
+            # As Twisted's reactor does: log the error (trial then fails
+            # the test) and lose the connection with it; the peer sees a
+            # clean close.
+            failure = Failure()
+            log.failure("Unhandled error in dataReceived", failure)
+            self.lifecycle.askLoss(failure)
+            self._inbound.pause()
         finally:
             self._busy = False
             self.settle()
@@ -206,7 +234,7 @@ class ProtocolDriver:
             self._settleCall = None
             settleCall.cancel()
         self._inbound.close()
-        if reason.check(ConnectionDone) is not None:
+        if reason.check(ConnectionLost) is None:
             self._outbound.sendEnd()
         else:
             self._outbound.sendReset(

@@ -21,6 +21,7 @@ from twistedtesting._cutter import ChunkCutter
 from twistedtesting._delays import DelayPolicy, FixedDelay
 from twistedtesting._faults import BreakAfter
 from twistedtesting._linkends import LinkReceiver
+from twistedtesting._record import DeliveryRecord
 
 _NEVER = NEVER  # Short for the checks in the hot paths.
 
@@ -40,11 +41,11 @@ class Link:
     bytes that have arrived end.  Without a clock, time does not pass:
     :meth:`deliver` delivers what is pending.
 
-    The receiver (:attr:`receiver`, set by whoever wires the link) is
+    The receiver (``receiver``, set by whoever wires the link) is
     given the chunks, the end of the input (:meth:`sendEnd`, once every
     byte before it is delivered) and resets (:meth:`sendReset`, which drop
     every byte not delivered).  The sender reads :attr:`bytesPending` for
-    its flow control and is told by :attr:`onDrained` when it drops.
+    its flow control and is told by ``onDrained`` when it drops.
 
     :ivar chunking: The chunking policy.
     :ivar clock: The clock, or ``None``.
@@ -99,6 +100,8 @@ class Link:
         self._held = False
         self._closed = False
         self._scheduled: IDelayedCall | None = None
+        # Where each delivery's chunks start in the record, and its time.
+        self._deliveryTimes: list[tuple[int, float | None]] = []
         self._dueAt = _NEVER
 
     # Counters.
@@ -248,6 +251,14 @@ class Link:
 
     # Faults and control, for tests.
 
+    def interrupt(self) -> None:
+        """
+        Stop the delivery under way after the chunk being delivered, as when
+        the receiver switches protocols (STARTTLS): the receiver then pours
+        again, to its new protocol.
+        """
+        self._cutter.halted = True
+
     def hold(self) -> None:
         """
         Stall the link: nothing is delivered until :meth:`release`; bytes
@@ -316,6 +327,7 @@ class Link:
             self._breakWith(reset)
             return 0
         cutter = self._cutter
+        cutter.halted = self._paused or self._held
         count = 0
         if not (self._paused or self._held):
             breakAt = self._breakAt
@@ -327,6 +339,7 @@ class Link:
                     limit, cutShort = breakAt, True
                 if limit <= cutter.delivered:
                     break
+                first = len(cutter.sizes)
                 try:
                     count += cutter.deliver(
                         dataReceived,
@@ -335,7 +348,7 @@ class Link:
                         None if maxChunks is None else maxChunks - count,
                     )
                 finally:
-                    self._afterDelivery(now)
+                    self._afterDelivery(now, first)
                 # Without a clock, bytes sent while the receiver took these
                 # are delivered too.
                 if (
@@ -368,9 +381,30 @@ class Link:
                 receiver.inputEnded()
         return count
 
-    def _afterDelivery(self, now: float | None) -> None:
-        self._arrivals.delivered(self._cutter.delivered, now)
+    def _afterDelivery(self, now: float | None, first: int) -> None:
+        cutter = self._cutter
+        if len(cutter.sizes) > first:
+            clock = self.clock
+            at = now if now is not None or clock is None else clock.seconds()
+            self._deliveryTimes.append((first, at))
+        self._arrivals.delivered(cutter.delivered, now)
         self.onDrained()
+
+    @property
+    def record(self) -> DeliveryRecord:
+        """
+        The chunks this link delivered: their sizes and times, in a
+        :class:`twistedtesting.DeliveryRecord`, which converts to a
+        :class:`twistedtesting.ScriptedChunks` that replays the same cuts.
+        """
+        sizes = self._cutter.sizes
+        times: list[float | None] = []
+        marks = self._deliveryTimes
+        for index, (start, at) in enumerate(marks):
+            end = marks[index + 1][0] if index + 1 < len(marks) else len(sizes)
+            times.extend([at] * (end - start))
+        complete = len(sizes) == self._cutter.chunksDelivered
+        return DeliveryRecord(tuple(sizes), tuple(times), complete)
 
     def _breakWith(self, reason: Failure) -> None:
         receiver = self.receiver

@@ -6,6 +6,8 @@ for each direction, with a bounded flush.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import attrs
 from twisted.internet.interfaces import IProtocol, IReactorTime
 
@@ -19,6 +21,7 @@ from twistedtesting._chunkchecks import (
     checkFault,
     checkLinkTiming,
     checkProtocol,
+    checkProtocolErrors,
     checkWaterMarks,
     defaultHostAddress,
     defaultPeerAddress,
@@ -98,7 +101,9 @@ class ChunkedPair:
             f"{toClient.bytesPending} bytes to the client are still pending.  "
             "Protocols that answer each other forever never go quiet: deliver "
             "step by step with pair.toServer.deliver() and "
-            "pair.toClient.deliver(), or pass a larger maxRounds."
+            "pair.toClient.deliver(), or pass a larger maxRounds.  Delivered to "
+            f"the server: {toServer.record.describe()}; to the client: "
+            f"{toClient.record.describe()}."
         )
 
     def __repr__(self) -> str:
@@ -130,6 +135,7 @@ def connectChunked(
     clientAddress: TCPAddress | None = None,
     highWater: int = DEFAULT_HIGH_WATER,
     lowWater: int = 0,
+    protocolErrors: Literal["raise", "close"] = "raise",
 ) -> ChunkedPair:
     """
     Connect ``server`` and ``client`` in memory by two one-way
@@ -177,6 +183,11 @@ def connectChunked(
         paused when more than this many of the bytes it wrote are not yet
         delivered to the other side.
     :param lowWater: Each side's low-water mark.
+    :param protocolErrors: ``"raise"`` (the default): an exception from a
+        protocol's ``dataReceived`` propagates to the caller of the
+        delivery; ``"close"``: it is logged and that side's connection
+        closes, as on a real reactor (see
+        :class:`twistedtesting.ChunkedTransport`).
     :returns: The connected pair.
     :raises TypeError: If an argument has the wrong type.
     :raises ValueError: If a timing is given without a clock, a value is
@@ -207,6 +218,7 @@ def connectChunked(
         if address is not None:
             checkAddress(f"{name} {argument}", address)
     checkWaterMarks(name, highWater, lowWater)
+    checkProtocolErrors(f"{name} protocolErrors", protocolErrors)
     if toClient is None:
         total = toServer.totalBytes
         if total is not None:
@@ -249,6 +261,7 @@ def connectChunked(
         lowWater=lowWater,
         hostAddress=serverAddress,
         peerAddress=clientAddress,
+        protocolErrors=protocolErrors,
     )
     clientTransport = ChunkedTransport.overLinks(
         client,
@@ -259,7 +272,9 @@ def connectChunked(
         lowWater=lowWater,
         hostAddress=clientAddress,
         peerAddress=serverAddress,
+        protocolErrors=protocolErrors,
     )
+    clientTransport.tlsClient = True
     serverTransport.connectProtocol()
     clientTransport.connectProtocol()
     return ChunkedPair(

@@ -47,8 +47,8 @@ class TestPeer:
     def __init__(self, link: Link) -> None:
         """
         :param link: The link to the protocol.  Whoever makes the peer sets
-            :attr:`transport` and the protocol's transport sets
-            :attr:`onDrained`.
+            ``transport`` and the protocol's transport sets
+            ``onDrained``.
         """
         self.link = link
         self.ended = False
@@ -79,13 +79,13 @@ class TestPeer:
 
     def sendEnd(self) -> None:
         """
-        The protocol's side was shut cleanly: :attr:`ended` becomes true.
+        The protocol's side was shut cleanly: ``ended`` becomes true.
         """
         self.ended = True
 
     def sendReset(self, reason: Failure) -> None:
         """
-        The protocol's side was reset (an abort): :attr:`reset` becomes
+        The protocol's side was reset (an abort): ``reset`` becomes
         true; what it wrote before stays readable.
         """
         self.reset = True

@@ -267,6 +267,19 @@ class ConstructionTests(SynchronousTestCase):
             lowWater=11,
         )
 
+    def test_badProtocolErrors(self) -> None:
+        """
+        A C{protocolErrors} other than C{"raise"} or C{"close"} is a
+        L{ValueError} that names it and says what each does.
+        """
+        self.assertRefused(
+            ValueError,
+            "ChunkedTransport() protocolErrors must be 'raise' (the exception "
+            "propagates to the caller of the delivery) or 'close' (it is logged "
+            "and the connection closes, as on a real reactor), not 'log'",
+            protocolErrors="log",
+        )
+
     def test_badAddress(self) -> None:
         """
         An address that is not an IPv4 or IPv6 address is a L{TypeError}.
@@ -576,7 +589,7 @@ class DeliverTests(SynchronousTestCase):
             repr(transport),
             "<ChunkedTransport FixedChunks(size=2) open (paused): 3 bytes "
             "delivered in 2 chunks, 2 pending, 0 discarded; 3 bytes written and "
-            "unread>",
+            "unread; delivered 2 chunks, 3 bytes: [2, 1]>",
         )
         transport.abortConnection()
         transport.peer.deliver()
@@ -584,7 +597,7 @@ class DeliverTests(SynchronousTestCase):
             repr(transport),
             "<ChunkedTransport FixedChunks(size=2) lost (ConnectionAborted): 3 "
             "bytes delivered in 2 chunks, 0 pending, 2 discarded; 3 bytes "
-            "written and unread>",
+            "written and unread; delivered 2 chunks, 3 bytes: [2, 1]>",
         )
 
 

@@ -24,7 +24,8 @@ from twistedtesting import (
     allSplits,
     seed,
 )
-from twistedtesting._chunking import NO_CUT, sizeBatches
+from twistedtesting._chunking import NO_CUT
+from twistedtesting._cutter import sizeBatches
 from twistedtesting.test.transportsuite import RecordingProtocol
 
 

@@ -19,15 +19,18 @@ from twisted.web.resource import Resource
 from twisted.web.server import Request, Site
 
 from twistedtesting import (
+    AsFed,
     ChunkedTransport,
     Clock,
     FixedChunks,
     FixedDelay,
+    HalfOfPending,
     Link,
     OneByteChunks,
     RandomChunks,
     RandomDelay,
     SynchronousTestCase,
+    _cutter,
     connectChunked,
 )
 from twistedtesting.test.transportsuite import RecordingProtocol
@@ -304,35 +307,36 @@ class EchoServer(amp.AMP):
         return {"value": value}
 
 
+def ampCall(
+    chunking: Callable[[], object], size: int, **settings: object
+) -> tuple[Clock, list[float], list[int]]:
+    """
+    Call L{Echo} with C{size} characters over a pair on a new clock.
+
+    @return: The clock, the times the call fired at and the lengths of
+        the answers.
+    """
+    clock = Clock()
+    client = amp.AMP()
+    connectChunked(
+        EchoServer(),
+        client,
+        chunking(),  # type: ignore[arg-type]
+        clock=clock,
+        **settings,  # type: ignore[arg-type]
+    )
+    fired: list[float] = []
+    lengths: list[int] = []
+    result = client.callRemote(Echo, value="x" * size)
+    result.addCallback(lambda answer: lengths.append(len(answer["value"])))
+    result.addCallback(lambda _: fired.append(clock.seconds()))
+    return clock, fired, lengths
+
+
 class RealProtocolTests(SynchronousTestCase):
     """
     Real Twisted protocols over a pair with latency.
     """
-
-    def amp(
-        self, chunking: Callable[[], object], size: int, **settings: object
-    ) -> tuple[Clock, list[float], list[int]]:
-        """
-        Call L{Echo} with C{size} characters over a pair on a new clock.
-
-        @return: The clock, the times the call fired at and the lengths of
-            the answers.
-        """
-        clock = Clock()
-        client = amp.AMP()
-        connectChunked(
-            EchoServer(),
-            client,
-            chunking(),  # type: ignore[arg-type]
-            clock=clock,
-            **settings,  # type: ignore[arg-type]
-        )
-        fired: list[float] = []
-        lengths: list[int] = []
-        result = client.callRemote(Echo, value="x" * size)
-        result.addCallback(lambda answer: lengths.append(len(answer["value"])))
-        result.addCallback(lambda _: fired.append(clock.seconds()))
-        return clock, fired, lengths
 
     def test_ampRoundTripTakesTwoLatencies(self) -> None:
         """
@@ -341,7 +345,7 @@ class RealProtocolTests(SynchronousTestCase):
         argument too.
         """
         for size in [10, 3000]:
-            clock, fired, lengths = self.amp(
+            clock, fired, lengths = ampCall(
                 lambda: RandomChunks(1, 64, self.random), size, latency=0.25
             )
             clock.advance(0.25)
@@ -356,9 +360,7 @@ class RealProtocolTests(SynchronousTestCase):
         A 60 KB AMP call over chunks of 1 to 8 bytes, with no latency,
         completes on one C{advance(0)} of L{twistedtesting.Clock}.
         """
-        clock, fired, lengths = self.amp(
-            lambda: RandomChunks(1, 8, self.random), 60_000
-        )
+        clock, fired, lengths = ampCall(lambda: RandomChunks(1, 8, self.random), 60_000)
         clock.advance(0)
         self.assertEqual((fired, lengths), ([0.0], [60_000]))
 
@@ -420,3 +422,131 @@ class RealProtocolTests(SynchronousTestCase):
             clock.advance(0.01)
         clock.advance(1)
         self.assertEqual(server.lines, expected)
+
+
+class RecordTests(SynchronousTestCase):
+    """
+    The record of what a link delivered.
+    """
+
+    def test_sizesAndTimes(self) -> None:
+        """
+        The record gives each chunk's size and the time it was delivered
+        at, including chunks cut short where the arrived bytes ended and
+        chunks joined across writes.
+        """
+        clock = Clock()
+        link, receiver = wired(FixedChunks(3), clock, latency=1)
+        link.send(b"abcd")
+        clock.advance(0.5)
+        link.send(b"ef")
+        link.send(b"ghi")
+        clock.advance(1)
+        record = link.record
+        self.assertEqual(record.sizes, tuple(len(c) for c in receiver.chunks))
+        self.assertEqual(record.sizes, (3, 1, 2, 3))
+        self.assertEqual(record.times, (1.0, 1.0, 1.5, 1.5))
+        self.assertTrue(record.complete)
+        self.assertEqual(
+            repr(record), "<DeliveryRecord 4 chunks, 9 bytes: [3@1, 1@1, 2@1.5, 3@1.5]>"
+        )
+
+    def test_replay(self) -> None:
+        """
+        C{toScript} gives a L{ScriptedChunks} that cuts the same bytes into
+        the same chunks, without a clock.
+        """
+        protocol = RecordingProtocol()
+        transport = ChunkedTransport(protocol, RandomChunks(1, 9, self.random))
+        data = bytes(range(200))
+        for start in range(0, 200, 37):
+            transport.peer.feed(data[start : start + 37])
+        script = transport.inbound.record.toScript()
+        self.assertEqual(script.totalBytes, 200)
+        replayed = RecordingProtocol()
+        ChunkedTransport(replayed, script).peer.feed(data)
+        self.assertEqual(replayed.chunks, protocol.chunks)
+
+    def test_emptyAndTruncated(self) -> None:
+        """
+        A record of nothing, or one truncated at the record's limit, cannot
+        be replayed, and says why; the truncated one says so in its account.
+        """
+        link, _ = wired(OneByteChunks())
+        error = self.assertRaises(ValueError, link.record.toScript)
+        self.assertEqual(
+            str(error), "nothing was delivered, so there are no cuts to replay"
+        )
+        self.assertEqual(link.record.describe(), "no chunks delivered")
+        self.patch(_cutter, "RECORD_LIMIT", 2)
+        link, _ = wired(OneByteChunks())
+        link.send(b"abcd")
+        link.deliver(2)
+        link.deliver()
+        record = link.record
+        self.assertEqual((record.sizes, record.complete), ((1, 1), False))
+        self.assertIn("(record truncated)", record.describe())
+        self.assertRaises(ValueError, record.toScript)
+
+
+class PatchTests(SynchronousTestCase):
+    """
+    A transport's methods can be patched, as C{StringTransport}'s can.
+    """
+
+    def test_patchWrite(self) -> None:
+        """
+        C{self.patch} replaces C{write} on one transport, and puts it back.
+        """
+        transport = ChunkedTransport(RecordingProtocol(), OneByteChunks())
+        seen: list[bytes] = []
+        self.patch(transport, "write", seen.append)
+        transport.write(b"patched")
+        self.assertEqual((seen, transport.peer.value()), ([b"patched"], b""))
+
+
+class NewPolicyTests(SynchronousTestCase):
+    """
+    L{AsFed} and L{HalfOfPending}, which cut where only a link knows.
+    """
+
+    def test_asFed(self) -> None:
+        """
+        With L{AsFed}, each write is one chunk, even when several wait
+        together, and never cut.
+        """
+        protocol = RecordingProtocol()
+        transport = ChunkedTransport(protocol, AsFed())
+        transport.pauseProducing()
+        for piece in [b"one", b"two", b"three"]:
+            transport.peer.feed(piece)
+        transport.resumeProducing()
+        transport.peer.deliver()
+        transport.peer.feed(b"four")
+        self.assertEqual(protocol.chunks, [b"one", b"two", b"three", b"four"])
+        self.assertEqual(repr(AsFed()), "AsFed()")
+
+    def test_halfOfPending(self) -> None:
+        """
+        With L{HalfOfPending}, each chunk is half of the bytes there,
+        rounded up, across writes: 10 bytes come as 5, 3, 1 and 1.
+        """
+        protocol = RecordingProtocol()
+        transport = ChunkedTransport(protocol, HalfOfPending())
+        transport.pauseProducing()
+        transport.peer.feed(b"abcd")
+        transport.peer.feed(b"efghij")
+        transport.resumeProducing()
+        transport.peer.deliver()
+        self.assertEqual(protocol.chunks, [b"abcde", b"fgh", b"i", b"j"])
+        self.assertEqual(transport.inbound.record.sizes, (5, 3, 1, 1))
+        self.assertEqual(repr(HalfOfPending()), "HalfOfPending()")
+
+    def test_halfOfPendingOverLatency(self) -> None:
+        """
+        Over a link with latency, L{HalfOfPending} halves what has arrived,
+        and an AMP call still completes.
+        """
+        clock, fired, lengths = ampCall(HalfOfPending, 5000, latency=0.25)
+        clock.advance(0.5)
+        self.assertEqual((fired, lengths), ([0.5], [5000]))

@@ -290,7 +290,9 @@ class FlushTests(SynchronousTestCase):
             "client; 1 bytes to the server and 0 bytes to the client are still "
             "pending.  Protocols that answer each other forever never go quiet: "
             "deliver step by step with pair.toServer.deliver() and "
-            "pair.toClient.deliver(), or pass a larger maxRounds.",
+            "pair.toClient.deliver(), or pass a larger maxRounds.  Delivered to "
+            "the server: 10 chunks, 10 bytes: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]; to "
+            "the client: 10 chunks, 10 bytes: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1].",
         )
 
     def test_badMaxRounds(self) -> None:
