@@ -27,7 +27,7 @@ class PlannedFault:
     One fault of a schedule.
 
     :ivar time: When it starts, in network time.
-    :ivar kind: One of :data:`FAULT_KINDS`.
+    :ivar kind: ``"partition"``, ``"crash"``, ``"pause"`` or ``"hold"``.
     :ivar hosts: The hosts it is about: the minority cut off by a
         partition, the host crashed or paused, the two ends of a held link.
     :ivar duration: How long until it is undone (healed, restarted,

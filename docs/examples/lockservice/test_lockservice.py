@@ -232,13 +232,13 @@ class LockServiceTests(SynchronousTestCase):
 
 class NaiveLockServiceTests(SynchronousTestCase):
     """
-    The first version's bug, which the race test found with seed 6.
+    The first version's bug, which the race test found with seed 1236103047.
     """
 
-    @seed(6)
+    @seed(1236103047)
     def test_naiveGrantsTwice(self) -> None:
         """
-        With seed 6, the naive version grants the lock to two owners: a
+        With seed 1236103047, the naive version grants the lock to two owners: a
         node that refused a loser released the winner's hold, and the late
         client won the votes of that node and the two outside the winner's
         majority.  (This test asserts what the bug does, so that the example
@@ -247,7 +247,7 @@ class NaiveLockServiceTests(SynchronousTestCase):
         answers = LockCluster(self.random, naive=True).race()
         self.assertEqual(len(granted(answers)), 2, answers)
 
-    @seed(6)
+    @seed(1236103047)
     def test_fixedGrantsOnce(self) -> None:
         """
         With the same seed, the fixed version grants the lock once.
