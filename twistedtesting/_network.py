@@ -29,6 +29,13 @@ from twistedtesting._topology import DEFAULT_CHUNKING, Direction, LinkSettings, 
 
 _LOOPBACK_NAMES = ("localhost", "127.0.0.1")
 
+LINK_RECORD_LIMIT = 1000
+"""
+How many chunks each link of a network records (see
+:attr:`twistedtesting.Link.record`): the first ones of each connection, so
+that the memory of a long run stays flat.
+"""
+
 
 def _seeded(seed: object) -> random.Random:
     if isinstance(seed, random.Random):
@@ -267,6 +274,7 @@ class Network:
                     clock=HostClock(target.timers, ownLane=True),
                     latency=settings.latencyPolicy(self.random),
                     bandwidth=settings.bandwidth,
+                    recordLimit=LINK_RECORD_LIMIT,
                 )
             )
         topology.addLink((client.name, server.name), links[0], False)

@@ -7,7 +7,7 @@ direction, partitions, holds, crashes, restarts and pauses.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from twisted.application.internet import ClientService
 from twisted.internet.address import IPv4Address
@@ -37,12 +37,14 @@ from twisted.web.server import Request, Site
 from zope.interface.verify import verifyObject
 
 from twistedtesting import (
+    ChunkedTransport,
     Clock,
     HostReactor,
     HostState,
     Network,
     SynchronousTestCase,
 )
+from twistedtesting._network import LINK_RECORD_LIMIT
 
 _DONE = Failure(ConnectionDone())
 
@@ -692,3 +694,30 @@ class NetworkTieBreakingTests(SynchronousTestCase):
         orders = {tuple(self.acceptOrder(seed)) for seed in range(12)}
         self.assertGreater(len(orders), 3)
         self.assertEqual(len(self.acceptOrder(2)), 4)
+
+
+class MemoryTests(NetworkTestsMixin, SynchronousTestCase):
+    """
+    What a long run keeps is bounded.
+    """
+
+    def test_boundedRecords(self) -> None:
+        """
+        The trace keeps its latest C{traceLimit} events, and each link
+        records at most C{LINK_RECORD_LIMIT} chunks, however many are
+        delivered.
+        """
+        network, servers = self.setUpNetwork(traceLimit=50)
+        talker, connected = self.connect(network)
+        network.advanceUntil(connected)
+        protocol = self.successResultOf(connected)
+        for index in range(LINK_RECORD_LIMIT + 200):
+            protocol.sendLine(b"%d" % index)
+            network.advance(0.001)
+        network.advanceUntil(lambda: len(talker.lines) == LINK_RECORD_LIMIT + 200)
+        self.assertEqual(len(network.trace), 50)
+        self.assertGreater(network.trace.count, 2 * LINK_RECORD_LIMIT)
+        serverTransport = cast(ChunkedTransport, servers[0].transport)
+        record = serverTransport.inbound.record
+        self.assertEqual(len(record.sizes), LINK_RECORD_LIMIT)
+        self.assertFalse(record.complete)
