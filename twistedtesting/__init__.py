@@ -19,11 +19,7 @@ from twistedtesting._chunking import (
     allSplits,
 )
 from twistedtesting._clock import DEFAULT_MAX_INSTANT_CALLS, Clock, ClockLoopError
-from twistedtesting._connections import (
-    ConnectedPair,
-    ProtocolFactoryOf,
-    connectedPair,
-)
+from twistedtesting._connections import ConnectedPair, connectedPair
 from twistedtesting._delays import DelayPolicy, FixedDelay, RandomDelay
 from twistedtesting._determinism import NondeterminismError, checkDeterminism
 from twistedtesting._faults import BreakAfter
@@ -36,6 +32,7 @@ from twistedtesting._linkends import LinkReceiver, Outbound
 from twistedtesting._nettrace import NetworkTrace, TraceEvent
 from twistedtesting._network import Network
 from twistedtesting._pair import ChunkedPair, connectChunked
+from twistedtesting._pairoptions import ProtocolFactoryOf
 from twistedtesting._record import DeliveryRecord
 from twistedtesting._seeds import (
     SEED_VARIABLE,
@@ -45,11 +42,8 @@ from twistedtesting._seeds import (
     seed,
     unregisterRandom,
 )
-from twistedtesting._teardown import (
-    DEFAULT_GRACE_PERIOD,
-    ConnectionTracker,
-    DisconnectTimeout,
-)
+from twistedtesting._sockets import refusingAddress
+from twistedtesting._teardown import DEFAULT_GRACE_PERIOD, DisconnectTimeout
 from twistedtesting._testcase import SynchronousTestCase, TestCase
 from twistedtesting._testpeer import TestPeer
 from twistedtesting._timeouts import (
@@ -59,6 +53,7 @@ from twistedtesting._timeouts import (
     assertTimesOut,
 )
 from twistedtesting._topology import LinkSettings
+from twistedtesting._tracker import ConnectionTracker
 
 __all__ = [
     "DEFAULT_GRACE_PERIOD",
@@ -111,6 +106,7 @@ __all__ = [
     "connectChunked",
     "connectedPair",
     "randomFaults",
+    "refusingAddress",
     "registerRandom",
     "runSeed",
     "seed",

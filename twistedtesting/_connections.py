@@ -6,92 +6,44 @@ one call and torn down completely in one call.
 :func:`connectedPair` listens with the server factory, connects the client
 factory to it (with the reactor's own methods, or with endpoints the user
 gives), and waits until both sides have connected (and, over TLS, completed
-their handshake).  :class:`ConnectedPair` holds
-the result; its teardown is :class:`twistedtesting._teardown.Teardown`'s.
+their handshake).  :class:`ConnectedPair` holds the result.
+
+Each job has a module of its own: the attempt that waits for both sides in
+:mod:`twistedtesting._pairattempt`, listening and connecting in
+:mod:`twistedtesting._dialing`, observing the protocols in
+:mod:`twistedtesting._observe`, tearing down in
+:mod:`twistedtesting._teardown`, TLS in :mod:`twistedtesting._tls`, and the
+arguments' checks in :mod:`twistedtesting._pairoptions`.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Callable
-from typing import Any, Generic, Literal, Protocol, TypeVar, Union
+from typing import Any, Generic
 
 import attrs
-from twisted.internet.address import IPv4Address, IPv6Address, UNIXAddress
-from twisted.internet.defer import Deferred, succeed
-from twisted.internet.error import NoProtocol, TimeoutError
+from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import (
-    IAddress,
-    IDelayedCall,
     IListeningPort,
-    ILoggingContext,
-    IOpenSSLClientConnectionCreator,
-    IOpenSSLContextFactory,
-    IOpenSSLServerConnectionCreator,
-    IProtocolFactory,
-    IProtocolNegotiationFactory,
     IReactorTCP,
     IReactorTime,
-    IReactorUNIX,
-    IStreamClientEndpoint,
     IStreamServerEndpoint,
 )
-from twisted.internet.protocol import Protocol as _TwistedProtocol
-from twisted.python import log
-from twisted.python.failure import Failure
-from zope.interface import alsoProvides, implementer
 
+from twistedtesting._pairattempt import PairAttempt
+from twistedtesting._pairoptions import (
+    ClientEndpointFactory,
+    ClientProtocolT,
+    ClientTLSOptions,
+    ProtocolFactoryOf,
+    ServerProtocolT,
+    ServerTLSOptions,
+    TransportName,
+    checkKeywords,
+    checkOptions,
+)
 from twistedtesting._teardown import (
     DEFAULT_GRACE_PERIOD,
-    Connection,
-    Teardown,
-    checkFactory,
-    checkGracePeriod,
-    logTeardownFailure,
 )
-
-ServerProtocolT = TypeVar("ServerProtocolT")
-ClientProtocolT = TypeVar("ClientProtocolT")
-_P_co = TypeVar("_P_co", covariant=True)
-
-TRANSPORTS = ("tcp", "tcp6", "unix")
-
-# The types of connectedPair()'s arguments, shared with
-# TestCase.connectedPair().  Union, not |: zope.interface before 6 has no |
-# for interfaces, and Sphinx evaluates these.
-TransportName = Literal["tcp", "tcp6", "unix"]
-ServerTLSOptions = Union[IOpenSSLServerConnectionCreator, IOpenSSLContextFactory]  # noqa: UP007
-ClientTLSOptions = Union[IOpenSSLClientConnectionCreator, IOpenSSLContextFactory]  # noqa: UP007
-ClientEndpointFactory = Callable[[IAddress], IStreamClientEndpoint]
-
-
-class ProtocolFactoryOf(Protocol[_P_co]):
-    """
-    The type of a protocol factory whose ``buildProtocol`` builds protocols
-    of a given type, for type checkers: ``ProtocolFactoryOf[Echo]``.
-
-    :func:`twistedtesting.connectedPair` takes its factories as these, so
-    that the :class:`twistedtesting.ConnectedPair` it gives knows the types
-    of its protocols: with ``Factory.forProtocol(Echo)`` (a
-    ``Factory[Echo]``), ``pair.serverProtocol`` is an ``Echo``.  Any
-    :class:`~twisted.internet.interfaces.IProtocolFactory` is one.
-    """
-
-    def buildProtocol(self, addr: Any, /) -> _P_co | None:
-        """
-        Build a protocol for a connection from or to ``addr``.
-        """
-
-    def doStart(self) -> None:
-        """
-        Note that a port or connector started using the factory.
-        """
-
-    def doStop(self) -> None:
-        """
-        Note that a port or connector stopped using the factory.
-        """
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -111,7 +63,7 @@ class ConnectedPair(Generic[ServerProtocolT, ClientProtocolT]):
     port: IListeningPort
     serverProtocol: ServerProtocolT
     clientProtocol: ClientProtocolT
-    _attempt: _PairAttempt = attrs.field(alias="attempt")
+    _attempt: PairAttempt = attrs.field(alias="attempt")
 
     def disconnect(self) -> Deferred[None]:
         """
@@ -143,7 +95,7 @@ class ConnectedPair(Generic[ServerProtocolT, ClientProtocolT]):
         """
         server = self._attempt.serverConnection
         assert server is not None
-        return server.whenLost()
+        return server.record.whenLost()
 
     def whenClientLost(self) -> Deferred[BaseException]:
         """
@@ -154,624 +106,46 @@ class ConnectedPair(Generic[ServerProtocolT, ClientProtocolT]):
         """
         client = self._attempt.clientConnection
         assert client is not None
-        return client.whenLost()
+        return client.record.whenLost()
 
     def __repr__(self) -> str:
-        state = {
-            "open": "connected",
-            "closing": "disconnecting",
-            "closed": "disconnected",
-        }[self._attempt.teardown.state]
         return (
-            f"<twistedtesting.ConnectedPair {state} on {self._attempt.address}: "
-            f"server {self.serverProtocol!r}, client {self.clientProtocol!r}>"
+            f"<twistedtesting.ConnectedPair {self._attempt.state()} on "
+            f"{self._attempt.address}: server {self.serverProtocol!r}, "
+            f"client {self.clientProtocol!r}>"
         )
-
-
-class _StandIn(_TwistedProtocol):
-    """
-    The protocol of a client connection that the client factory refused:
-    it closes the connection at once.
-    """
-
-    def connectionMade(self) -> None:
-        assert self.transport is not None
-        self.transport.loseConnection()
-
-
-@implementer(IProtocolFactory, ILoggingContext)
-class _AttemptFactory:
-    """
-    The factory a connection attempt listens or connects with: builds with the
-    user's factory, returns the user's protocol itself, and keeps a record
-    of each connection.
-
-    As the client factory it is also part of the teardown, which waits for
-    its ``doStop`` (the connector stopping after the connection is lost).
-    """
-
-    def __init__(
-        self, wrapped: IProtocolFactory, attempt: _PairAttempt, name: str
-    ) -> None:
-        self.wrapped = wrapped
-        self.attempt = attempt
-        self.name = name
-        self.label = f"the {name} factory"
-        self.isClient = name == "client"
-        self.running = 0
-        if IProtocolNegotiationFactory.providedBy(wrapped):
-            alsoProvides(self, IProtocolNegotiationFactory)
-
-    def acceptableProtocols(self) -> list[bytes]:
-        """
-        The wrapped factory's protocols for TLS negotiation.
-        """
-        return list(self.wrapped.acceptableProtocols())  # type: ignore[attr-defined]
-
-    def logPrefix(self) -> str:
-        """
-        The wrapped factory's log prefix.
-        """
-        if ILoggingContext.providedBy(self.wrapped):
-            return str(self.wrapped.logPrefix())
-        return type(self.wrapped).__name__
-
-    def doStart(self) -> None:
-        """
-        Start the wrapped factory.
-        """
-        self.running += 1
-        if self.running == 1 and self.isClient:
-            self.attempt.teardown.partBusy()
-        self.wrapped.doStart()
-
-    def doStop(self) -> None:
-        """
-        Stop the wrapped factory.
-        """
-        self.running -= 1
-        try:
-            self.wrapped.doStop()
-        finally:
-            if self.running == 0 and self.isClient:
-                self.attempt.teardown.partDone()
-
-    def buildProtocol(self, addr: IAddress) -> Any:
-        """
-        Build the user's protocol, and record its connection.
-        """
-        built = self.buildTracked(addr)
-        return None if built is None else built[0]
-
-    def startedConnecting(self, connector: object) -> None:
-        """
-        Nothing to do when the reactor starts connecting the client.
-        """
-
-    def clientConnectionFailed(self, connector: object, reason: Failure) -> None:
-        """
-        Fail the attempt: the reactor could not connect the client.
-        """
-        self.attempt.connectionFailed(reason)
-
-    def clientConnectionLost(self, connector: object, reason: Failure) -> None:
-        """
-        Nothing to do: the connection's record has seen it lost.
-        """
-
-    def buildTracked(self, addr: IAddress) -> tuple[Any, Connection, bool] | None:
-        """
-        Build the user's protocol, and record its connection.
-
-        :returns: ``None`` if the server factory refused the connection;
-            otherwise the protocol, its record, and whether it stands in
-            for one that the client factory refused.
-        """
-        return self.attempt.build(self, addr)
-
-    # The teardown waits for the client factory: see _teardown._Part.
-
-    @property
-    def done(self) -> bool:
-        """
-        Whether every connector using the factory has stopped.
-        """
-        return self.running <= 0
-
-    def start(self) -> None:
-        """
-        Nothing to do: losing the connection stops the connector.
-        """
-
-    def abort(self) -> None:
-        """
-        Nothing to do: aborting the connection stops the connector.
-        """
-
-    def problem(self, gracePeriod: float) -> str | None:
-        """
-        Say that the factory has not been stopped, unless its connection is
-        still there: that connection's problem says why.
-        """
-        connection = self.attempt.clientConnection
-        if connection is not None and not connection.done:
-            return None
-        return (
-            f"{self.label} ({self.wrapped!r}) was still in use (doStop() had "
-            f"not been called) {2 * gracePeriod:g} s after the teardown began"
-        )
-
-
-def _connectTo(reactor: Any, address: IAddress, factory: Any) -> Any:
-    """
-    Connect ``factory`` to the listening port at ``address`` with the
-    reactor, as the client of a connection attempt.
-
-    :returns: The connector.
-    :raises TypeError: For an address of a kind it does not know, or a
-        reactor that cannot connect to it.
-    """
-    if isinstance(address, (IPv4Address, IPv6Address)):
-        if not IReactorTCP.providedBy(reactor):
-            raise TypeError(f"reactor must provide IReactorTCP: {reactor!r}")
-        host = address.host
-        if host in ("0.0.0.0", "::"):
-            host = "127.0.0.1" if isinstance(address, IPv4Address) else "::1"
-        return reactor.connectTCP(host, address.port, factory)
-    if isinstance(address, UNIXAddress) and address.name is not None:
-        if not IReactorUNIX.providedBy(reactor):
-            raise TypeError(f"reactor must provide IReactorUNIX: {reactor!r}")
-        name = address.name
-        return reactor.connectUNIX(
-            name.decode() if isinstance(name, bytes) else name, factory
-        )
-    raise TypeError(
-        f"cannot connect to a listening port at {address!r}: pass clientEndpoint"
-    )
-
-
-@attrs.define(eq=False)
-class _Options:
-    """
-    The checked arguments of one :func:`connectedPair` call.
-    """
-
-    serverFactory: IProtocolFactory
-    clientFactory: IProtocolFactory
-    transport: str
-    reactor: Any
-    clock: IReactorTime
-    gracePeriod: float
-    serverEndpoint: IStreamServerEndpoint | None
-    clientEndpoint: ClientEndpointFactory | None
-    serverTLS: ServerTLSOptions | None
-    clientTLS: ClientTLSOptions | None
-
-
-def _checkOptions(
-    serverFactory: object,
-    clientFactory: object,
-    *,
-    transport: object = None,
-    serverTLS: object = None,
-    clientTLS: object = None,
-    serverEndpoint: object = None,
-    clientEndpoint: object = None,
-    reactor: object = None,
-    clock: object = None,
-    gracePeriod: object = DEFAULT_GRACE_PERIOD,
-) -> _Options:
-    """
-    Check the arguments of :func:`connectedPair`, and fill in the defaults.
-    """
-    checkFactory(serverFactory, "serverFactory")
-    checkFactory(clientFactory, "clientFactory")
-    grace = checkGracePeriod(gracePeriod)
-    if transport is not None and not isinstance(transport, str):
-        raise TypeError(
-            f"transport must be a string, one of {', '.join(map(repr, TRANSPORTS))}, "
-            f"not {type(transport).__name__} {transport!r}"
-        )
-    if transport is not None and transport not in TRANSPORTS:
-        raise ValueError(
-            f"transport must be one of {', '.join(map(repr, TRANSPORTS))}, "
-            f"not {transport!r}"
-        )
-    if serverEndpoint is not None:
-        if transport is not None:
-            raise ValueError(
-                "give transport or serverEndpoint, not both: serverEndpoint "
-                "decides the transport"
-            )
-        if not IStreamServerEndpoint.providedBy(serverEndpoint):
-            raise TypeError(
-                "serverEndpoint must provide IStreamServerEndpoint, not "
-                f"{serverEndpoint!r}"
-            )
-    if clientEndpoint is not None and not callable(clientEndpoint):
-        raise TypeError(
-            "clientEndpoint must be a callable that takes the listening "
-            f"port's address and returns an endpoint, not {clientEndpoint!r}"
-        )
-    if (serverTLS is None) != (clientTLS is None):
-        raise ValueError(
-            "give both serverTLS and clientTLS, or neither: "
-            f"serverTLS is {serverTLS!r}, clientTLS is {clientTLS!r}"
-        )
-    if serverTLS is not None and not (
-        IOpenSSLServerConnectionCreator.providedBy(serverTLS)
-        or IOpenSSLContextFactory.providedBy(serverTLS)
-    ):
-        raise TypeError(
-            "serverTLS must provide IOpenSSLServerConnectionCreator or "
-            "IOpenSSLContextFactory (such as PrivateCertificate.options()), "
-            f"not {serverTLS!r}"
-        )
-    if clientTLS is not None and not (
-        IOpenSSLClientConnectionCreator.providedBy(clientTLS)
-        or IOpenSSLContextFactory.providedBy(clientTLS)
-    ):
-        raise TypeError(
-            "clientTLS must provide IOpenSSLClientConnectionCreator or "
-            "IOpenSSLContextFactory (such as optionsForClientTLS()), "
-            f"not {clientTLS!r}"
-        )
-    if reactor is None:
-        from twisted.internet import reactor as globalReactor
-
-        reactor = globalReactor
-    if not IReactorTime.providedBy(reactor):
-        raise TypeError(f"reactor must provide IReactorTime: {reactor!r}")
-    if serverEndpoint is None:
-        needed = IReactorUNIX if transport == "unix" else IReactorTCP
-        if not needed.providedBy(reactor):
-            raise TypeError(f"reactor must provide {needed.__name__}: {reactor!r}")
-    if clock is None:
-        clock = reactor
-    elif not IReactorTime.providedBy(clock):
-        raise TypeError(f"clock must provide IReactorTime, not {clock!r}")
-    return _Options(
-        serverFactory,  # type: ignore[arg-type]
-        clientFactory,  # type: ignore[arg-type]
-        "tcp" if transport is None else transport,
-        reactor,
-        clock,
-        grace,
-        serverEndpoint,
-        clientEndpoint,
-        serverTLS,
-        clientTLS,
-    )
-
-
-class _PairAttempt:
-    """
-    One :func:`connectedPair` call: listens, connects, waits for both sides,
-    and on failure or cancellation tears down what it made before failing.
-
-    Without endpoints from the user it listens and connects with the
-    reactor's own methods, as hand-written test code does, which costs less
-    than endpoints.
-
-    :ivar deferred: Fires with the :class:`ConnectedPair`, or fails.
-    :ivar teardown: Tears down everything the attempt made.
-    :ivar settled: Whether the outcome is decided.
-    """
-
-    def __init__(self, options: _Options) -> None:
-        self.options = options
-        self.teardown = Teardown(options.clock, options.gracePeriod)
-        self.server = _AttemptFactory(options.serverFactory, self, "server")
-        self.client = _AttemptFactory(options.clientFactory, self, "client")
-        self.teardown.addPart(self.client)
-        self.serverConnection: Connection | None = None
-        self.clientConnection: Connection | None = None
-        self.serverRefusal: Failure | None = None
-        self.clientRefusal: Failure | None = None
-        self.port: IListeningPort | None = None
-        self.address: IAddress | None = None
-        self.pair: ConnectedPair[Any, Any] | None = None
-        self.settled = False
-        self._settleWaiters: list[Deferred[None]] = []
-        self._timer: IDelayedCall | None = None
-        self._pending: Deferred[Any] | None = None
-        self._connector: Any = None
-        serverOuter: Any = self.server
-        clientOuter: Any = self.client
-        if options.serverTLS is not None:
-            try:
-                from twistedtesting._tls import ObservedTLSFactory
-            except ImportError as error:
-                raise ImportError(
-                    f"TLS needs pyOpenSSL ({error}): install twistedtesting[tls]"
-                ) from error
-
-            assert options.clientTLS is not None
-            serverOuter = ObservedTLSFactory(options.serverTLS, False, self.server)
-            clientOuter = ObservedTLSFactory(options.clientTLS, True, self.client)
-        self._serverOuter = serverOuter
-        self._clientOuter = clientOuter
-        self.deferred: Deferred[ConnectedPair[Any, Any]] = Deferred(self._cancel)
-        # Whatever the failure (cancellation included), the Deferred's own
-        # callbacks run once the teardown of what was made is done.
-        self.deferred.addErrback(self._afterTeardown)
-        self._listen()
-
-    def _listen(self) -> None:
-        options = self.options
-        if options.serverEndpoint is not None:
-            self._pending = options.serverEndpoint.listen(self._serverOuter)
-            self._pending.addCallbacks(self._listening, self._fail)
-            return
-        reactor = options.reactor
-        try:
-            if options.transport == "unix":
-                directory = tempfile.mkdtemp(prefix="twistedtesting-")
-                try:
-                    port = reactor.listenUNIX(f"{directory}/socket", self._serverOuter)
-                except BaseException:
-                    shutil.rmtree(directory, ignore_errors=True)
-                    raise
-                self._listening(port, directory)
-            else:
-                interface = "::1" if options.transport == "tcp6" else "127.0.0.1"
-                self._listening(
-                    reactor.listenTCP(0, self._serverOuter, interface=interface)
-                )
-        except Exception:
-            self._fail(Failure())
-
-    def _listening(self, port: IListeningPort, directory: str | None = None) -> None:
-        self._pending = None
-        self.port = port
-        record = self.teardown.addPort(port, "the listening port")
-        if directory is not None:
-            record.onStopped.append(
-                lambda: shutil.rmtree(directory, ignore_errors=True)
-            )
-        if self.settled:
-            return
-        self.address = port.getHost()
-        try:
-            if self.options.clientEndpoint is None:
-                self._connector = _connectTo(
-                    self.options.reactor, self.address, self._clientOuter
-                )
-                return
-            endpoint = self.options.clientEndpoint(self.address)
-            if not IStreamClientEndpoint.providedBy(endpoint):
-                raise TypeError(
-                    "clientEndpoint must return an IStreamClientEndpoint, "
-                    f"not {endpoint!r}"
-                )
-            self._pending = endpoint.connect(self._clientOuter)
-        except Exception:
-            self._fail(Failure())
-            return
-        self._pending.addErrback(self._fail)
-
-    def connectionFailed(self, reason: Failure) -> None:
-        """
-        The reactor could not connect the client.
-        """
-        self._fail(reason)
-
-    def build(
-        self, factory: _AttemptFactory, addr: IAddress
-    ) -> tuple[Any, Connection, bool] | None:
-        """
-        Build a protocol with the user's factory behind ``factory``, and
-        record its connection.  A refusal (``buildProtocol`` returning
-        ``None`` or raising) is recorded as the attempt's failure.
-        """
-        isServer = not factory.isClient
-        if isServer and self.serverConnection is not None:
-            label = "another server connection"
-        else:
-            label = f"the {factory.name} connection"
-        try:
-            protocol = factory.wrapped.buildProtocol(addr)
-            if protocol is None:
-                raise NoProtocol(
-                    f"{factory.name}Factory "
-                    f"{factory.wrapped!r} refused the connection: its "
-                    "buildProtocol() returned None"
-                )
-            connection = Connection.observe(protocol, label)
-        except Exception:
-            refusal = Failure()
-            if not isServer:
-                # The reactor needs a protocol for the connection it made;
-                # this one closes it, and the teardown waits for that.
-                self.clientRefusal = refusal
-                protocol = _StandIn()
-                connection = Connection.observe(protocol, label)
-                self.clientConnection = connection
-                connection.observer = self._changed
-                self.teardown.addConnection(connection)
-                return protocol, connection, True
-            if self.serverConnection is None and self.serverRefusal is None:
-                self.serverRefusal = refusal
-                self._changed()
-            elif not refusal.check(NoProtocol):
-                # Another connection, which the server factory may refuse
-                # by returning None (the reactor closes it), but not by
-                # raising.
-                log.err(refusal, "twistedtesting: the server factory failed")
-            return None
-        if isServer:
-            if self.serverConnection is None:
-                self.serverConnection = connection
-                connection.observer = self._changed
-        else:
-            self.clientConnection = connection
-            connection.observer = self._changed
-        self.teardown.addConnection(connection)
-        return protocol, connection, False
-
-    def _verdict(self) -> Failure | bool:
-        """
-        :returns: Why the attempt failed, or whether both sides are ready.
-        """
-        if self.clientRefusal is not None:
-            return self.clientRefusal
-        if self.serverRefusal is not None:
-            return self.serverRefusal
-        ready = True
-        for connection in (self.clientConnection, self.serverConnection):
-            if connection is None or not connection.made:
-                ready = False
-            elif not connection.handshaken:
-                if connection.lostReason is not None:
-                    return connection.lostReason
-                ready = False
-        return ready
-
-    def _changed(self) -> None:
-        if self.settled:
-            return
-        verdict = self._verdict()
-        if verdict is True:
-            self._succeed()
-        elif verdict is not False:
-            assert isinstance(verdict, Failure)
-            self._fail(verdict)
-        elif (
-            self._timer is None
-            and self.clientConnection is not None
-            and self.clientConnection.made
-        ):
-            # The client is up: the server's side and the handshakes should
-            # follow at once over loopback.
-            self._timer = self.options.clock.callLater(
-                self.options.gracePeriod, self._deadline
-            )
-
-    def _deadline(self) -> None:
-        # Look in the next reactor iteration, after its I/O (see
-        # Teardown._giveUp).
-        self._timer = self.options.clock.callLater(0, self._lastLook)
-
-    def _lastLook(self) -> None:
-        self._timer = None
-        self._changed()
-        if self.settled:
-            return
-        # The client has connected (the timer starts only then), so what can
-        # be missing is the server's side and the handshakes.
-        server = self.serverConnection
-        missing = []
-        if server is None or not server.made:
-            missing.append(f"the server accepted no connection on {self.address}")
-        for side, connection in (("server", server), ("client", self.clientConnection)):
-            if connection is not None and connection.made and not connection.handshaken:
-                missing.append(f"the {side} connection's TLS handshake had not ended")
-        self._fail(
-            Failure(
-                TimeoutError(
-                    string=(
-                        "connectedPair() gave up waiting "
-                        f"{self.options.gracePeriod:g} s after the client "
-                        f"connected: {'; '.join(missing)}"
-                    )
-                )
-            )
-        )
-
-    def _stopWaiting(self) -> None:
-        self.settled = True
-        if self._timer is not None:
-            if self._timer.active():
-                self._timer.cancel()
-            self._timer = None
-        for connection in (self.serverConnection, self.clientConnection):
-            if connection is not None:
-                connection.observer = None
-
-    def _succeed(self) -> None:
-        self._stopWaiting()
-        server, client = self.serverConnection, self.clientConnection
-        assert server is not None and client is not None
-        assert self.port is not None and self.address is not None
-        if isinstance(self.address, (IPv4Address, IPv6Address)):
-            # The teardown closes the server's side of a TCP connection once
-            # the client's has gone, so that only the client's side is left
-            # in the TIME_WAIT state, holding a port for a minute, rather
-            # than both.
-            server.startAfter(client)
-        self.pair = ConnectedPair(
-            self.port,
-            server.protocol,
-            client.protocol,
-            attempt=self,
-        )
-        self._settle()
-        self.deferred.callback(self.pair)
-
-    def _fail(self, reason: Failure) -> None:
-        if self.settled:
-            return
-        self._stopWaiting()
-        self.deferred.errback(reason)
-
-    def _cancel(self, deferred: Deferred[ConnectedPair[Any, Any]]) -> None:
-        self._stopWaiting()
-        if self._pending is not None:
-            self._pending.cancel()
-        if self._connector is not None and self._connector.state == "connecting":
-            self._connector.stopConnecting()
-
-    def _afterTeardown(self, reason: Failure) -> Deferred[Any]:
-        done = self.teardown.run()
-        done.addErrback(logTeardownFailure)
-        done.addCallback(lambda _: self._settle())
-        # The attempt's Deferred waits on this one, which a cancellation of
-        # it (a timeout, say) cancels: the teardown must not be cut short.
-        failed: Deferred[Any] = Deferred()
-
-        def finished(_: object) -> None:
-            if not failed.called:
-                failed.errback(reason)
-
-        done.addCallback(finished)
-        return failed
-
-    def _settle(self) -> None:
-        waiters, self._settleWaiters = self._settleWaiters, []
-        for waiter in waiters:
-            waiter.callback(None)
-
-    def disconnect(self) -> Deferred[None]:
-        """
-        Tear down the pair once the attempt has settled: the cleanup of
-        :meth:`twistedtesting.TestCase.connectedPair`.
-
-        :returns: A Deferred that fires once everything the attempt made has
-            gone (at once if the attempt failed: it tore down what it made).
-        """
-        if self.pair is not None:
-            return self.teardown.run()
-        if self.teardown.state == "closed":
-            return succeed(None)
-        waiter: Deferred[None] = Deferred()
-        self._settleWaiters.append(waiter)
-        return waiter.addCallback(lambda _: self.disconnect())
 
 
 def startPair(
     serverFactory: object, clientFactory: object, **options: object
-) -> _PairAttempt:
+) -> PairAttempt:
     """
     Check the arguments and start a connection attempt; what
     :func:`connectedPair` and :meth:`twistedtesting.TestCase.connectedPair`
     share.
 
-    :param options: :func:`connectedPair`'s keyword arguments, which
-        ``_checkOptions`` names and checks.
-    :raises TypeError: See :func:`connectedPair`.
+    :param options: :func:`connectedPair`'s keyword arguments.
+    :raises TypeError: See :func:`connectedPair`; also for a keyword
+        argument that :func:`connectedPair` does not have.
     :raises ValueError: See :func:`connectedPair`.
     """
-    return _PairAttempt(_checkOptions(serverFactory, clientFactory, **options))
+    checkKeywords("connectedPair", options)
+    return PairAttempt(checkOptions(serverFactory, clientFactory, **options), _pairOf)
+
+
+def _pairOf(attempt: PairAttempt) -> ConnectedPair[Any, Any]:
+    """
+    Make the :class:`ConnectedPair` of an attempt whose sides are ready.
+    """
+    assert attempt.port is not None
+    assert attempt.serverConnection is not None
+    assert attempt.clientConnection is not None
+    return ConnectedPair(
+        attempt.port,
+        attempt.serverConnection.record.protocol,
+        attempt.clientConnection.record.protocol,
+        attempt=attempt,
+    )
 
 
 def connectedPair(
@@ -788,8 +162,8 @@ def connectedPair(
     gracePeriod: float = DEFAULT_GRACE_PERIOD,
 ) -> Deferred[ConnectedPair[ServerProtocolT, ClientProtocolT]]:
     """
-    Connect a protocol of ``clientFactory`` to one of ``serverFactory`` over
-    a real loopback connection.
+    Connect a protocol of ``serverFactory`` and one of ``clientFactory``
+    over a real loopback connection.
 
     The server factory listens, the client factory connects to it, and the
     result is a :class:`twistedtesting.ConnectedPair` once
@@ -808,9 +182,11 @@ def connectedPair(
     :param clientFactory: Builds the client's protocol.
     :param transport: ``"tcp"`` (the default) for TCP over IPv4 on
         127.0.0.1, ``"tcp6"`` for TCP over IPv6 on ::1, or ``"unix"`` for a
-        UNIX socket in a new directory that :func:`tempfile.mkdtemp` makes
-        (a random name, only its owner can enter it), which is removed when
-        the port stops.  Each listens on a port of the system's choosing.
+        UNIX socket with a name of its own in the process's private
+        directory, which :func:`tempfile.mkdtemp` makes on first use (a
+        random name, only its owner can enter it) and which is removed when
+        the process exits; the socket's file is removed when the port
+        stops.  TCP listens on a port of the system's choosing.
     :param serverTLS: With ``clientTLS``, run TLS over the connection: the
         server's connection creator or context factory, such as
         ``PrivateCertificate.options()``.  TLS needs pyOpenSSL (install
@@ -848,15 +224,18 @@ def connectedPair(
         ``serverTLS`` and ``clientTLS`` is, or if ``gracePeriod`` is not a
         positive, finite number.
     """
-    return startPair(
-        serverFactory,
-        clientFactory,
-        transport=transport,
-        serverTLS=serverTLS,
-        clientTLS=clientTLS,
-        serverEndpoint=serverEndpoint,
-        clientEndpoint=clientEndpoint,
-        reactor=reactor,
-        clock=clock,
-        gracePeriod=gracePeriod,
+    return PairAttempt(
+        checkOptions(
+            serverFactory,
+            clientFactory,
+            transport=transport,
+            serverTLS=serverTLS,
+            clientTLS=clientTLS,
+            serverEndpoint=serverEndpoint,
+            clientEndpoint=clientEndpoint,
+            reactor=reactor,
+            clock=clock,
+            gracePeriod=gracePeriod,
+        ),
+        _pairOf,
     ).deferred

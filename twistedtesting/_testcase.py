@@ -12,30 +12,22 @@ import inspect
 import random
 import shlex
 from collections.abc import Callable
-from typing import Any, ClassVar, cast, overload
+from typing import TYPE_CHECKING, Any, ClassVar, cast, overload
 
 from twisted.internet.defer import Deferred
-from twisted.internet.interfaces import (
-    IReactorTCP,
-    IReactorTime,
-    IStreamServerEndpoint,
-)
+from twisted.internet.interfaces import IReactorTime
 from twisted.python import log
 from twisted.python.failure import Failure
 from twisted.trial import unittest
 from twisted.trial.itrial import IReporter
 from zope.interface import implementer
 
-from twistedtesting._connections import (
-    ClientEndpointFactory,
+from twistedtesting._connections import ConnectedPair, startPair
+from twistedtesting._pairoptions import (
     ClientProtocolT,
-    ClientTLSOptions,
-    ConnectedPair,
+    PairKeywords,
     ProtocolFactoryOf,
     ServerProtocolT,
-    ServerTLSOptions,
-    TransportName,
-    startPair,
 )
 from twistedtesting._seeds import (
     SEED_VARIABLE,
@@ -44,13 +36,15 @@ from twistedtesting._seeds import (
     chooseSeed,
     runSeed,
 )
-from twistedtesting._teardown import DEFAULT_GRACE_PERIOD
 from twistedtesting._timeouts import (
     DEFAULT_TIMEOUT_EXCEPTIONS,
     Condition,
     advanceUntil,
     assertTimesOut,
 )
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 _ABSENT = object()
 
@@ -230,18 +224,10 @@ class TestCase(SynchronousTestCase, unittest.TestCase):
         self,
         serverFactory: ProtocolFactoryOf[ServerProtocolT],
         clientFactory: ProtocolFactoryOf[ClientProtocolT],
-        *,
-        transport: TransportName | None = None,
-        serverTLS: ServerTLSOptions | None = None,
-        clientTLS: ClientTLSOptions | None = None,
-        serverEndpoint: IStreamServerEndpoint | None = None,
-        clientEndpoint: ClientEndpointFactory | None = None,
-        reactor: IReactorTCP | None = None,
-        clock: IReactorTime | None = None,
-        gracePeriod: float = DEFAULT_GRACE_PERIOD,
+        **options: Unpack[PairKeywords],
     ) -> Deferred[ConnectedPair[ServerProtocolT, ClientProtocolT]]:
         """
-        Connect a protocol of ``clientFactory`` to one of ``serverFactory``
+        Connect a protocol of ``serverFactory`` and one of ``clientFactory``
         over a real loopback connection, as
         :func:`twistedtesting.connectedPair` does, and tear it down
         completely when the test ends.
@@ -256,32 +242,18 @@ class TestCase(SynchronousTestCase, unittest.TestCase):
 
         :param serverFactory: Builds the server's protocol.
         :param clientFactory: Builds the client's protocol.
-        :param transport: See :func:`twistedtesting.connectedPair`.
-        :param serverTLS: See :func:`twistedtesting.connectedPair`.
-        :param clientTLS: See :func:`twistedtesting.connectedPair`.
-        :param serverEndpoint: See :func:`twistedtesting.connectedPair`.
-        :param clientEndpoint: See :func:`twistedtesting.connectedPair`.
-        :param reactor: See :func:`twistedtesting.connectedPair`.
-        :param clock: See :func:`twistedtesting.connectedPair`.
-        :param gracePeriod: See :func:`twistedtesting.connectedPair`.
+        :param options: The keyword arguments of
+            :func:`twistedtesting.connectedPair` (``transport``,
+            ``serverTLS``, ``clientTLS``, ``serverEndpoint``,
+            ``clientEndpoint``, ``reactor``, ``clock``, ``gracePeriod``),
+            which mean what they mean there.
         :returns: A Deferred that fires with the
             :class:`twistedtesting.ConnectedPair` once both sides have
             connected, or fails as :func:`twistedtesting.connectedPair`'s.
         :raises TypeError: As :func:`twistedtesting.connectedPair` does.
         :raises ValueError: As :func:`twistedtesting.connectedPair` does.
         """
-        attempt = startPair(
-            serverFactory,
-            clientFactory,
-            transport=transport,
-            serverTLS=serverTLS,
-            clientTLS=clientTLS,
-            serverEndpoint=serverEndpoint,
-            clientEndpoint=clientEndpoint,
-            reactor=reactor,
-            clock=clock,
-            gracePeriod=gracePeriod,
-        )
+        attempt = startPair(serverFactory, clientFactory, **options)
         self.addCleanup(attempt.disconnect)
         return attempt.deferred
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from twisted.protocols.tls import TLSMemoryBIOFactory, TLSMemoryBIOProtocol
 
-from twistedtesting._teardown import Connection
+from twistedtesting._observe import ObservedConnection
 
 
 class _ObservedTLSProtocol(TLSMemoryBIOProtocol):
@@ -66,22 +66,22 @@ class ObservedTLSFactory(TLSMemoryBIOFactory):
     It is made as :class:`~twisted.protocols.tls.TLSMemoryBIOFactory` is:
     with the TLS connection creator or context factory, whether it is the
     client side, and the attempt's factory, whose ``buildTracked`` gives the
-    protocol, its connection record and whether it stands in for a refused
-    one.
+    protocol to wrap (the observer of the user's), its connection record
+    and whether it stands in for a refused one.
     """
 
     protocol = _ObservedTLSProtocol
 
     def buildProtocol(self, addr: Any) -> Any:
-        built: tuple[Any, Connection, bool] | None = self.wrappedFactory.buildTracked(
-            addr
+        built: tuple[Any, ObservedConnection, bool] | None = (
+            self.wrappedFactory.buildTracked(addr)
         )
         if built is None:
             return None
-        protocol, connection, standIn = built
+        protocol, record, standIn = built
         if standIn:
             return protocol
         layer = _ObservedTLSProtocol(self, protocol)
-        connection.handshaken = False
-        layer.onHandshake = connection.handshakeCompleted
+        record.handshaken = False
+        layer.onHandshake = record.handshakeCompleted
         return layer

@@ -7,7 +7,7 @@ makes is torn down completely, and the test waits for that.
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from twisted.internet import reactor as globalReactor
 from twisted.internet.address import IPv4Address
@@ -19,7 +19,7 @@ from examples.poetry import (
     PoetryServerFactory,
     getPoetry,
 )
-from twistedtesting import ConnectionTracker, TestCase
+from twistedtesting import ConnectionTracker, TestCase, refusingAddress
 
 reactor = cast(IReactorTCP, globalReactor)
 
@@ -59,16 +59,25 @@ class PoetryTests(TestCase):
 
     async def test_failure(self) -> None:
         """
-        Getting a poem from a port with no server fails with
+        Getting a poem from an address where no server listens fails with
         ``ConnectionRefusedError``.
         """
-        # Stop the server first: the tracker's teardown then finds the port
-        # stopped, which is fine.
+        # Not the port of a server just stopped: the system may give that
+        # port to the client's own end, which then connects to itself.  This
+        # address stays bound, never listening, until the test ends.
+        refusing = refusingAddress(self.addCleanup)
+        with self.assertRaises(ConnectionRefusedError):
+            await getPoetry(reactor, refusing.host, refusing.port)
+
+    async def test_stoppedServer(self) -> None:
+        """
+        A test may stop the tracked port itself: the tracker's teardown
+        then finds it stopped, which is fine.
+        """
         stopping = self.port.stopListening()
         assert stopping is not None
         await stopping
-        with self.assertRaises(ConnectionRefusedError):
-            await getPoetry(reactor, "127.0.0.1", self.address.port)
+        self.assertFalse(cast(Any, self.port).connected)
 
 
 class PoetryProtocolTests(TestCase):

@@ -1,28 +1,23 @@
 # -*- test-case-name: twistedtesting.test.test_connections -*-
 """
-Tests for L{twistedtesting.connectedPair}, L{twistedtesting.ConnectedPair},
-L{twistedtesting.ConnectionTracker} and L{TestCase.connectedPair}.
+Tests for L{twistedtesting.connectedPair}, L{twistedtesting.ConnectedPair}
+and L{TestCase.connectedPair}.
 
 The tests of connections run over real sockets (TCP on 127.0.0.1 and ::1,
 UNIX sockets, TLS) with the global reactor, and wait on Deferreds, never on
 time: a grace period that must pass is that of a L{Clock} the test advances.
 Each transport runs through the same behaviour suite, L{PairBehaviourMixin}.
-The teardown's own logic is also tested without sockets, with fake
-transports and ports and a L{Clock}.
 """
 
 from __future__ import annotations
 
-import functools
 import gc
 import os
-import socket
-import sys
+import stat
 import tempfile
-import unittest as pyunit
 from collections.abc import Callable
-from io import StringIO
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from io import BytesIO
+from typing import Any, cast
 
 import attrs
 from twisted.internet import reactor as _reactor
@@ -42,349 +37,50 @@ from twisted.internet.interfaces import (
     IAddress,
     IListeningPort,
     ILoggingContext,
-    IOpenSSLClientConnectionCreator,
-    IOpenSSLServerConnectionCreator,
-    IProtocol,
     IProtocolFactory,
-    IPullProducer,
-    IReactorTCP,
-    IReactorTime,
     IStreamServerEndpoint,
-    ITransport,
 )
 from twisted.internet.protocol import ClientFactory, Factory, Protocol, ServerFactory
-from twisted.internet.task import Clock, deferLater
-from twisted.internet.testing import StringTransport
-from twisted.python.failure import Failure
-from twisted.trial import reporter
+from twisted.internet.task import Clock
 from twisted.trial import unittest as trial
-from zope.interface import directlyProvides, implementer
+from twisted.web.client import FileBodyProducer, readBody
+from zope.interface import implementer
 from zope.interface.verify import verifyObject
 
 from twistedtesting import (
     DEFAULT_GRACE_PERIOD,
     ConnectedPair,
-    ConnectionTracker,
     DisconnectTimeout,
-    SynchronousTestCase,
     TestCase,
     connectedPair,
+    refusingAddress,
 )
 from twistedtesting._connections import startPair
-from twistedtesting._teardown import Connection, Teardown
-
-reactor = cast(IReactorTCP, _reactor)
-reactorTime = cast(IReactorTime, _reactor)
-
-_E = TypeVar("_E", bound=BaseException)
-
-
-async def failureOf(deferred: Deferred[Any], exceptionType: type[_E]) -> _E:
-    """
-    Wait for C{deferred} to fail with C{exceptionType}.
-
-    :returns: The exception.
-    :raises trial.FailTest: If C{deferred} succeeds.
-    """
-    try:
-        result = await deferred
-    except exceptionType as error:
-        return error
-    raise trial.FailTest(
-        f"expected {exceptionType.__name__}, but the Deferred fired with {result!r}"
-    )
-
-
-def _ipv6Skip() -> str | None:
-    """
-    Say why TCP over IPv6 cannot be tested here, or return C{None}.
-    """
-    if not socket.has_ipv6:
-        return "Python was built without IPv6 support"
-    try:
-        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
-            probe.bind(("::1", 0))
-    except OSError as error:
-        return f"this machine has no IPv6 loopback: binding to ::1 failed ({error})"
-    return None
-
-
-def _tlsSkip() -> str | None:
-    """
-    Say why TLS cannot be tested here, or return C{None}.
-    """
-    try:
-        import OpenSSL  # noqa: F401
-        import service_identity  # noqa: F401
-    except ImportError as error:
-        return (
-            f"TLS needs pyOpenSSL and service_identity ({error}); install "
-            "twistedtesting[tls]"
-        )
-    return None
-
-
-IPV6_SKIP = _ipv6Skip()
-TLS_SKIP = _tlsSkip()
-UNIX_SKIP = None if hasattr(socket, "AF_UNIX") else "this platform has no UNIX sockets"
-FD_DIRECTORY = "/proc/self/fd"
-FD_SKIP = (
-    None
-    if os.path.isdir(FD_DIRECTORY)
-    else f"{FD_DIRECTORY} does not exist: the operating system does not list "
-    "a process's open file descriptors there"
+from twistedtesting._sockets import socketDirectory
+from twistedtesting.test.connectionhelpers import (
+    ALPN_SKIP,
+    FD_DIRECTORY,
+    FD_SKIP,
+    IPV6_SKIP,
+    TLS_SKIP,
+    UNIX_SKIP,
+    Clinging,
+    Echo,
+    Hub,
+    PairEndpoint,
+    ReactorState,
+    Recorder,
+    _Mixin,
+    connectRecorder,
+    failureOf,
+    greetingSite,
+    pairAgent,
+    rawRequest,
+    reactor,
+    reactorTurns,
+    runQuietly,
+    tlsOptions,
 )
-
-
-@attrs.define(eq=False)
-class Hub:
-    """
-    Collects the protocols that a factory built, and tells a test when they
-    connect; a test helper.
-
-    :ivar built: Every protocol built, in order.
-    """
-
-    built: list[Recorder] = attrs.Factory(list)
-    _madeWaiters: list[Deferred[Recorder]] = attrs.Factory(list)
-
-    def factory(
-        self, protocolClass: Callable[[Hub], Recorder] | None = None
-    ) -> Factory[Recorder]:
-        """
-        :returns: A plain L{Factory} whose protocols report to this hub.
-        """
-        make = Recorder if protocolClass is None else protocolClass
-        return Factory.forProtocol(lambda: make(self))
-
-    def made(self, protocol: Recorder) -> None:
-        """
-        Note that C{protocol} has connected.
-        """
-        waiters, self._madeWaiters = self._madeWaiters, []
-        for waiter in waiters:
-            waiter.callback(protocol)
-
-    def whenMade(self) -> Deferred[Recorder]:
-        """
-        :returns: A Deferred that fires with the next protocol to connect.
-        """
-        waiter: Deferred[Recorder] = Deferred()
-        self._madeWaiters.append(waiter)
-        return waiter
-
-
-class Recorder(Protocol):
-    """
-    A protocol that records what happens to it; a test helper.
-
-    :ivar events: C{"made"} and C{"lost"}, as they happened.
-    :ivar received: Everything received.
-    :ivar reason: The reason C{connectionLost} was given.
-    """
-
-    def __init__(self, hub: Hub | None = None) -> None:
-        self.hub = hub
-        self.events: list[str] = []
-        self.received = b""
-        self.reason: Failure | None = None
-        self.lost = False
-        self._receiveWaiters: list[tuple[int, Deferred[bytes]]] = []
-        self._lostWaiters: list[Deferred[None]] = []
-        if hub is not None:
-            hub.built.append(self)
-
-    def connectionMade(self) -> None:
-        self.events.append("made")
-        if self.hub is not None:
-            self.hub.made(self)
-
-    def dataReceived(self, data: bytes) -> None:
-        self.received += data
-        waiting = [w for w in self._receiveWaiters if len(self.received) >= w[0]]
-        for item in waiting:
-            self._receiveWaiters.remove(item)
-            item[1].callback(self.received)
-
-    def connectionLost(self, reason: Failure | None = None) -> None:
-        self.events.append("lost")
-        self.reason = reason
-        self.lost = True
-        waiters, self._lostWaiters = self._lostWaiters, []
-        for waiter in waiters:
-            waiter.callback(None)
-
-    def whenLost(self) -> Deferred[None]:
-        """
-        :returns: A Deferred that fires once C{connectionLost} has run.
-        """
-        waiter: Deferred[None] = Deferred()
-        if not self.lost:
-            self._lostWaiters.append(waiter)
-        else:
-            waiter.callback(None)
-        return waiter
-
-    def whenReceived(self, count: int) -> Deferred[bytes]:
-        """
-        :returns: A Deferred that fires with everything received once at
-            least C{count} bytes have been.
-        """
-        waiter: Deferred[bytes] = Deferred()
-        self._receiveWaiters.append((count, waiter))
-        self.dataReceived(b"")
-        return waiter
-
-    def send(self, data: bytes) -> None:
-        """
-        Write C{data} to the transport.
-        """
-        assert self.transport is not None
-        self.transport.write(data)
-
-
-class Echo(Recorder):
-    """
-    A L{Recorder} that writes back what it receives; a test helper.
-    """
-
-    def dataReceived(self, data: bytes) -> None:
-        super().dataReceived(data)
-        self.send(data)
-
-
-@implementer(IPullProducer)
-class NeverProduces:
-    """
-    A pull producer that never writes and never unregisters, so that the
-    connection it is registered with cannot close; a test helper.
-    """
-
-    def resumeProducing(self) -> None:
-        """
-        Produce nothing.
-        """
-
-    def stopProducing(self) -> None:
-        """
-        Ignore being stopped.
-        """
-
-
-class Clinging(Recorder):
-    """
-    A L{Recorder} whose connection does not close after C{loseConnection()}:
-    it registers a L{NeverProduces}; a test helper.
-    """
-
-    def connectionMade(self) -> None:
-        super().connectionMade()
-        transport: Any = self.transport
-        transport.registerProducer(NeverProduces(), False)
-
-
-@attrs.frozen
-class ReactorState:
-    """
-    What the reactor is watching and has scheduled, besides its own readers
-    (which it adds when it starts running) and trial's timeout of the
-    running test (which trial schedules once the test method has started);
-    a test helper.
-    """
-
-    readers: frozenset[object]
-    writers: frozenset[object]
-    delayedCalls: frozenset[object]
-
-    @classmethod
-    def now(cls) -> ReactorState:
-        """
-        :returns: The global reactor's state now.
-        """
-        core: Any = _reactor
-        internal = set(getattr(core, "_internalReaders", ()))
-        return cls(
-            frozenset(set(core.getReaders()) - internal),
-            frozenset(core.getWriters()),
-            frozenset(
-                call
-                for call in core.getDelayedCalls()
-                if not getattr(call.func, "__module__", "").startswith("twisted.trial")
-            ),
-        )
-
-
-async def reactorTurns(count: int = 3) -> None:
-    """
-    Let the reactor run C{count} iterations (not a sleep: each is one pass
-    over the I/O that is ready), enough for a connection asked to close to
-    have closed, if nothing holds it open.
-    """
-    for _ in range(count):
-        await deferLater(reactorTime, 0, lambda: None)
-
-
-@functools.cache
-def tlsOptions() -> tuple[Any, Any, Any]:
-    """
-    Make TLS options from certificates generated now: the server's (a
-    self-signed certificate for C{localhost}), a client's that trusts it,
-    and a client's that trusts another certificate only.
-    """
-    import datetime
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-    from twisted.internet import ssl
-
-    def selfSigned() -> tuple[bytes, bytes]:
-        key = ec.generate_private_key(ec.SECP256R1())
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-        now = datetime.datetime.now(datetime.timezone.utc)
-        certificate = (
-            x509.CertificateBuilder()
-            .subject_name(name)
-            .issuer_name(name)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(days=1))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(
-                x509.SubjectAlternativeName([x509.DNSName("localhost")]),
-                critical=False,
-            )
-            .add_extension(
-                x509.BasicConstraints(ca=True, path_length=None), critical=True
-            )
-            .sign(key, hashes.SHA256())
-        )
-        return (
-            certificate.public_bytes(serialization.Encoding.PEM),
-            key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            ),
-        )
-
-    certificate, key = selfSigned()
-    other, _ = selfSigned()
-    server = ssl.PrivateCertificate.loadPEM(certificate + key).options()
-    client = ssl.optionsForClientTLS(
-        "localhost", trustRoot=ssl.Certificate.loadPEM(certificate)
-    )
-    untrusting = ssl.optionsForClientTLS(
-        "localhost", trustRoot=ssl.Certificate.loadPEM(other)
-    )
-    return server, client, untrusting
-
-
-if TYPE_CHECKING:
-    _Mixin = TestCase
-else:
-    _Mixin = object
 
 
 class PairBehaviourMixin(_Mixin):
@@ -793,45 +489,49 @@ class UNIXPairTests(PairBehaviourMixin, BothStuckMixin, TestCase):
     def options(self) -> dict[str, Any]:
         return {"transport": "unix"}
 
-    async def test_temporaryDirectory(self) -> None:
+    async def test_privateDirectory(self) -> None:
         """
-        The socket is in a directory of its own, made in the system's
-        temporary directory and readable by its owner only, and removed
-        once the port has stopped.
+        The socket is in the process's private directory, made in the
+        system's temporary directory and readable by its owner only; its
+        file is removed once the port has stopped, and the directory stays
+        for the next pair.
         """
         pair = await self.connect()
         address = pair.port.getHost()
         assert isinstance(address, UNIXAddress)
         name: Any = address.name
-        directory = os.path.dirname(os.fsdecode(name))
+        path = os.fsdecode(name)
+        directory = os.path.dirname(path)
+        self.assertEqual(directory, socketDirectory.path)
         self.assertEqual(os.path.dirname(directory), tempfile.gettempdir())
         self.assertTrue(os.path.basename(directory).startswith("twistedtesting-"))
         self.assertEqual(os.stat(directory).st_mode & 0o777, 0o700)
-        self.assertEqual(os.listdir(directory), ["socket"])
+        self.assertTrue(stat.S_ISSOCK(os.stat(path).st_mode))
         await pair.disconnect()
-        self.assertFalse(os.path.exists(directory))
+        self.assertFalse(os.path.exists(path))
+        self.assertTrue(os.path.isdir(directory))
 
-    async def test_newDirectoryEachTime(self) -> None:
+    async def test_socketNameEachTime(self) -> None:
         """
-        Each pair has a directory of its own, removed once its port has
-        stopped.
+        Each pair listens on a socket of its own in the same directory, and
+        each socket's file is removed once its port has stopped.
         """
 
-        def directoryOf(pair: ConnectedPair[Recorder, Recorder]) -> str:
+        def pathOf(pair: ConnectedPair[Recorder, Recorder]) -> str:
             address = pair.port.getHost()
             assert isinstance(address, UNIXAddress)
             name: Any = address.name
-            return os.path.dirname(os.fsdecode(name))
+            return os.fsdecode(name)
 
         first = await self.connect()
         second = await self.connect()
-        directories = [directoryOf(first), directoryOf(second)]
-        self.assertNotEqual(directories[0], directories[1])
-        self.assertTrue(all(os.path.isdir(d) for d in directories))
+        paths = [pathOf(first), pathOf(second)]
+        self.assertNotEqual(paths[0], paths[1])
+        self.assertEqual(os.path.dirname(paths[0]), os.path.dirname(paths[1]))
         await first.disconnect()
-        self.assertEqual([os.path.exists(d) for d in directories], [False, True])
+        self.assertEqual([os.path.exists(p) for p in paths], [False, True])
         await second.disconnect()
-        self.assertFalse(os.path.exists(directories[1]))
+        self.assertFalse(os.path.exists(paths[1]))
 
 
 class TLSPairTests(PairBehaviourMixin, BothStuckMixin, TestCase):
@@ -1028,29 +728,6 @@ class NeverStoppingServerEndpoint:
         return succeed(NeverStoppingPort(port, self.stopped))
 
 
-async def connectRecorder(address: Any) -> Recorder:
-    """
-    Connect a L{Recorder} to the TCP port at C{address}, as code under test
-    would, with its own factory.
-    """
-    endpoint = TCP4ClientEndpoint(_reactor, address.host, address.port)
-    return cast(Recorder, await endpoint.connect(Factory.forProtocol(Recorder)))
-
-
-async def closedAddress() -> IPv4Address:
-    """
-    :returns: The address of a TCP port on 127.0.0.1 that has been closed, so
-        that connecting to it is refused.
-    """
-    port = reactor.listenTCP(0, ServerFactory(), interface="127.0.0.1")
-    address = port.getHost()
-    stopped = port.stopListening()
-    assert stopped is not None
-    await stopped
-    assert isinstance(address, IPv4Address)
-    return address
-
-
 class ConnectingTests(TestCase):
     """
     How L{connectedPair} makes a connection, and how it fails.
@@ -1175,7 +852,7 @@ class ConnectingTests(TestCase):
         When the client's connection is refused, L{connectedPair} fails with
         L{ConnectionRefusedError}, once the port it listened on has stopped.
         """
-        endpoint = MisreportingServerEndpoint(await closedAddress())
+        endpoint = MisreportingServerEndpoint(refusingAddress(self.addCleanup))
         before = ReactorState.now()
         await failureOf(
             connectedPair(Hub().factory(), Hub().factory(), serverEndpoint=endpoint),
@@ -1190,7 +867,7 @@ class ConnectingTests(TestCase):
         fails with L{ConnectionRefusedError}, once the port it listened on
         has stopped.
         """
-        refusing = await closedAddress()
+        refusing = refusingAddress(self.addCleanup)
         addresses: list[IAddress] = []
 
         def clientEndpoint(address: IAddress) -> TCP4ClientEndpoint:
@@ -1586,6 +1263,66 @@ class ConnectingTests(TestCase):
             f"server {pair.serverProtocol!r}, client {pair.clientProtocol!r}>",
         )
 
+    async def test_reprAfterLoss(self) -> None:
+        """
+        Once a side has been lost, a pair's representation says which, and
+        once both have, that the connection was lost, not that it is
+        connected; during its teardown, that it is disconnecting.
+        """
+        clock = Clock()
+        pair = await self.connectedPair(
+            Hub().factory(), Hub().factory(Clinging), clock=clock
+        )
+        tail = (
+            f" on {pair.port.getHost()}: server {pair.serverProtocol!r}, "
+            f"client {pair.clientProtocol!r}>"
+        )
+        assert pair.serverProtocol.transport is not None
+        pair.serverProtocol.transport.loseConnection()
+        await pair.whenServerLost()
+        self.assertEqual(
+            repr(pair), "<twistedtesting.ConnectedPair server side lost" + tail
+        )
+        transport: Any = pair.clientProtocol.transport
+        transport.abortConnection()
+        await pair.whenClientLost()
+        self.assertEqual(
+            repr(pair), "<twistedtesting.ConnectedPair connection lost" + tail
+        )
+        stopping = pair.port.stopListening()
+        assert stopping is not None
+        disconnecting = pair.disconnect()
+        self.assertEqual(
+            repr(pair), "<twistedtesting.ConnectedPair disconnecting" + tail
+        )
+        await disconnecting
+        await stopping
+        self.assertEqual(
+            repr(pair), "<twistedtesting.ConnectedPair disconnected" + tail
+        )
+
+    async def test_reprClientLost(self) -> None:
+        """
+        When only the client's side has been lost, the representation says
+        so: when the client's C{connectionLost} runs, the server has not
+        yet read the end of the connection.
+        """
+        pair = await self.connectedPair(Hub().factory(), Hub().factory())
+        seen: list[str] = []
+        lost = pair.whenClientLost()
+        lost.addCallback(lambda _: seen.append(repr(pair)))
+        assert pair.clientProtocol.transport is not None
+        pair.clientProtocol.transport.loseConnection()
+        await lost
+        self.assertEqual(
+            seen,
+            [
+                f"<twistedtesting.ConnectedPair client side lost on "
+                f"{pair.port.getHost()}: server {pair.serverProtocol!r}, "
+                f"client {pair.clientProtocol!r}>"
+            ],
+        )
+
     async def test_factoryProvidesInterfaces(self) -> None:
         """
         The factories the reactor is given provide L{IProtocolFactory} and
@@ -1601,898 +1338,203 @@ class ConnectingTests(TestCase):
         self.assertIsInstance(await attempt.deferred, ConnectedPair)
 
 
+class SiteBehaviourMixin(_Mixin):
+    """
+    L{connectedPair} with Twisted's web server, L{Site}, whose protocols
+    are made with L{proxyForInterface}: a real HTTP request and response,
+    from a hand-written client and from L{Agent}.
+
+    Subclasses set L{options}, the transport's arguments.
+    """
+
+    def options(self) -> dict[str, Any]:
+        """
+        :returns: The arguments of L{connectedPair} that choose the transport.
+        """
+        raise NotImplementedError()
+
+    async def test_connected(self) -> None:
+        """
+        A pair with a L{Site} is ready once both sides have connected; its
+        server protocol is the one the site built, and its teardown leaves
+        the reactor as it was.
+        """
+        before = ReactorState.now()
+        site = greetingSite()
+        built: list[object] = []
+        buildProtocol: Any = site.buildProtocol
+
+        def recordingBuild(addr: Any) -> Any:
+            built.append(buildProtocol(addr))
+            return built[-1]
+
+        site.buildProtocol = recordingBuild  # type: ignore[method-assign]
+        pair = await connectedPair(site, Hub().factory(), **self.options())
+        self.assertEqual(built, [pair.serverProtocol])
+        self.assertEqual(
+            type(pair.serverProtocol).__name__, "_GenericHTTPChannelProtocol"
+        )
+        await pair.disconnect()
+        self.assertEqual(pair.clientProtocol.events, ["made", "lost"])
+        self.assertEqual(ReactorState.now(), before)
+
+    async def test_request(self) -> None:
+        """
+        A request written by the client gets the site's response, after
+        which the site closes the connection, as the request asked.
+        """
+        before = ReactorState.now()
+        pair = await self.connectedPair(
+            greetingSite(), Hub().factory(), **self.options()
+        )
+        pair.clientProtocol.send(rawRequest(b"/world"))
+        self.assertIsInstance(await pair.whenClientLost(), ConnectionDone)
+        status, _, body = pair.clientProtocol.received.partition(b"\r\n\r\n")
+        self.assertTrue(status.startswith(b"HTTP/1.1 200 OK\r\n"), status)
+        self.assertIn(b"\r\nContent-Type: text/plain\r\n", status)
+        self.assertEqual(body, b"hello, /world")
+        await pair.disconnect()
+        self.assertEqual(ReactorState.now(), before)
+
+    async def test_agent(self) -> None:
+        """
+        L{Agent} connecting through pairs gets the site's responses to a
+        C{GET} and a C{POST}, one pair per request; each pair's teardown
+        leaves nothing behind.
+        """
+        before = ReactorState.now()
+        endpoint = PairEndpoint(self, greetingSite(), self.options())
+        agent = pairAgent(endpoint)
+        response = await agent.request(b"GET", b"http://localhost/agent")
+        self.assertEqual(response.code, 200)
+        self.assertEqual(await readBody(response), b"hello, /agent")
+        posted = await agent.request(
+            b"POST",
+            b"http://localhost/",
+            bodyProducer=FileBodyProducer(BytesIO(b"a body")),
+        )
+        self.assertEqual(await readBody(posted), b"got a body")
+        self.assertEqual(len(endpoint.pairs), 2)
+        for pair in endpoint.pairs:
+            await pair.disconnect()
+            self.assertIsInstance(
+                self.successResultOf(pair.whenServerLost()), self.closedReasons
+            )
+        self.assertEqual(ReactorState.now(), before)
+
+    closedReasons: tuple[type[Exception], ...] = (ConnectionDone,)
+
+
+class SiteOverTCPTests(SiteBehaviourMixin, TestCase):
+    """
+    L{Site} over TCP on 127.0.0.1.
+    """
+
+    def options(self) -> dict[str, Any]:
+        return {}
+
+
+class SiteOverTCP6Tests(SiteBehaviourMixin, TestCase):
+    """
+    L{Site} over TCP on ::1.
+    """
+
+    skip = IPV6_SKIP
+
+    def options(self) -> dict[str, Any]:
+        return {"transport": "tcp6"}
+
+
+class SiteOverUNIXTests(SiteBehaviourMixin, TestCase):
+    """
+    L{Site} over a UNIX socket.
+    """
+
+    skip = UNIX_SKIP
+    closedReasons = (ConnectionDone, ConnectionLost)
+
+    def options(self) -> dict[str, Any]:
+        return {"transport": "unix"}
+
+
+class SiteOverTLSTests(SiteBehaviourMixin, TestCase):
+    """
+    L{Site} over TLS over TCP.
+    """
+
+    skip = ALPN_SKIP
+    closedReasons = (ConnectionDone, ConnectionLost)
+
+    def options(self) -> dict[str, Any]:
+        server, client, _ = tlsOptions()
+        return {"serverTLS": server, "clientTLS": client}
+
+
 class FileDescriptorTests(TestCase):
     """
     Repeated use leaves nothing open.
     """
 
-    CYCLES = 500
+    CYCLES = 300
 
     async def test_fileDescriptorsUnchanged(self) -> None:
         """
-        After 500 set-up and teardown cycles, alternating between the
-        transports this machine has, the process has exactly the file
-        descriptors it had before, and no temporary directory is left.
+        After 300 cycles of connecting a L{Site} and a client, a request
+        and its response, and the teardown, taking turns between the
+        transports this machine has (TLS included, where Twisted can serve
+        a L{Site} over it: see L{ALPN_SKIP}) and between a
+        hand-written client and L{Agent}, the process has exactly the file
+        descriptors it had before, the reactor is as it was, and no socket
+        file is left.
         """
-        kinds: list[str] = ["tcp"]
+        kinds: list[dict[str, Any]] = [{}]
         if UNIX_SKIP is None:
-            kinds.append("unix")
+            kinds.append({"transport": "unix"})
         if IPV6_SKIP is None:
-            kinds.append("tcp6")
-        for kind in kinds:
-            pair = await connectedPair(
-                Hub().factory(),
-                Hub().factory(),
-                transport=kind,  # type: ignore[arg-type]
-            )
+            kinds.append({"transport": "tcp6"})
+        if ALPN_SKIP is None:
+            server, client, _ = tlsOptions()
+            kinds.append({"serverTLS": server, "clientTLS": client})
+
+        async def cycle(number: int) -> str | None:
+            options = kinds[number % len(kinds)]
+            if number // len(kinds) % 2:
+                endpoint = PairEndpoint(self, greetingSite(), options)
+                response = await pairAgent(endpoint).request(
+                    b"GET", b"http://localhost/%d" % (number,)
+                )
+                body = await readBody(response)
+                pair: ConnectedPair[Any, Any] = endpoint.pairs[0]
+            else:
+                pair = await connectedPair(greetingSite(), Hub().factory(), **options)
+                pair.clientProtocol.send(rawRequest(b"/%d" % (number,)))
+                await pair.whenClientLost()
+                body = pair.clientProtocol.received.partition(b"\r\n\r\n")[2]
+            self.assertEqual(body, b"hello, /%d" % (number,))
+            address = pair.port.getHost()
             await pair.disconnect()
+            if isinstance(address, UNIXAddress):
+                name: Any = address.name
+                return os.fsdecode(name)
+            return None
+
+        for number in range(len(kinds) * 2):
+            await cycle(number)
         # Sockets that other tests left to the garbage collector must not
         # close during the cycles.
         gc.collect()
         before = sorted(os.listdir(FD_DIRECTORY))
-        # Only the directories these cycles made: other processes may be
-        # making pairs in the same temporary directory meanwhile.
-        directories: list[str] = []
-        for cycle in range(self.CYCLES):
-            pair = await connectedPair(
-                Hub().factory(),
-                Hub().factory(),
-                transport=kinds[cycle % len(kinds)],  # type: ignore[arg-type]
-            )
-            address = pair.port.getHost()
-            if isinstance(address, UNIXAddress):
-                name: Any = address.name
-                directories.append(os.path.dirname(os.fsdecode(name)))
-            await pair.disconnect()
+        reactorBefore = ReactorState.now()
+        paths = [await cycle(number) for number in range(self.CYCLES)]
+        gc.collect()
         self.assertEqual(sorted(os.listdir(FD_DIRECTORY)), before)
-        self.assertEqual(len(set(directories)), len(directories))
-        self.assertEqual([d for d in directories if os.path.exists(d)], [])
+        self.assertEqual(ReactorState.now(), reactorBefore)
+        self.assertEqual(
+            [path for path in paths if path is not None and os.path.exists(path)], []
+        )
 
     if FD_SKIP is not None:
         test_fileDescriptorsUnchanged.skip = FD_SKIP  # type: ignore[attr-defined]
-
-
-class Options:
-    """
-    Stands in for TLS options, given the interface a test needs; a test
-    helper.
-    """
-
-
-class ArgumentTests(SynchronousTestCase):
-    """
-    L{connectedPair} refuses bad arguments at once, with an error that
-    names the argument.
-    """
-
-    def test_protocolClass(self) -> None:
-        """
-        A protocol class given as a factory is a L{TypeError} that says how
-        to make a factory for it.
-        """
-        error = self.assertRaises(TypeError, connectedPair, Recorder, Hub().factory())
-        self.assertEqual(
-            str(error),
-            "serverFactory must provide IProtocolFactory (a "
-            "twisted.internet.protocol.Factory, for instance), not "
-            f"{Recorder!r}; Recorder is a protocol class: pass "
-            "Factory.forProtocol(Recorder)",
-        )
-
-    def test_factoryClass(self) -> None:
-        """
-        A factory class given as a factory is a L{TypeError} that says to
-        pass an instance.
-        """
-        error = self.assertRaises(
-            TypeError, connectedPair, Hub().factory(), ClientFactory
-        )
-        self.assertEqual(
-            str(error),
-            "clientFactory must provide IProtocolFactory (a "
-            "twisted.internet.protocol.Factory, for instance), not "
-            f"{ClientFactory!r}; ClientFactory is a factory class: pass an "
-            "instance of it",
-        )
-
-    def test_protocolInstance(self) -> None:
-        """
-        A protocol given as a factory is a L{TypeError} that says to pass
-        its factory.
-        """
-        protocol = Recorder()
-        error = self.assertRaises(TypeError, connectedPair, Hub().factory(), protocol)
-        self.assertEqual(
-            str(error),
-            "clientFactory must provide IProtocolFactory (a "
-            "twisted.internet.protocol.Factory, for instance), not "
-            f"{protocol!r}; it is a protocol: pass the factory that builds it",
-        )
-
-    def test_notAFactory(self) -> None:
-        """
-        Anything else that is not a factory is a L{TypeError}.
-        """
-        error = self.assertRaises(TypeError, connectedPair, 8080, Hub().factory())
-        self.assertEqual(
-            str(error),
-            "serverFactory must provide IProtocolFactory (a "
-            "twisted.internet.protocol.Factory, for instance), not 8080",
-        )
-
-    def test_transport(self) -> None:
-        """
-        A transport other than C{"tcp"}, C{"tcp6"} and C{"unix"} is a
-        L{ValueError}; one that is not a string is a L{TypeError}.
-        """
-        for notString in [b"tcp", 4]:
-            error = self.assertRaises(
-                TypeError,
-                connectedPair,
-                Hub().factory(),
-                Hub().factory(),
-                transport=notString,
-            )
-            self.assertEqual(
-                str(error),
-                "transport must be a string, one of 'tcp', 'tcp6', 'unix', "
-                f"not {type(notString).__name__} {notString!r}",
-            )
-        for transport in ["udp", "TCP"]:
-            error = self.assertRaises(
-                ValueError,
-                connectedPair,
-                Hub().factory(),
-                Hub().factory(),
-                transport=transport,
-            )
-            self.assertEqual(
-                str(error),
-                f"transport must be one of 'tcp', 'tcp6', 'unix', not {transport!r}",
-            )
-
-    def test_transportAndServerEndpoint(self) -> None:
-        """
-        A transport and a server endpoint together are a L{ValueError}.
-        """
-        error = self.assertRaises(
-            ValueError,
-            connectedPair,
-            Hub().factory(),
-            Hub().factory(),
-            transport="tcp",
-            serverEndpoint=TCP4ServerEndpoint(_reactor, 0),
-        )
-        self.assertEqual(
-            str(error),
-            "give transport or serverEndpoint, not both: serverEndpoint "
-            "decides the transport",
-        )
-
-    def test_serverEndpoint(self) -> None:
-        """
-        A server endpoint that is not one is a L{TypeError}.
-        """
-        error = self.assertRaises(
-            TypeError,
-            connectedPair,
-            Hub().factory(),
-            Hub().factory(),
-            serverEndpoint="tcp:0",
-        )
-        self.assertEqual(
-            str(error),
-            "serverEndpoint must provide IStreamServerEndpoint, not 'tcp:0'",
-        )
-
-    def test_clientEndpoint(self) -> None:
-        """
-        A client endpoint that is not callable is a L{TypeError}.
-        """
-        endpoint = TCP4ClientEndpoint(_reactor, "127.0.0.1", 1)
-        error = self.assertRaises(
-            TypeError,
-            connectedPair,
-            Hub().factory(),
-            Hub().factory(),
-            clientEndpoint=endpoint,
-        )
-        self.assertEqual(
-            str(error),
-            "clientEndpoint must be a callable that takes the listening port's "
-            f"address and returns an endpoint, not {endpoint!r}",
-        )
-
-    def test_tlsOnOneSide(self) -> None:
-        """
-        TLS options for one side only are a L{ValueError}.
-        """
-        options = object()
-        error = self.assertRaises(
-            ValueError,
-            connectedPair,
-            Hub().factory(),
-            Hub().factory(),
-            serverTLS=options,
-        )
-        self.assertEqual(
-            str(error),
-            "give both serverTLS and clientTLS, or neither: serverTLS is "
-            f"{options!r}, clientTLS is None",
-        )
-
-    def test_tlsOptions(self) -> None:
-        """
-        TLS options that are neither connection creators nor context
-        factories are a L{TypeError}.
-        """
-        error = self.assertRaises(
-            TypeError,
-            connectedPair,
-            Hub().factory(),
-            Hub().factory(),
-            serverTLS="server.pem",
-            clientTLS="client.pem",
-        )
-        self.assertEqual(
-            str(error),
-            "serverTLS must provide IOpenSSLServerConnectionCreator or "
-            "IOpenSSLContextFactory (such as PrivateCertificate.options()), "
-            "not 'server.pem'",
-        )
-
-    def test_tlsWithoutPyOpenSSL(self) -> None:
-        """
-        Without pyOpenSSL, asking for TLS is an L{ImportError} that says
-        which extra to install.
-        """
-        saved = sys.modules.get("twistedtesting._tls")
-        sys.modules["twistedtesting._tls"] = None  # type: ignore[assignment]
-
-        def restore() -> None:
-            if saved is None:
-                del sys.modules["twistedtesting._tls"]
-            else:
-                sys.modules["twistedtesting._tls"] = saved
-
-        self.addCleanup(restore)
-        server, client = Options(), Options()
-        directlyProvides(server, IOpenSSLServerConnectionCreator)
-        directlyProvides(client, IOpenSSLClientConnectionCreator)
-        error = self.assertRaises(
-            ImportError,
-            connectedPair,
-            Hub().factory(),
-            Hub().factory(),
-            serverTLS=server,
-            clientTLS=client,
-        )
-        self.assertTrue(str(error).startswith("TLS needs pyOpenSSL ("), str(error))
-        self.assertTrue(str(error).endswith("): install twistedtesting[tls]"))
-
-    def test_gracePeriod(self) -> None:
-        """
-        A grace period that is not a positive, finite number of seconds is
-        a L{TypeError} or a L{ValueError}.
-        """
-        for value, exception, message in [
-            (True, TypeError, "gracePeriod must be a number of seconds, not bool True"),
-            ("1", TypeError, "gracePeriod must be a number of seconds, not str '1'"),
-            (0, ValueError, "gracePeriod must be a positive, finite number, got 0"),
-            (
-                -1.5,
-                ValueError,
-                "gracePeriod must be a positive, finite number, got -1.5",
-            ),
-            (
-                float("inf"),
-                ValueError,
-                "gracePeriod must be a positive, finite number, got inf",
-            ),
-            (
-                float("nan"),
-                ValueError,
-                "gracePeriod must be a positive, finite number, got nan",
-            ),
-        ]:
-            error = self.assertRaises(
-                exception,
-                connectedPair,
-                Hub().factory(),
-                Hub().factory(),
-                gracePeriod=value,
-            )
-            self.assertEqual(str(error), message)
-
-    def test_reactorAndClock(self) -> None:
-        """
-        A reactor without C{IReactorTime} or C{IReactorTCP}, and a clock
-        without C{IReactorTime}, are L{TypeError}s.
-        """
-        clock = Clock()
-        error = self.assertRaises(
-            TypeError, connectedPair, Hub().factory(), Hub().factory(), reactor=clock
-        )
-        self.assertEqual(str(error), f"reactor must provide IReactorTCP: {clock!r}")
-        error = self.assertRaises(
-            TypeError,
-            connectedPair,
-            Hub().factory(),
-            Hub().factory(),
-            reactor=object(),
-        )
-        self.assertTrue(str(error).startswith("reactor must provide IReactorTime: "))
-        error = self.assertRaises(
-            TypeError, connectedPair, Hub().factory(), Hub().factory(), clock=3
-        )
-        self.assertEqual(str(error), "clock must provide IReactorTime, not 3")
-
-
-@implementer(ITransport)
-class NoAbortTransport:
-    """
-    A transport that ignores C{loseConnection()} and has no
-    C{abortConnection()}; a test helper.
-    """
-
-    disconnecting = False
-
-    def write(self, data: bytes) -> None:
-        """
-        Discard C{data}.
-        """
-
-    def writeSequence(self, data: Any) -> None:
-        """
-        Discard C{data}.
-        """
-
-    def loseConnection(self) -> None:
-        """
-        Note the request, and do nothing.
-        """
-        self.disconnecting = True
-
-    def getPeer(self) -> IPv4Address:
-        """
-        A made-up address.
-        """
-        return IPv4Address("TCP", "192.0.2.1", 1234)
-
-    def getHost(self) -> IPv4Address:
-        """
-        A made-up address.
-        """
-        return IPv4Address("TCP", "192.0.2.2", 4321)
-
-    def __repr__(self) -> str:
-        return "<NoAbortTransport>"
-
-
-@implementer(IListeningPort)
-@attrs.define
-class FakePort:
-    """
-    A listening port whose C{stopListening()} returns C{result}; a test
-    helper.
-
-    :ivar stops: How many times C{stopListening()} was called.
-    """
-
-    result: Any = None
-    stops: int = 0
-
-    def startListening(self) -> None:
-        """
-        Do nothing.
-        """
-
-    def stopListening(self) -> Any:
-        """
-        Count the call, and return (or raise) C{result}.
-        """
-        self.stops += 1
-        if isinstance(self.result, Exception):
-            raise self.result
-        return self.result
-
-    def getHost(self) -> IPv4Address:
-        """
-        A made-up address.
-        """
-        return IPv4Address("TCP", "192.0.2.2", 4321)
-
-    def __repr__(self) -> str:
-        return "<FakePort>"
-
-
-class NamedRecorder(Recorder):
-    """
-    A L{Recorder} with a short representation; a test helper.
-    """
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.name = name
-
-    def __repr__(self) -> str:
-        return f"<{self.name}>"
-
-
-class TrackerTests(SynchronousTestCase):
-    """
-    L{ConnectionTracker}, with fake transports and ports and a L{Clock}.
-    """
-
-    def setUp(self) -> None:
-        self.clock = Clock()
-        self.tracker = ConnectionTracker(clock=self.clock, gracePeriod=2)
-
-    def connected(self, name: str = "server") -> tuple[NamedRecorder, StringTransport]:
-        """
-        Connect a L{NamedRecorder} built by a tracked factory to a
-        L{StringTransport}.
-        """
-        factory = self.tracker.trackFactory(
-            Factory.forProtocol(lambda: NamedRecorder(name))
-        )
-        protocol = factory.buildProtocol(IPv4Address("TCP", "192.0.2.1", 1))
-        assert isinstance(protocol, NamedRecorder)
-        transport = StringTransport()
-        protocol.makeConnection(transport)
-        return protocol, transport
-
-    def test_losesAndWaits(self) -> None:
-        """
-        C{disconnect()} loses each connection a tracked factory's protocols
-        made and stops each tracked port, and fires once every protocol's
-        C{connectionLost} has run and every port has stopped.
-        """
-        first, firstTransport = self.connected("first")
-        second, secondTransport = self.connected("second")
-        stopping: Deferred[None] = Deferred()
-        port = self.tracker.trackPort(FakePort(stopping))
-        disconnecting = self.tracker.disconnect()
-        self.assertEqual(
-            (firstTransport.disconnecting, secondTransport.disconnecting, port.stops),
-            (True, True, 1),
-        )
-        first.connectionLost(Failure(ConnectionDone()))
-        second.connectionLost(Failure(ConnectionDone()))
-        self.assertNoResult(disconnecting)
-        stopping.callback(None)
-        self.assertIsNone(self.successResultOf(disconnecting))
-        self.assertEqual(self.clock.getDelayedCalls(), [])
-
-    def test_objectsPutBack(self) -> None:
-        """
-        The wrappers on a protocol's methods are removed once they have run,
-        and on a factory's once the teardown is done: the objects are as
-        they were.
-        """
-        factory = Factory.forProtocol(lambda: NamedRecorder("p"))
-        self.tracker.trackFactory(factory)
-        self.assertIn("buildProtocol", vars(factory))
-        protocol = factory.buildProtocol(None)
-        assert protocol is not None
-        self.assertEqual(
-            sorted(k for k in vars(protocol) if k.endswith("Connection")),
-            ["makeConnection"],
-        )
-        self.assertIn("connectionLost", vars(protocol))
-        protocol.makeConnection(StringTransport())
-        self.assertNotIn("makeConnection", vars(protocol))
-        disconnecting = self.tracker.disconnect()
-        protocol.connectionLost(Failure(ConnectionDone()))
-        self.assertNotIn("connectionLost", vars(protocol))
-        self.successResultOf(disconnecting)
-        self.assertNotIn("buildProtocol", vars(factory))
-
-    def test_abortAfterGracePeriod(self) -> None:
-        """
-        A connection still there a grace period after C{loseConnection()}
-        is aborted, and the teardown waits for it to go.
-        """
-        protocol, transport = self.connected()
-        disconnecting = self.tracker.disconnect()
-        self.clock.advance(1.9)
-        self.assertFalse(transport.disconnected)
-        self.clock.advance(0.1)
-        self.assertTrue(transport.disconnected)
-        self.assertNoResult(disconnecting)
-        protocol.connectionLost(Failure(ConnectionAborted()))
-        self.assertIsNone(self.successResultOf(disconnecting))
-        self.assertEqual(self.clock.getDelayedCalls(), [])
-
-    def test_stuckAfterAbort(self) -> None:
-        """
-        A connection still there a grace period after it was aborted fails
-        the teardown with a L{DisconnectTimeout} that names it and says
-        what was done to it; the other connections it waited for are not
-        named.
-        """
-        stuck, _ = self.connected("stuck")
-        gone, _ = self.connected("gone")
-        disconnecting = self.tracker.disconnect()
-        gone.connectionLost(Failure(ConnectionDone()))
-        self.clock.advance(2)
-        self.clock.advance(2)
-        error = self.failureResultOf(disconnecting, DisconnectTimeout).value
-        self.assertEqual(error.stuck, ("the connection of <stuck>",))
-        transport = stuck.transport
-        self.assertEqual(
-            str(error),
-            "disconnect() gave up: the connection of <stuck> (<stuck> on "
-            f"{transport!r}) was still connected 2 s after loseConnection() "
-            "and 2 s after abortConnection()",
-        )
-        self.assertEqual(self.clock.getDelayedCalls(), [])
-
-    def test_noAbortConnection(self) -> None:
-        """
-        When the transport of a connection that did not close has no
-        C{abortConnection()}, the error says so.
-        """
-        protocol = self.tracker.trackProtocol(self.makeNoAbort())
-        disconnecting = self.tracker.disconnect()
-        self.clock.advance(2)
-        self.clock.advance(2)
-        error = self.failureResultOf(disconnecting, DisconnectTimeout).value
-        self.assertEqual(
-            str(error),
-            "disconnect() gave up: the connection of <plain> (<plain> on "
-            "<NoAbortTransport>) was still connected 4 s after "
-            "loseConnection(), and its transport has no abortConnection()",
-        )
-        self.assertTrue(cast(Any, protocol.transport).disconnecting)
-
-    def heldBack(
-        self, transport: ITransport
-    ) -> tuple[Deferred[None], NamedRecorder, NamedRecorder]:
-        """
-        Start a teardown of two connections, the second held back by
-        C{startAfter()} until the first goes, which it never does.
-
-        :param transport: The held-back connection's transport.
-        :returns: The teardown's Deferred, the first connection's protocol
-            and the held-back one's.
-        """
-        teardown = Teardown(self.clock, 2.0)
-        first, held = NamedRecorder("first"), NamedRecorder("held")
-        firstConnection = Connection.observe(first, "the first connection")
-        heldConnection = Connection.observe(held, "the held connection")
-        teardown.addConnection(firstConnection)
-        teardown.addConnection(heldConnection)
-        first.makeConnection(StringTransport())
-        held.makeConnection(transport)
-        heldConnection.startAfter(firstConnection)
-        return teardown.run(), first, held
-
-    def test_heldBackAborted(self) -> None:
-        """
-        A connection held back by C{startAfter()} behind one that never
-        goes is aborted without C{loseConnection()} having been called, and
-        the error says that, not how long ago C{loseConnection()} was.
-        """
-        disconnecting, first, held = self.heldBack(StringTransport())
-        self.assertFalse(cast(Any, held.transport).disconnecting)
-        self.clock.advance(2)
-        self.clock.advance(2)
-        error = self.failureResultOf(disconnecting, DisconnectTimeout).value
-        self.assertEqual(
-            str(error),
-            f"disconnect() gave up: the first connection (<first> on "
-            f"{first.transport!r}) was still connected 2 s after "
-            "loseConnection() and 2 s after abortConnection(); the held "
-            f"connection (<held> on {held.transport!r}) was still connected "
-            "2 s after abortConnection() (loseConnection() was never called: "
-            "it waited for the first connection to go first)",
-        )
-
-    def test_heldBackNoAbortConnection(self) -> None:
-        """
-        A connection held back by C{startAfter()} behind one that never
-        goes, whose transport has no C{abortConnection()}, is reported as
-        never having been given C{loseConnection()}.
-        """
-        disconnecting, _, held = self.heldBack(cast(ITransport, NoAbortTransport()))
-        self.clock.advance(2)
-        self.clock.advance(2)
-        error = self.failureResultOf(disconnecting, DisconnectTimeout).value
-        self.assertEqual(
-            str(error).split("; ")[1],
-            "the held connection (<held> on <NoAbortTransport>) was still "
-            "connected 4 s after the teardown began (loseConnection() was "
-            "never called: it waited for the first connection to go first), "
-            "and its transport has no abortConnection()",
-        )
-        self.assertFalse(cast(Any, held.transport).disconnecting)
-
-    def makeNoAbort(self) -> NamedRecorder:
-        """
-        :returns: A L{NamedRecorder} connected to a L{NoAbortTransport}.
-        """
-        protocol = NamedRecorder("plain")
-        protocol.makeConnection(cast(ITransport, NoAbortTransport()))
-        return protocol
-
-    def test_portNeverStops(self) -> None:
-        """
-        A port whose C{stopListening()} Deferred never fires fails the
-        teardown, two grace periods later, with a L{DisconnectTimeout} that
-        names it.
-        """
-        self.tracker.trackPort(FakePort(Deferred()))
-        disconnecting = self.tracker.disconnect()
-        self.clock.advance(2)
-        self.assertNoResult(disconnecting)
-        self.clock.advance(2)
-        error = self.failureResultOf(disconnecting, DisconnectTimeout).value
-        self.assertEqual(error.stuck, ("the listening port <FakePort>",))
-        self.assertEqual(
-            str(error),
-            "disconnect() gave up: the listening port <FakePort> (<FakePort>) "
-            "had not stopped 4 s after stopListening()",
-        )
-
-    def test_portStopFails(self) -> None:
-        """
-        When a port's C{stopListening()} raises, the teardown still waits
-        for everything else, then fails with that exception.
-        """
-        self.tracker.trackPort(FakePort(OSError("bad port")))
-        protocol, _ = self.connected()
-        disconnecting = self.tracker.disconnect()
-        self.assertNoResult(disconnecting)
-        protocol.connectionLost(Failure(ConnectionDone()))
-        error = self.failureResultOf(disconnecting, OSError).value
-        self.assertEqual(error.args, ("bad port",))
-
-    def test_sameOutcomeTwice(self) -> None:
-        """
-        Every C{disconnect()} of a teardown that failed fails with the same
-        exception, and the teardown happens once.
-        """
-        port = self.tracker.trackPort(FakePort(Deferred()))
-        first = self.tracker.disconnect()
-        self.clock.advance(2)
-        second = self.tracker.disconnect()
-        self.clock.advance(2)
-        third = self.tracker.disconnect()
-        errors = [
-            self.failureResultOf(d, DisconnectTimeout).value
-            for d in (first, second, third)
-        ]
-        self.assertIs(errors[0], errors[1])
-        self.assertIs(errors[0], errors[2])
-        self.assertEqual(port.stops, 1)
-
-    def test_nothingToTrack(self) -> None:
-        """
-        A tracker with nothing tracked disconnects at once, scheduling
-        nothing.
-        """
-        self.assertIsNone(self.successResultOf(self.tracker.disconnect()))
-        self.assertEqual(self.clock.getDelayedCalls(), [])
-
-    def test_alreadyLost(self) -> None:
-        """
-        A protocol whose transport has already disconnected counts as gone.
-        """
-        protocol = NamedRecorder("old")
-        transport = StringTransport()
-        protocol.makeConnection(transport)
-        transport.abortConnection()
-        self.tracker.trackProtocol(protocol)
-        self.assertIsNone(self.successResultOf(self.tracker.disconnect()))
-        self.assertNotIn("connectionLost", vars(protocol))
-
-    def test_builtWhileClosing(self) -> None:
-        """
-        A protocol a tracked factory builds while the teardown runs is lost
-        as soon as it connects, and waited for.
-        """
-        first, _ = self.connected("first")
-        factory = self.tracker.trackFactory(
-            Factory.forProtocol(lambda: NamedRecorder("late"))
-        )
-        disconnecting = self.tracker.disconnect()
-        late = factory.buildProtocol(None)
-        assert late is not None
-        transport = StringTransport()
-        late.makeConnection(transport)
-        self.assertTrue(transport.disconnecting)
-        first.connectionLost(Failure(ConnectionDone()))
-        self.assertNoResult(disconnecting)
-        late.connectionLost(Failure(ConnectionDone()))
-        self.successResultOf(disconnecting)
-
-    def test_trackTwice(self) -> None:
-        """
-        Tracking an object a second time changes nothing.
-        """
-        factory = Factory.forProtocol(lambda: NamedRecorder("p"))
-        self.assertIs(self.tracker.trackFactory(factory), factory)
-        wrapper = vars(factory)["buildProtocol"]
-        self.assertIs(self.tracker.trackFactory(factory), factory)
-        self.assertIs(vars(factory)["buildProtocol"], wrapper)
-        port = FakePort()
-        self.tracker.trackPort(port)
-        self.tracker.trackPort(port)
-        protocol = self.makeNoAbort()
-        self.tracker.trackProtocol(protocol)
-        self.tracker.trackProtocol(protocol)
-        self.tracker.disconnect()
-        self.assertEqual(port.stops, 1)
-
-    def test_trackAfterDisconnect(self) -> None:
-        """
-        Tracking anything once C{disconnect()} has been called is a
-        L{ValueError}: the tracker is closed.
-        """
-        self.tracker.disconnect()
-        for method, argument in [
-            (self.tracker.trackFactory, Factory()),
-            (self.tracker.trackPort, FakePort()),
-            (self.tracker.trackProtocol, self.makeNoAbort()),
-        ]:
-            error = self.assertRaises(ValueError, method, argument)
-            self.assertEqual(
-                str(error),
-                f"{method.__name__}() was called on a ConnectionTracker whose "
-                "disconnect() has been called; use a new ConnectionTracker",
-            )
-
-    def test_badArguments(self) -> None:
-        """
-        Tracking something that is not a factory, a port or a protocol is a
-        L{TypeError}; tracking a protocol that has not connected is a
-        L{ValueError}.
-        """
-        error = self.assertRaises(TypeError, self.tracker.trackFactory, Recorder)
-        self.assertIn("factory must provide IProtocolFactory", str(error))
-        error = self.assertRaises(TypeError, self.tracker.trackPort, 8080)
-        self.assertEqual(
-            str(error),
-            "port must provide IListeningPort (what listenTCP() returns), not 8080",
-        )
-        error = self.assertRaises(TypeError, self.tracker.trackProtocol, Factory())
-        self.assertTrue(str(error).startswith("protocol must provide IProtocol, not "))
-        unconnected = NamedRecorder("new")
-        valueError = self.assertRaises(
-            ValueError, self.tracker.trackProtocol, unconnected
-        )
-        self.assertEqual(
-            str(valueError),
-            "<new> is not connected (its transport is None): track it once it "
-            "has connected, or track the factory that builds it",
-        )
-
-    def test_gracePeriodAndClock(self) -> None:
-        """
-        A bad grace period or clock is refused when the tracker is made.
-        """
-        error = self.assertRaises(ValueError, ConnectionTracker, gracePeriod=0)
-        self.assertEqual(
-            str(error), "gracePeriod must be a positive, finite number, got 0"
-        )
-        typeError = self.assertRaises(TypeError, ConnectionTracker, clock="now")
-        self.assertEqual(str(typeError), "clock must provide IReactorTime, not 'now'")
-
-    def test_slotsProtocol(self) -> None:
-        """
-        A protocol whose methods cannot be wrapped (its class has
-        C{__slots__} and no C{__dict__}) is a L{TypeError} saying so.
-        """
-
-        class Slotted:
-            __slots__ = ("transport",)
-
-            def makeConnection(self, transport: object) -> None:
-                self.transport = transport
-
-            def connectionLost(self, reason: object) -> None:
-                pass
-
-            def dataReceived(self, data: bytes) -> None:
-                pass
-
-            def connectionMade(self) -> None:
-                pass
-
-        implementer(IProtocol)(Slotted)
-        protocol = Slotted()
-        protocol.makeConnection(StringTransport())
-        error = self.assertRaises(TypeError, self.tracker.trackProtocol, protocol)
-        self.assertEqual(
-            str(error),
-            f"cannot track protocol {protocol!r}: it has no __dict__ (its class "
-            "uses __slots__), so its methods cannot be observed",
-        )
-
-    def test_repr(self) -> None:
-        """
-        A tracker's representation says whether it has been disconnected.
-        """
-        self.assertEqual(repr(self.tracker), "<twistedtesting.ConnectionTracker open>")
-        self.tracker.disconnect()
-        self.assertEqual(
-            repr(self.tracker), "<twistedtesting.ConnectionTracker closed>"
-        )
-
-
-class DisconnectTimeoutTests(SynchronousTestCase):
-    """
-    L{DisconnectTimeout}.
-    """
-
-    def test_attributes(self) -> None:
-        """
-        Its message is its string, and L{DisconnectTimeout.stuck} names what
-        was stuck.
-        """
-        error = DisconnectTimeout("it is stuck", ("the listening port",))
-        self.assertEqual(str(error), "it is stuck")
-        self.assertEqual(error.stuck, ("the listening port",))
-
-
-class TrackerSocketTests(TestCase):
-    """
-    L{ConnectionTracker} over real sockets, with a server that a test
-    listens with itself and a client that the code under test makes.
-    """
-
-    async def test_tracksServerConnections(self) -> None:
-        """
-        The connections a tracked factory accepted on a tracked port are
-        lost and waited for, and the port stopped, leaving the reactor as it
-        was.
-        """
-        before = ReactorState.now()
-        tracker = ConnectionTracker()
-        hub = Hub()
-        factory = tracker.trackFactory(hub.factory(Echo))
-        port = tracker.trackPort(reactor.listenTCP(0, factory, interface="127.0.0.1"))  # type: ignore[arg-type]
-        address: Any = port.getHost()
-        clients = [await connectRecorder(address) for _ in range(3)]
-        for client in clients:
-            client.send(b"hi")
-            await client.whenReceived(2)
-        await tracker.disconnect()
-        self.assertEqual([p.events for p in hub.built], [["made", "lost"]] * 3)
-        for client in clients:
-            await client.whenLost()
-        self.assertEqual(ReactorState.now(), before)
-
-    async def test_tracksClientProtocol(self) -> None:
-        """
-        A client protocol tracked once it has connected is lost and waited
-        for too, with the server's side.
-        """
-        before = ReactorState.now()
-        tracker = ConnectionTracker()
-        self.addCleanup(tracker.disconnect)
-        factory = tracker.trackFactory(Factory.forProtocol(Recorder))
-        port = tracker.trackPort(
-            reactor.listenTCP(0, factory, interface="127.0.0.1")  # type: ignore[arg-type]
-        )
-        address: Any = port.getHost()
-        client = tracker.trackProtocol(await connectRecorder(address))
-        await tracker.disconnect()
-        self.assertEqual(client.events, ["made", "lost"])
-        self.assertEqual(ReactorState.now(), before)
-
-
-def runQuietly(*tests: pyunit.TestCase) -> tuple[reporter.Reporter, str]:
-    """
-    Run C{tests} with trial's plain reporter and return the reporter and
-    what it printed.
-    """
-    stream = StringIO()
-    result = reporter.Reporter(stream=stream)
-    pyunit.TestSuite(tests).run(result)
-    result.done()
-    return result, stream.getvalue()
 
 
 class CleanupRecording(TestCase):

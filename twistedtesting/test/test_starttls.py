@@ -19,7 +19,7 @@ from twistedtesting import (
     SynchronousTestCase,
     connectChunked,
 )
-from twistedtesting.test.test_connections import TLS_SKIP, tlsOptions
+from twistedtesting.test.connectionhelpers import TLS_SKIP, tlsOptions
 from twistedtesting.test.transportsuite import RecordingProtocol
 
 
