@@ -36,7 +36,7 @@ from twistedtesting._netlisten import NetPort
 from twistedtesting._netscheduler import HostTimers
 
 if TYPE_CHECKING:
-    from twistedtesting._network import Network
+    from twistedtesting._fabric import NetworkFabric
 
 FIRST_EPHEMERAL_PORT = 49152
 """
@@ -103,7 +103,7 @@ class HostReactor:
     start to its crash.  A restart makes a new one, with the same name and
     address and none of the old one's ports, connections or calls.
 
-    :ivar network: The network.
+    :ivar network: The network's services to its hosts.
     :ivar name: The host's name.
     :ivar address: The host's IPv4 address.
     :ivar timers: The host's events in the network.
@@ -117,7 +117,7 @@ class HostReactor:
 
     def __init__(
         self,
-        network: Network,
+        network: NetworkFabric,
         name: str,
         address: str,
         timers: HostTimers,

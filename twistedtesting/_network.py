@@ -18,23 +18,13 @@ from twisted.internet.interfaces import IDelayedCall
 from twistedtesting._chunking import ChunkingPolicy
 from twistedtesting._clock import DEFAULT_MAX_INSTANT_CALLS, Clock, checkSeconds
 from twistedtesting._delays import DelayPolicy
+from twistedtesting._fabric import LOOPBACK_NAMES, NetworkFabric
 from twistedtesting._host import Host, HostState, StartFunction
-from twistedtesting._hostclock import HostClock
 from twistedtesting._hostreactor import HostReactor
-from twistedtesting._link import Link
 from twistedtesting._netrun import NetworkRunner
 from twistedtesting._netscheduler import HostTimers, NetworkScheduler
 from twistedtesting._nettrace import DEFAULT_TRACE_LIMIT, NetworkTrace
 from twistedtesting._topology import DEFAULT_CHUNKING, Direction, LinkSettings, Topology
-
-_LOOPBACK_NAMES = ("localhost", "127.0.0.1")
-
-LINK_RECORD_LIMIT = 1000
-"""
-How many chunks each link of a network records (see
-:attr:`twistedtesting.Link.record`): the first ones of each connection, so
-that the memory of a long run stays flat.
-"""
 
 
 def _seeded(seed: object) -> random.Random:
@@ -82,6 +72,7 @@ class Network:
     :ivar topology: The links' settings and faults.
     :ivar trace: The :class:`NetworkTrace` of what happened.
     :ivar scheduler: The network's event queue.
+    :ivar fabric: What the hosts' reactors ask of the network.
     """
 
     def __init__(
@@ -114,6 +105,14 @@ class Network:
         self._timers = HostTimers(self.scheduler, "network")
         self._hosts: dict[str, Host] = {}
         self._byAddress: dict[str, Host] = {}
+        self.fabric = NetworkFabric(
+            self.clock,
+            self.random,
+            self.topology,
+            self.trace,
+            self._hosts,
+            self._byAddress,
+        )
 
     # Hosts.
 
@@ -142,7 +141,7 @@ class Network:
         """
         if not isinstance(name, str) or not name:
             raise TypeError(f"addHost() name must be a non-empty str, not {name!r}")
-        if name in self._hosts or name in _LOOPBACK_NAMES:
+        if name in self._hosts or name in LOOPBACK_NAMES:
             raise ValueError(f"addHost() name {name!r} is taken")
         if start is not None and not callable(start):
             raise TypeError(f"addHost() start must be callable, not {start!r}")
@@ -193,7 +192,7 @@ class Network:
         self, name: str, address: str, offset: float, rate: float
     ) -> HostReactor:
         timers = HostTimers(self.scheduler, name)
-        return HostReactor(self, name, address, timers, offset, rate)
+        return HostReactor(self.fabric, name, address, timers, offset, rate)
 
     def _start(self, host: Host) -> None:
         if host.start is not None:
@@ -258,81 +257,13 @@ class Network:
         if not oneWay:
             self.topology.setSettings((target, source), settings)
 
-    def makeLinks(self, client: HostReactor, server: HostReactor) -> tuple[Link, Link]:
-        """
-        Make the two links of a new connection: to the server (delivering
-        on its clock, and tracked in its direction) and to the client (not
-        tracked: the caller tracks it, held until the client is connected).
-        """
-        topology = self.topology
-        links = []
-        for source, target in ((client, server), (server, client)):
-            settings = topology.settingsFor((source.name, target.name))
-            links.append(
-                Link(
-                    settings.chunking,
-                    clock=HostClock(target.timers, ownLane=True),
-                    latency=settings.latencyPolicy(self.random),
-                    bandwidth=settings.bandwidth,
-                    recordLimit=LINK_RECORD_LIMIT,
-                )
-            )
-        topology.addLink((client.name, server.name), links[0], False)
-        return links[0], links[1]
-
-    # Services for the hosts.
-
-    def resolve(self, name: str, asking: HostReactor) -> str | None:
-        """
-        :returns: The address of ``name`` (a host name or an address), as
-            ``asking`` sees it, or ``None`` for an unknown name.
-        """
-        if name in _LOOPBACK_NAMES or name.startswith("127."):
-            return asking.address
-        host = self._hosts.get(name)
-        if host is not None:
-            return host.address
-        try:
-            ipaddress.IPv4Address(name)
-        except ValueError:
-            return None
-        return name
-
-    def reactorAt(self, address: str) -> HostReactor | None:
-        """
-        :returns: The reactor of the host at ``address``, unless it is down.
-        """
-        host = self._byAddress.get(address)
-        if host is None or host.state is HostState.CRASHED:
-            return None
-        return host.reactor
-
-    def sendPacket(
-        self,
-        source: HostReactor,
-        target: HostReactor,
-        arrive: Callable[[HostReactor], object],
-    ) -> None:
-        """
-        Send a handshake packet: ``arrive(target)`` runs on ``target``
-        after the direction's latency, unless a fault blocks the direction
-        (the packet is lost) or ``target`` crashes first.
-        """
-        direction = (source.name, target.name)
-        if self.topology.blocked(direction):
-            return
-        delay = self.topology.packetDelay(direction)
-        target.timers.schedule(
-            self.clock.seconds() + delay, arrive, (target,), {}, source.name
-        )
-
     def traceNow(
         self, kind: str, source: str, target: str = "", detail: str = ""
     ) -> None:
         """
         Add an event at the current time to the trace.
         """
-        self.trace.record(self.clock.seconds(), kind, source, target, detail)
+        self.fabric.traceNow(kind, source, target, detail)
 
     def callLater(
         self, delay: float, callable: Callable[..., object], *args: object, **kw: object

@@ -44,7 +44,7 @@ from twistedtesting import (
     Network,
     SynchronousTestCase,
 )
-from twistedtesting._network import LINK_RECORD_LIMIT
+from twistedtesting._fabric import LINK_RECORD_LIMIT
 
 _DONE = Failure(ConnectionDone())
 
