@@ -24,10 +24,16 @@ if TYPE_CHECKING:
     from twistedtesting._clock import DEFAULT_MAX_INSTANT_CALLS, Clock, ClockLoopError
     from twistedtesting._connections import ConnectedPair, connectedPair
     from twistedtesting._delays import DelayPolicy, FixedDelay, RandomDelay
+    from twistedtesting._determinism import NondeterminismError, checkDeterminism
     from twistedtesting._faults import BreakAfter
+    from twistedtesting._faultschedule import PlannedFault, randomFaults
+    from twistedtesting._host import Host, HostState
+    from twistedtesting._hostreactor import HostReactor
     from twistedtesting._lifecycle import ConnectionState
     from twistedtesting._link import Link
     from twistedtesting._linkends import LinkReceiver, Outbound
+    from twistedtesting._nettrace import NetworkTrace, TraceEvent
+    from twistedtesting._network import Network
     from twistedtesting._pair import ChunkedPair, connectChunked
     from twistedtesting._pairoptions import ProtocolFactoryOf
     from twistedtesting._pairproxy import ProxyOptions
@@ -56,6 +62,7 @@ if TYPE_CHECKING:
         advanceUntil,
         assertTimesOut,
     )
+    from twistedtesting._topology import LinkSettings
     from twistedtesting._tracker import ConnectionTracker
 
 __all__ = [
@@ -80,10 +87,18 @@ __all__ = [
     "FixedChunks",
     "FixedDelay",
     "HalfOfPending",
+    "Host",
+    "HostReactor",
+    "HostState",
     "Link",
     "LinkReceiver",
+    "LinkSettings",
+    "Network",
+    "NetworkTrace",
+    "NondeterminismError",
     "OneByteChunks",
     "Outbound",
+    "PlannedFault",
     "ProtocolFactoryOf",
     "ProxiedConnection",
     "ProxyOptions",
@@ -98,12 +113,15 @@ __all__ = [
     "SynchronousTestCase",
     "TestCase",
     "TestPeer",
+    "TraceEvent",
     "WaitError",
     "advanceUntil",
     "allSplits",
     "assertTimesOut",
+    "checkDeterminism",
     "connectChunked",
     "connectedPair",
+    "randomFaults",
     "refusingAddress",
     "registerRandom",
     "runSeed",
@@ -138,10 +156,18 @@ _DEFINED_IN = {
     "FixedChunks": "_chunking",
     "FixedDelay": "_delays",
     "HalfOfPending": "_chunking",
+    "Host": "_host",
+    "HostReactor": "_hostreactor",
+    "HostState": "_host",
     "Link": "_link",
     "LinkReceiver": "_linkends",
+    "LinkSettings": "_topology",
+    "Network": "_network",
+    "NetworkTrace": "_nettrace",
+    "NondeterminismError": "_determinism",
     "OneByteChunks": "_chunking",
     "Outbound": "_linkends",
+    "PlannedFault": "_faultschedule",
     "ProtocolFactoryOf": "_pairoptions",
     "ProxiedConnection": "_proxyconnection",
     "ProxyOptions": "_pairproxy",
@@ -157,12 +183,15 @@ _DEFINED_IN = {
     "SynchronousTestCase": "_testcase",
     "TestCase": "_testcase",
     "TestPeer": "_testpeer",
+    "TraceEvent": "_nettrace",
     "WaitError": "_timeouts",
     "advanceUntil": "_timeouts",
     "allSplits": "_splits",
     "assertTimesOut": "_timeouts",
+    "checkDeterminism": "_determinism",
     "connectChunked": "_pair",
     "connectedPair": "_connections",
+    "randomFaults": "_faultschedule",
     "refusingAddress": "_sockets",
     "registerRandom": "_seeds",
     "runSeed": "_seeds",

@@ -15,7 +15,7 @@ from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from twisted.python.failure import Failure
 
 from twistedtesting._arrivals import NEVER, Arrivals, checkBandwidth, checkLatency
-from twistedtesting._checks import positiveInt
+from twistedtesting._checks import nonNegativeInt, positiveInt
 from twistedtesting._chunking import ChunkingPolicy
 from twistedtesting._cutter import ChunkCutter
 from twistedtesting._delays import DelayPolicy, FixedDelay
@@ -73,11 +73,15 @@ class Link:
         fault: BreakAfter | None = None,
         label: str = "",
         inputName: str = "the input",
+        recordLimit: int | None = None,
     ) -> None:
         """
         :param label: How errors about the script name the policy's
             argument.
         :param inputName: How they name the bytes.
+        :param recordLimit: How many chunk sizes (and their delivery times)
+            the link records at most, if not ``RECORD_LIMIT``; a network of
+            long-lived links records fewer, so that its memory stays flat.
         """
         self.chunking = chunking
         self.clock = clock
@@ -89,6 +93,10 @@ class Link:
         self.onDrained: Callable[[], object] = lambda: None
         self.bytesDiscarded = 0
         self._cutter = ChunkCutter(chunking, label, inputName)
+        if recordLimit is not None:
+            self._cutter.recordLimit = nonNegativeInt(
+                f"{label}recordLimit", recordLimit, "an int or None"
+            )
         self._arrivals = Arrivals(clock, self.latency, self.bandwidth, spacing)
         self._breakAt = None if fault is None else fault.byteCount
         self._ended = False

@@ -550,3 +550,26 @@ class NewPolicyTests(SynchronousTestCase):
         clock, fired, lengths = ampCall(HalfOfPending, 5000, latency=0.25)
         clock.advance(0.5)
         self.assertEqual((fired, lengths), ([0.5], [5000]))
+
+
+class RecordLimitTests(SynchronousTestCase):
+    """
+    A link records at most C{recordLimit} chunks.
+    """
+
+    def test_recordLimit(self) -> None:
+        """
+        With C{recordLimit=2}, deliveries record chunks until two are
+        recorded; the record then says it is incomplete.  A negative limit
+        is refused.
+        """
+        receiver = Receiver()
+        link = Link(FixedChunks(1), recordLimit=2)
+        link.receiver = receiver
+        link.send(b"abcde")
+        for _ in range(5):
+            link.deliver(maxChunks=1)
+        self.assertEqual(receiver.chunks, [b"a", b"b", b"c", b"d", b"e"])
+        self.assertEqual(link.record.sizes, (1, 1))
+        self.assertFalse(link.record.complete)
+        self.assertRaises(ValueError, Link, FixedChunks(1), recordLimit=-1)
