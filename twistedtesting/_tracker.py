@@ -147,6 +147,8 @@ class ConnectionTracker:
             if protocol is None:
                 return None
             observer, record = observeBuilt(protocol)
+            # Tracked already: trackProtocol() of it changes nothing.
+            self._tracked[id(protocol)] = protocol
             self._teardown.addConnection(
                 ClosingConnection(
                     f"the connection of {protocol!r}", record, labelNamesProtocol=True
@@ -190,7 +192,9 @@ class ConnectionTracker:
         """
         Lose the connection of ``protocol`` on :meth:`disconnect`, and wait
         for its ``connectionLost``.  Use it for a connection that was made
-        with a factory that was not tracked, such as the client side.
+        with a factory that was not tracked, such as the client side.  A
+        protocol that a tracked factory built is tracked already; one of a
+        :class:`twistedtesting.ConnectedPair` may be tracked too.
 
         :param protocol: A connected protocol (its ``transport`` is set),
             such as the one the Deferred of an endpoint's ``connect()``
