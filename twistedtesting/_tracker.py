@@ -213,8 +213,9 @@ class ConnectionTracker:
             raise TypeError(f"protocol must provide IProtocol, not {protocol!r}")
         if getattr(protocol, "transport", None) is None:
             raise ValueError(
-                f"{protocol!r} is not connected (its transport is None): track "
-                "it once it has connected, or track the factory that builds it"
+                f"protocol {protocol!r} is not connected (its transport is "
+                "None): track it once it has connected, or track the factory "
+                "that builds it"
             )
         if not self._isTracked(protocol):
             self._tracked[id(protocol)] = protocol

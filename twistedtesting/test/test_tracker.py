@@ -337,8 +337,8 @@ class TrackerTests(SynchronousTestCase):
         )
         self.assertEqual(
             str(valueError),
-            "<new> is not connected (its transport is None): track it once it "
-            "has connected, or track the factory that builds it",
+            "protocol <new> is not connected (its transport is None): track it "
+            "once it has connected, or track the factory that builds it",
         )
 
     def test_gracePeriodAndClock(self) -> None:
