@@ -84,6 +84,8 @@ class ConnectionTracker:
     call on, as the protocols of
     :class:`twisted.protocols.policies.WrappingFactory` do: the protocols
     themselves are never changed, and are connected to the real transport.
+    (If another tracker has wrapped that wrapper in turn, the wrapper stays,
+    passing calls on, so that the other tracker still sees every protocol.)
     It works with any protocol, those of
     :class:`twisted.web.server.Site` included.
 
@@ -103,7 +105,7 @@ class ConnectionTracker:
     )
     _teardown: Teardown = attrs.field(init=False)
     _tracked: dict[int, object] = attrs.field(init=False, factory=dict)
-    _factories: list[tuple[dict[str, Any], object]] = attrs.field(
+    _factories: list[tuple[dict[str, Any], object, object]] = attrs.field(
         init=False, factory=list
     )
 
@@ -144,8 +146,10 @@ class ConnectionTracker:
 
         def buildProtocol(addr: Any) -> Any:
             protocol = original(addr)
-            if protocol is None:
-                return None
+            if protocol is None or self._teardown.state == "closed":
+                # Once the teardown is done the wrapper only passes calls
+                # on: another tracker may have wrapped it in turn.
+                return protocol
             observer, record = observeBuilt(protocol)
             # Tracked already: trackProtocol() of it changes nothing.
             self._tracked[id(protocol)] = protocol
@@ -165,7 +169,7 @@ class ConnectionTracker:
                 "builds cannot be observed"
             )
         self._tracked[id(factory)] = factory
-        self._factories.append((attributes, previous))
+        self._factories.append((attributes, previous, buildProtocol))
         return factory
 
     def trackPort(self, port: _L) -> _L:
@@ -249,8 +253,11 @@ class ConnectionTracker:
         return self._teardown.run()
 
     def _unwrapFactories(self, result: object) -> None:
-        for attributes, previous in self._factories:
-            _restore(attributes, "buildProtocol", previous)
+        for attributes, previous, wrapper in self._factories:
+            # Unless another tracker has wrapped the wrapper: removing it
+            # would remove the other one too.  It is left to pass calls on.
+            if attributes.get("buildProtocol") is wrapper:
+                _restore(attributes, "buildProtocol", previous)
         self._factories.clear()
 
     def __repr__(self) -> str:

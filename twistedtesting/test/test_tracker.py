@@ -442,6 +442,29 @@ class TrackerTests(SynchronousTestCase):
         self.assertEqual(protocol.events, ["made", "lost"])
         self.assertIsNone(self.successResultOf(disconnecting))
 
+    def test_twoTrackersOneFactory(self) -> None:
+        """
+        When two trackers track one factory and the first is disconnected
+        first, the second still tracks each protocol the factory builds
+        afterwards, and those connections are not lost by the first: once
+        both are disconnected, the factory builds plain protocols again.
+        """
+        factory = Factory.forProtocol(lambda: NamedRecorder("p"))
+        other = ConnectionTracker(clock=self.clock, gracePeriod=2)
+        self.tracker.trackFactory(factory)
+        other.trackFactory(factory)
+        self.successResultOf(self.tracker.disconnect())
+        given = factory.buildProtocol(None)
+        assert given is not None
+        transport = HoldingTransport.connect(given)
+        self.assertFalse(transport.disconnecting)
+        disconnecting = other.disconnect()
+        self.assertTrue(transport.disconnecting)
+        self.assertNoResult(disconnecting)
+        transport.lose(ConnectionDone())
+        self.assertIsNone(self.successResultOf(disconnecting))
+        self.assertIsInstance(factory.buildProtocol(None), NamedRecorder)
+
     def test_repr(self) -> None:
         """
         A tracker's representation says whether it has been disconnected.
