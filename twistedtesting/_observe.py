@@ -262,7 +262,8 @@ def observeConnected(protocol: object) -> ObservedConnection:
     """
     Start observing a protocol that has connected: an observer takes its
     place in the object that calls it (its transport, or a wrapping
-    protocol between them, such as the one an endpoint connects with).  If
+    protocol between them, such as the one an endpoint connects with, or
+    the observer of a protocol that is observed already).  If
     its transport says it has already disconnected, the connection counts
     as lost.
 
@@ -288,7 +289,8 @@ def observeConnected(protocol: object) -> ObservedConnection:
 def _findHolder(transport: object, protocol: object) -> tuple[object, str]:
     """
     Find the object that calls ``protocol``, and its attribute that holds
-    it: the transport, or a wrapping protocol the transport calls.
+    it: the transport, or a wrapping protocol the transport calls (an
+    observer among them).
 
     :raises TypeError: If there is none.
     """
@@ -296,7 +298,10 @@ def _findHolder(transport: object, protocol: object) -> tuple[object, str]:
     for _ in range(8):
         attributes = getattr(holder, "__dict__", {})
         following = None
-        for name in _HOLDERS:
+        # An observer (of a pair, or of a tracker's factory) holds the
+        # protocol as ``wrapped``: a second observer goes between them.
+        names = ("wrapped",) if isinstance(holder, ProtocolObserver) else _HOLDERS
+        for name in names:
             held = attributes.get(name)
             if held is protocol:
                 return holder, name

@@ -84,6 +84,8 @@ class ConnectionTracker:
     call on, as the protocols of
     :class:`twisted.protocols.policies.WrappingFactory` do: the protocols
     themselves are never changed, and are connected to the real transport.
+    (If another tracker has wrapped that wrapper in turn, the wrapper stays,
+    passing calls on, so that the other tracker still sees every protocol.)
     It works with any protocol, those of
     :class:`twisted.web.server.Site` included.
 
@@ -103,7 +105,7 @@ class ConnectionTracker:
     )
     _teardown: Teardown = attrs.field(init=False)
     _tracked: dict[int, object] = attrs.field(init=False, factory=dict)
-    _factories: list[tuple[dict[str, Any], object]] = attrs.field(
+    _factories: list[tuple[dict[str, Any], object, object]] = attrs.field(
         init=False, factory=list
     )
 
@@ -144,9 +146,13 @@ class ConnectionTracker:
 
         def buildProtocol(addr: Any) -> Any:
             protocol = original(addr)
-            if protocol is None:
-                return None
+            if protocol is None or self._teardown.state == "closed":
+                # Once the teardown is done the wrapper only passes calls
+                # on: another tracker may have wrapped it in turn.
+                return protocol
             observer, record = observeBuilt(protocol)
+            # Tracked already: trackProtocol() of it changes nothing.
+            self._tracked[id(protocol)] = protocol
             self._teardown.addConnection(
                 ClosingConnection(
                     f"the connection of {protocol!r}", record, labelNamesProtocol=True
@@ -163,7 +169,7 @@ class ConnectionTracker:
                 "builds cannot be observed"
             )
         self._tracked[id(factory)] = factory
-        self._factories.append((attributes, previous))
+        self._factories.append((attributes, previous, buildProtocol))
         return factory
 
     def trackPort(self, port: _L) -> _L:
@@ -190,7 +196,9 @@ class ConnectionTracker:
         """
         Lose the connection of ``protocol`` on :meth:`disconnect`, and wait
         for its ``connectionLost``.  Use it for a connection that was made
-        with a factory that was not tracked, such as the client side.
+        with a factory that was not tracked, such as the client side.  A
+        protocol that a tracked factory built is tracked already; one of a
+        :class:`twistedtesting.ConnectedPair` may be tracked too.
 
         :param protocol: A connected protocol (its ``transport`` is set),
             such as the one the Deferred of an endpoint's ``connect()``
@@ -209,8 +217,9 @@ class ConnectionTracker:
             raise TypeError(f"protocol must provide IProtocol, not {protocol!r}")
         if getattr(protocol, "transport", None) is None:
             raise ValueError(
-                f"{protocol!r} is not connected (its transport is None): track "
-                "it once it has connected, or track the factory that builds it"
+                f"protocol {protocol!r} is not connected (its transport is "
+                "None): track it once it has connected, or track the factory "
+                "that builds it"
             )
         if not self._isTracked(protocol):
             self._tracked[id(protocol)] = protocol
@@ -244,8 +253,11 @@ class ConnectionTracker:
         return self._teardown.run()
 
     def _unwrapFactories(self, result: object) -> None:
-        for attributes, previous in self._factories:
-            _restore(attributes, "buildProtocol", previous)
+        for attributes, previous, wrapper in self._factories:
+            # Unless another tracker has wrapped the wrapper: removing it
+            # would remove the other one too.  It is left to pass calls on.
+            if attributes.get("buildProtocol") is wrapper:
+                _restore(attributes, "buildProtocol", previous)
         self._factories.clear()
 
     def __repr__(self) -> str:

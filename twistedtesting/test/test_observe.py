@@ -232,6 +232,27 @@ class ObserveConnectedTests(SynchronousTestCase):
             self.assertTrue(record.done)
             self.assertEqual(protocol.events, ["made", "lost"])
 
+    def test_observerHolds(self) -> None:
+        """
+        When the transport holds the observer of a protocol that is observed
+        already (a pair's, or one a tracked factory built), a second
+        observer goes between the first and the protocol: both records see
+        the connection lost, and the protocol's C{connectionLost} runs once.
+        """
+        protocol = NamedRecorder("p")
+        first, firstRecord = observeBuilt(protocol)
+        transport = HoldingTransport.connect(first)
+        record = observeConnected(protocol)
+        self.assertIs(transport.protocol, first)
+        self.assertIsInstance(first.wrapped, ProtocolObserver)
+        self.assertIs(first.wrapped.wrapped, protocol)
+        self.assertIs(record.transport, transport)
+        transport.protocol.dataReceived(b"on")
+        self.assertEqual(protocol.received, b"on")
+        transport.lose(ConnectionDone())
+        self.assertEqual((firstRecord.done, record.done), (True, True))
+        self.assertEqual(protocol.events, ["made", "lost"])
+
     def test_alreadyLost(self) -> None:
         """
         A protocol whose transport has disconnected counts as lost, and its

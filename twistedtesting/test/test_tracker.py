@@ -337,8 +337,8 @@ class TrackerTests(SynchronousTestCase):
         )
         self.assertEqual(
             str(valueError),
-            "<new> is not connected (its transport is None): track it once it "
-            "has connected, or track the factory that builds it",
+            "protocol <new> is not connected (its transport is None): track it "
+            "once it has connected, or track the factory that builds it",
         )
 
     def test_gracePeriodAndClock(self) -> None:
@@ -426,6 +426,45 @@ class TrackerTests(SynchronousTestCase):
         self.assertEqual(protocol.events, ["made", "lost"])
         self.successResultOf(disconnecting)
 
+    def test_trackBuiltProtocol(self) -> None:
+        """
+        Tracking a protocol that a tracked factory built changes nothing:
+        it is tracked already, and its transport keeps the one observer.
+        """
+        protocol, transport = self.connected()
+        observer = transport.protocol
+        self.assertIs(self.tracker.trackProtocol(protocol), protocol)
+        self.assertIs(transport.protocol, observer)
+        self.assertIs(cast(Any, observer).wrapped, protocol)
+        disconnecting = self.tracker.disconnect()
+        self.assertTrue(transport.disconnecting)
+        transport.lose(ConnectionDone())
+        self.assertEqual(protocol.events, ["made", "lost"])
+        self.assertIsNone(self.successResultOf(disconnecting))
+
+    def test_twoTrackersOneFactory(self) -> None:
+        """
+        When two trackers track one factory and the first is disconnected
+        first, the second still tracks each protocol the factory builds
+        afterwards, and those connections are not lost by the first: once
+        both are disconnected, the factory builds plain protocols again.
+        """
+        factory = Factory.forProtocol(lambda: NamedRecorder("p"))
+        other = ConnectionTracker(clock=self.clock, gracePeriod=2)
+        self.tracker.trackFactory(factory)
+        other.trackFactory(factory)
+        self.successResultOf(self.tracker.disconnect())
+        given = factory.buildProtocol(None)
+        assert given is not None
+        transport = HoldingTransport.connect(given)
+        self.assertFalse(transport.disconnecting)
+        disconnecting = other.disconnect()
+        self.assertTrue(transport.disconnecting)
+        self.assertNoResult(disconnecting)
+        transport.lose(ConnectionDone())
+        self.assertIsNone(self.successResultOf(disconnecting))
+        self.assertIsInstance(factory.buildProtocol(None), NamedRecorder)
+
     def test_repr(self) -> None:
         """
         A tracker's representation says whether it has been disconnected.
@@ -481,6 +520,24 @@ class TrackerSocketTests(TestCase):
         client = tracker.trackProtocol(await connectRecorder(address))
         await tracker.disconnect()
         self.assertEqual(client.events, ["made", "lost"])
+        self.assertEqual(ReactorState.now(), before)
+
+    async def test_tracksPairProtocol(self) -> None:
+        """
+        A protocol of a L{ConnectedPair} can be tracked: the tracker's
+        teardown loses its connection and waits for its C{connectionLost},
+        which runs once, and the pair's teardown then has nothing left but
+        its port.
+        """
+        before = ReactorState.now()
+        pair = await self.connectedPair(Hub().factory(Echo), Hub().factory())
+        tracker = ConnectionTracker()
+        self.assertIs(tracker.trackProtocol(pair.serverProtocol), pair.serverProtocol)
+        await tracker.disconnect()
+        self.assertEqual(pair.serverProtocol.events, ["made", "lost"])
+        self.assertIsInstance(await pair.whenServerLost(), ConnectionDone)
+        await pair.disconnect()
+        self.assertEqual(pair.clientProtocol.events, ["made", "lost"])
         self.assertEqual(ReactorState.now(), before)
 
     async def test_site(self) -> None:
