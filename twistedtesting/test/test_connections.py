@@ -41,7 +41,6 @@ from twisted.internet.interfaces import (
     IStreamServerEndpoint,
 )
 from twisted.internet.protocol import ClientFactory, Factory, Protocol, ServerFactory
-from twisted.internet.task import Clock
 from twisted.trial import unittest as trial
 from twisted.web.client import FileBodyProducer, readBody
 from zope.interface import implementer
@@ -49,6 +48,7 @@ from zope.interface.verify import verifyObject
 
 from twistedtesting import (
     DEFAULT_GRACE_PERIOD,
+    Clock,
     ConnectedPair,
     DisconnectTimeout,
     TestCase,

@@ -11,10 +11,9 @@ from typing import Any
 import attrs
 from twisted.internet.address import IPv4Address, IPv6Address, UNIXAddress
 from twisted.internet.protocol import ClientFactory
-from twisted.internet.task import Clock
 from twisted.internet.testing import MemoryReactor
 
-from twistedtesting import SynchronousTestCase
+from twistedtesting import Clock, SynchronousTestCase
 from twistedtesting._dialing import connectTo
 
 

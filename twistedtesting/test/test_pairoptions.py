@@ -17,10 +17,10 @@ from twisted.internet.interfaces import (
     IOpenSSLServerConnectionCreator,
 )
 from twisted.internet.protocol import ClientFactory, Factory, Protocol
-from twisted.internet.task import Clock
 from zope.interface import directlyProvides
 
 from twistedtesting import (
+    Clock,
     SynchronousTestCase,
     TestCase,
     connectedPair,

@@ -11,11 +11,10 @@ from typing import Any, cast
 from twisted.internet.defer import Deferred
 from twisted.internet.error import ConnectionDone
 from twisted.internet.interfaces import ITransport
-from twisted.internet.task import Clock
 from twisted.internet.testing import StringTransport
 from twisted.python.failure import Failure
 
-from twistedtesting import DisconnectTimeout, SynchronousTestCase
+from twistedtesting import Clock, DisconnectTimeout, SynchronousTestCase
 from twistedtesting._observe import ObservedConnection
 from twistedtesting._teardown import ClosingConnection, Teardown
 from twistedtesting.test.connectionhelpers import NamedRecorder, NoAbortTransport

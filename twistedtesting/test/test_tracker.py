@@ -20,12 +20,12 @@ from twisted.internet.interfaces import (
     ITransport,
 )
 from twisted.internet.protocol import Factory
-from twisted.internet.task import Clock
 from twisted.internet.testing import StringTransport
 from twisted.web.client import Agent, HTTPConnectionPool, readBody
 from zope.interface import implementer
 
 from twistedtesting import (
+    Clock,
     ConnectionTracker,
     DisconnectTimeout,
     SynchronousTestCase,
