@@ -1,14 +1,19 @@
 """
 What the benchmark scripts share: the timings of two contenders over rounds,
-and a command line argument check.  Not a benchmark itself.
+a command line argument check, and the entry point of the benchmarks that
+run in a reactor.  Not a benchmark itself.
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 import attrs
+from twisted.internet.defer import Deferred
+from twisted.internet.task import react
 
 
 @attrs.define
@@ -45,3 +50,19 @@ def positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
     return value
+
+
+def reactMain(
+    run: Callable[[Any, Sequence[str]], Awaitable[int]], argv: Sequence[str]
+) -> None:
+    """
+    Run a benchmark's C{run(reactor, argv)} in a reactor, and exit with the
+    status it returns.
+    """
+
+    async def start(reactor: Any) -> None:
+        status = await run(reactor, argv)
+        if status:
+            raise SystemExit(status)
+
+    react(lambda reactor: Deferred.fromCoroutine(start(reactor)))

@@ -45,11 +45,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, cast
 
 import attrs
-from _timings import Timings, positive
+from _timings import Timings, positive, reactMain
 from twisted.internet.defer import Deferred, gatherResults, maybeDeferred
 from twisted.internet.interfaces import IReactorTCP
 from twisted.internet.protocol import ClientFactory, Factory, Protocol
-from twisted.internet.task import react
 
 from twistedtesting import connectedPair
 
@@ -365,18 +364,5 @@ async def run(reactor: IReactorTCP, argv: Sequence[str]) -> int:
     return 0
 
 
-def main(argv: Sequence[str]) -> None:
-    """
-    Run the benchmark in a reactor, and exit with its status.
-    """
-
-    async def start(reactor: Any) -> None:
-        status = await run(reactor, argv)
-        if status:
-            raise SystemExit(status)
-
-    react(lambda reactor: Deferred.fromCoroutine(start(reactor)))
-
-
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    reactMain(run, sys.argv[1:])

@@ -30,11 +30,10 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from _timings import Timings, positive
+from _timings import Timings, positive, reactMain
 from twisted.internet.address import IPv4Address
 from twisted.internet.defer import Deferred, gatherResults
 from twisted.internet.protocol import ClientFactory, Factory, Protocol
-from twisted.internet.task import react
 from twisted.python.failure import Failure
 
 from twistedtesting import FaultProxy, startFaultProxy
@@ -317,18 +316,5 @@ async def run(reactor: Any, argv: Sequence[str]) -> int:
     return 0
 
 
-def main(argv: Sequence[str]) -> None:
-    """
-    Run the benchmark in a reactor, and exit with its status.
-    """
-
-    async def start(reactor: Any) -> None:
-        status = await run(reactor, argv)
-        if status:
-            raise SystemExit(status)
-
-    react(lambda reactor: Deferred.fromCoroutine(start(reactor)))
-
-
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    reactMain(run, sys.argv[1:])
