@@ -11,16 +11,35 @@ pytest plugin (:mod:`twistedtesting._pytestplugin`) run the attempts.
 
 from __future__ import annotations
 
-import atexit
 import os
-import sys
+import re
+import tempfile
 from collections.abc import Callable, MutableMapping
-from typing import Generic, Literal, Protocol, TextIO, TypeVar
+from typing import Generic, Literal, Protocol, TypeVar
 
 import attrs
 
 from twistedtesting._replay import FailingSeed, FailingSeeds, trialFailingSeeds
 from twistedtesting._seeds import deriveSeed
+from twistedtesting._seedsummary import SeedsSummary, trialSummary
+
+__all__ = [
+    "DETERMINISM_VARIABLE",
+    "SEEDS_VARIABLE",
+    "Attempt",
+    "AttemptOptions",
+    "NotReproducible",
+    "Outcome",
+    "SeedsSummary",
+    "Verdict",
+    "comparable",
+    "currentOptions",
+    "extraRunSeed",
+    "optionsFromEnvironment",
+    "parseCount",
+    "seedsProperty",
+    "useOptions",
+]
 
 SEEDS_VARIABLE = "TWISTEDTESTING_SEEDS"
 """
@@ -45,6 +64,61 @@ def extraRunSeed(runSeed: int, index: int) -> int:
     if index == 0:
         return runSeed
     return deriveSeed(runSeed, f"twistedtesting seeds #{index}")
+
+
+def _runSpecific() -> list[tuple[re.Pattern[str], str]]:
+    temporary = re.escape(tempfile.gettempdir().rstrip(os.sep) + os.sep)
+    return [
+        # Temporary paths (tempfile.mkdtemp(), pytest's tmp_path), whose
+        # names are new in every run.
+        (re.compile(temporary + r"""[^\s'"(),;]*"""), "<temporary path>"),
+        # trial's TestCase.mktemp(): <module>/<class>/<method>/<random>/temp.
+        (re.compile(r"[a-z0-9_]{8}([/\\])temp\b"), r"<mktemp>\1temp"),
+        # Object ids and memory addresses: "<Foo object at 0x7f...>".
+        (re.compile(r"\b0x[0-9a-fA-F]+\b"), "0x<address>"),
+        # Ports: "127.0.0.1:54321", "[::1]:54321", "localhost:54321",
+        # "port=54321", "port 54321", ('127.0.0.1', 54321).
+        (
+            re.compile(
+                r"((?:\d{1,3}\.){3}\d{1,3}|\[[0-9a-fA-F:.%\w]*\]|localhost):\d+"
+            ),
+            r"\1:<port>",
+        ),
+        (re.compile(r"\b(port\s*[=:]?\s*)\d+", re.IGNORECASE), r"\1<port>"),
+        (
+            re.compile(r"""(['"][0-9a-fA-F]*[:.][0-9a-fA-F:.]*['"],\s*)\d+"""),
+            r"\1<port>",
+        ),
+        # Durations measured on the wall clock: "0.0123s", "12 ms".
+        (
+            re.compile(
+                r"\b\d+(?:\.\d+)?(?:[eE]-?\d+)?\s?"
+                r"(?:s|ms|us|µs|ns|secs?|seconds?|milliseconds?)\b"
+            ),
+            "<duration>",
+        ),
+    ]
+
+
+_RUN_SPECIFIC: list[tuple[re.Pattern[str], str]] = []
+
+
+def comparable(message: str) -> str:
+    """
+    ``message``, a failure's message, with the values that differ between
+    two runs of a deterministic test replaced by placeholders: temporary
+    paths, the random directory of trial's ``mktemp()``, object ids and
+    addresses (``0x...``), ports, and durations (a number with a unit of
+    time).  The determinism check compares failures' messages in this form,
+    so that a test that fails the same way twice is not reported for an
+    object's address in its message; a value the seed should decide (a
+    drawn number, a token) is compared as it is.
+    """
+    if not _RUN_SPECIFIC:
+        _RUN_SPECIFIC.extend(_runSpecific())
+    for pattern, placeholder in _RUN_SPECIFIC:
+        message = pattern.sub(placeholder, message)
+    return message
 
 
 def parseCount(raw: str, name: str) -> int:
@@ -94,7 +168,9 @@ class Outcome(Protocol):
     def signature(self) -> tuple[object, ...]:
         """
         What must be equal between two runs with one seed: the kind of each
-        result and its exception's type and message.
+        result, and for a failure its exception's type, its message in the
+        form :func:`comparable` gives, and the file and line it was raised
+        at.
         """
 
     def describe(self) -> str:
@@ -140,48 +216,6 @@ class Verdict(Generic[OutcomeT]):
         if self.attempt.kind == "replay":
             return 0
         return self.attempt.index - 1 if self.failed else self.attempt.index
-
-
-@attrs.define
-class SeedsSummary:
-    """
-    How many seeds each test passed, in a run with many seeds.
-
-    :ivar seeds: The number of seeds per test.
-    :ivar passed: How many tests passed with every seed.
-    :ivar failed: The tests that failed, each with the number of seeds it
-        passed first.
-    """
-
-    seeds: int
-    passed: int = 0
-    failed: list[tuple[str, int]] = attrs.Factory(list)
-
-    def record(self, testId: str, passed: int, failed: bool) -> None:
-        """
-        Count one test, which passed ``passed`` seeds and then ``failed``.
-        """
-        if failed:
-            self.failed.append((testId, passed))
-        else:
-            self.passed += 1
-
-    def lines(self) -> list[str]:
-        """
-        The summary: a line for the passing tests, then one for each failing
-        test.
-        """
-        lines = [
-            f"twistedtesting: {self.seeds} seeds per test: {self.passed} "
-            f"test{'' if self.passed == 1 else 's'} passed with every seed, "
-            f"{len(self.failed)} failed"
-        ]
-        for testId, passed in self.failed:
-            lines.append(
-                f"  {testId}: passed {passed} seed{'' if passed == 1 else 's'}, "
-                "then failed"
-            )
-        return lines
 
 
 @attrs.define
@@ -358,11 +392,21 @@ class NotReproducible(AssertionError):
     """
 
 
-def optionsFromEnvironment(environ: MutableMapping[str, str]) -> AttemptOptions:
+def optionsFromEnvironment(
+    environ: MutableMapping[str, str],
+    summaryFor: Callable[[int, MutableMapping[str, str]], SeedsSummary] = (
+        lambda seeds, environ: SeedsSummary(seeds)
+    ),
+) -> AttemptOptions:
     """
     The options of a trial run, from ``TWISTEDTESTING_SEEDS``,
     ``TWISTEDTESTING_CHECK_DETERMINISM`` and ``TWISTEDTESTING_FAILING_SEEDS``.
 
+    :param environ: The environment.
+    :param summaryFor: Makes the summary of a run with many seeds, given the
+        number of seeds and ``environ`` (the process's own is
+        :func:`twistedtesting._seedsummary.trialSummary`, which prints it
+        when the process exits).
     :raises ValueError: If ``TWISTEDTESTING_SEEDS`` is not a positive
         integer.
     """
@@ -371,15 +415,10 @@ def optionsFromEnvironment(environ: MutableMapping[str, str]) -> AttemptOptions:
     check = environ.get(DETERMINISM_VARIABLE, "").strip().lower()
     return AttemptOptions(
         seeds=seeds,
-        summary=SeedsSummary(seeds) if seeds > 1 else None,
+        summary=summaryFor(seeds, environ) if seeds > 1 else None,
         checkDeterminism=check not in ("", "0", "no", "false", "off"),
         store=trialFailingSeeds(environ),
     )
-
-
-def _printSummary(options: AttemptOptions, stream: TextIO) -> None:
-    if options.summary is not None:
-        stream.write("\n".join(options.summary.lines()) + "\n")
 
 
 _options: list[AttemptOptions] = []
@@ -389,14 +428,13 @@ def currentOptions() -> AttemptOptions:
     """
     This process's options: those the pytest plugin set, or else those of
     the environment, read once; a summary of a run with many seeds is then
-    written to standard error when the process exits.
+    written to standard error when the process exits (by the process trial
+    was started in, with its ``-j`` workers' counts).
 
     :raises ValueError: As :func:`optionsFromEnvironment`.
     """
     if not _options:
-        options = optionsFromEnvironment(os.environ)
-        _options.append(options)
-        atexit.register(_printSummary, options, sys.stderr)
+        _options.append(optionsFromEnvironment(os.environ, trialSummary))
     return _options[-1]
 
 

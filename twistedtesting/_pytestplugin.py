@@ -37,6 +37,7 @@ from twistedtesting._attempts import (
     AttemptOptions,
     SeedsSummary,
     Verdict,
+    comparable,
     parseCount,
     seedsProperty,
     useOptions,
@@ -397,8 +398,10 @@ class _PytestOutcome:
 
     @property
     def signature(self) -> tuple[object, ...]:
+        # As a trial test's (see _attempts.Outcome.signature).
         return tuple(
-            (report.when, report.outcome, _crash(report)) for report in self.reports
+            (report.when, report.outcome, comparable(_crash(report)), _where(report))
+            for report in self.reports
         )
 
     def describe(self) -> str:
@@ -409,6 +412,11 @@ class _PytestOutcome:
             elif report.skipped:
                 words.append(f"was skipped in {report.when}")
         return ", then ".join(words) or "passed"
+
+
+def _where(report: pytest.TestReport) -> tuple[object, ...]:
+    crash = getattr(report.longrepr, "reprcrash", None)
+    return () if crash is None else (crash.path, crash.lineno)
 
 
 def _crash(report: pytest.TestReport) -> str:

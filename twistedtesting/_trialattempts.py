@@ -7,6 +7,7 @@ a determinism check), and report one result for it.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -20,9 +21,11 @@ from twistedtesting._attempts import (
     Attempt,
     AttemptOptions,
     NotReproducible,
+    comparable,
     currentOptions,
     seedsProperty,
 )
+from twistedtesting._seednote import NotedFailure, WorkerNotedFailure
 from twistedtesting._seeds import (
     SeedChoice,
     chooseSeed,
@@ -37,6 +40,11 @@ _attempting: list[bool] = []
 
 _FAILED = frozenset({"addError", "addFailure"})
 
+# The module of trial -j's worker-side reporter, only looked up (as
+# _seednote does): a process that has not imported it runs no trial -j
+# worker.
+_WORKER_REPORTER_MODULE = "twisted.trial._dist.workerreporter"
+
 
 @implementer(IReporter)
 class _Recorder:
@@ -46,7 +54,7 @@ class _Recorder:
     is the original result's.
     """
 
-    def __init__(self, result: Any, forward: IReporter | None) -> None:
+    def __init__(self, result: Any, forward: _Delivery | None) -> None:
         self._result = result
         self._forward = forward
         self.events: list[tuple[str, tuple[Any, ...]]] = []
@@ -56,7 +64,7 @@ class _Recorder:
     def _event(self, name: str, *args: Any) -> None:
         self.events.append((name, args))
         if self._forward is not None:
-            getattr(self._forward, name)(*args)
+            self._forward.report(name, args)
 
     def startTest(self, test: Any) -> None:
         self._event("startTest", test)
@@ -117,8 +125,13 @@ class TrialOutcome:
         parts: list[object] = []
         for name, args in self.events:
             if name in _FAILED:
-                value = args[1].value
-                parts.append((name, type(value).__name__, str(value)))
+                failure = args[1]
+                value = failure.value
+                # Where it was raised: the innermost frame's file and line.
+                where = tuple(failure.frames[-1][1:3]) if failure.frames else ()
+                parts.append(
+                    (name, type(value).__name__, comparable(str(value)), where)
+                )
             elif name == "addSkip":
                 parts.append((name, str(args[1])))
             elif name not in ("startTest", "stopTest"):
@@ -216,11 +229,9 @@ def _runAttempts(
     testId: str,
     attempts: list[Attempt],
 ) -> None:
-    reporter = cast("IReporter | None", IReporter(result, None))
-    if reporter is None:
-        reporter = cast(IReporter, unittest.PyUnitResultAdapter(result))
+    delivery = _Delivery.to(result)
     # One attempt needs no note: it reports as it goes, and is only watched.
-    forward = reporter if len(attempts) == 1 else None
+    forward = delivery if len(attempts) == 1 else None
 
     def runOne(attempt: Attempt) -> TrialOutcome:
         recorder = _Recorder(result, forward)
@@ -239,23 +250,104 @@ def _runAttempts(
         testId, attempts, runOne, lambda run: deriveSeed(run, test.id())
     )
     properties = getattr(result, "user_properties", None)
-    if options.seeds > 1 and isinstance(properties, list):
+    if (
+        options.seeds > 1
+        and attempts[-1].runSeed is not None
+        and isinstance(properties, list)
+    ):
         # The pytest plugin's summary counts these, from every worker.
         properties.append(seedsProperty(verdict))
     if forward is not None:
         return
     if verdict.notReproducible:
         assert verdict.note is not None
-        reporter.startTest(test)
-        reporter.addError(test, Failure(NotReproducible(verdict.note)))
-        reporter.stopTest(test)
+        delivery.report("startTest", (test,))
+        delivery.report("addError", (test, _notReproducible(verdict.note)))
+        delivery.report("stopTest", (test,))
         return
     for name, args in verdict.outcome.events:
+        delivery.report(name, args, verdict.note)
+
+
+def _notReproducible(note: str) -> Failure:
+    """
+    The error of a test whose two runs with one seed differed, with a
+    traceback (of this function), which pytest needs to show it.
+    """
+    try:
+        raise NotReproducible(note)
+    except NotReproducible:
+        return Failure()
+
+
+@attrs.frozen
+class _Delivery:
+    """
+    Passes what an attempt reported on to the test's own reporter, with the
+    notes of each failure where that reporter shows them.
+
+    :ivar reporter: The reporter.
+    :ivar formatsException: Whether the result is not a trial reporter
+        (pytest's, the standard library's), and formats the exception
+        itself: the notes then go in the exception's notes (PEP 678).
+    :ivar worker: Whether the reporter is a ``trial -j`` worker's, which
+        sends the main process a failure's message and frames, not its
+        printed traceback: the message then ends with the notes.
+    """
+
+    reporter: IReporter
+    formatsException: bool
+    worker: bool
+
+    @classmethod
+    def to(cls, result: Any) -> _Delivery:
+        """
+        The delivery to ``result``, adapted to a reporter as trial adapts
+        it.
+        """
+        reporter = cast("IReporter | None", IReporter(result, None))
+        formatsException = reporter is None
+        if reporter is None:
+            reporter = cast(IReporter, unittest.PyUnitResultAdapter(result))
+        module = sys.modules.get(_WORKER_REPORTER_MODULE)
+        worker = module is not None and isinstance(
+            reporter, getattr(module, "WorkerReporter", ())
+        )
+        return cls(reporter, formatsException, worker)
+
+    def report(self, name: str, args: tuple[Any, ...], note: str | None = None) -> None:
+        """
+        Call the reporter's method ``name`` with ``args``; a failure gets
+        ``note`` after its own.
+        """
         if name in _FAILED:
-            if verdict.note is not None:
-                _addNote(args[1], verdict.note)
-            _keepTraceback(args[1])
-        getattr(reporter, name)(*args)
+            args = (args[0], self._shown(args[1], note), *args[2:])
+        getattr(self.reporter, name)(*args)
+
+    def _shown(self, failure: Failure, note: str | None) -> Failure:
+        if note is not None:
+            failure = _addNote(failure, note)
+        own = getattr(failure, "note", None)
+        if self.formatsException and isinstance(own, str):
+            _addExceptionNote(failure.value, own)
+        if self.worker and not isinstance(failure, WorkerNotedFailure):
+            failure = _copy(failure, WorkerNotedFailure, own)
+        _keepTraceback(failure)
+        return failure
+
+
+def _copy(failure: Failure, kind: type[NotedFailure], note: str | None) -> Failure:
+    """
+    A copy of ``failure`` of the class ``kind`` (which shows the note in
+    its printed traceback, and perhaps its message), with ``note``; a
+    failure with no note is returned as it is.
+    """
+    if note is None:
+        return failure
+    copy = kind.__new__(kind)
+    copy.__dict__.update(failure.__dict__)
+    copy.note = note
+    return copy
 
 
 def _keepTraceback(failure: Failure) -> None:
@@ -269,22 +361,30 @@ def _keepTraceback(failure: Failure) -> None:
         failure.__traceback__ = None if value is None else value.__traceback__
 
 
-def _addNote(failure: Failure, note: str) -> None:
+def _addNote(failure: Failure, note: str) -> Failure:
     """
-    Add ``note`` after the seed's note that ``failure`` shows: in its
-    ``note`` when it has one (the seed note's own place), and in its
-    exception's notes (PEP 678), which reporters that format the exception
-    themselves show, when the seed's note is there or nowhere else.
+    Return ``failure`` with ``note`` after the seed's note that it shows
+    after its traceback (a failure that shows none is copied into one that
+    does).
     """
     own = getattr(failure, "note", None)
-    notes = getattr(failure.value, "__notes__", None)
-    if isinstance(own, str):
-        if note not in own:
-            failure.note = f"{own}\n{note}"  # type: ignore[attr-defined]
-        if not notes:
-            return
+    if not isinstance(own, str):
+        return _copy(failure, NotedFailure, note)
+    if note not in own:
+        failure.note = f"{own}\n{note}"  # type: ignore[attr-defined]
+    return failure
+
+
+def _addExceptionNote(value: BaseException | None, note: str) -> None:
+    """
+    Add ``note`` to the notes of ``value`` (PEP 678), unless it has it
+    already.
+    """
+    if value is None:
+        return
+    notes = getattr(value, "__notes__", None)
     if notes is None:
         notes = []
-        setattr(failure.value, "__notes__", notes)  # noqa: B010
+        setattr(value, "__notes__", notes)  # noqa: B010
     if isinstance(notes, list) and note not in notes:
         notes.append(note)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from io import StringIO
 from pathlib import Path
 
 import attrs
@@ -20,13 +19,14 @@ from twistedtesting._attempts import (
     Attempt,
     AttemptOptions,
     SeedsSummary,
-    _printSummary,
+    comparable,
     extraRunSeed,
     optionsFromEnvironment,
     parseCount,
 )
 from twistedtesting._replay import FAILING_SEEDS_VARIABLE, FailingSeed, FailingSeeds
 from twistedtesting._seeds import deriveSeed
+from twistedtesting.test.pytestruns import PYTEST_SKIP, XDIST_SKIP, Project
 
 
 @attrs.frozen
@@ -105,13 +105,66 @@ class HelpersTests(SynchronousTestCase):
         summary.record("a", 5, False)
         summary.record("b", 5, False)
         summary.record("c", 1, True)
-        stream = StringIO()
-        _printSummary(AttemptOptions(summary=summary), stream)
+        summary.record("b2", 0, True)
         self.assertEqual(
-            stream.getvalue(),
-            "twistedtesting: 5 seeds per test: 2 tests passed with every seed, "
-            "1 failed\n  c: passed 1 seed, then failed\n",
+            summary.lines(),
+            [
+                "twistedtesting: 5 seeds per test: 2 tests passed with every "
+                "seed, 2 failed",
+                "  b2: passed 0 seeds, then failed",
+                "  c: passed 1 seed, then failed",
+            ],
         )
+
+
+class ComparableTests(SynchronousTestCase):
+    """
+    Tests for L{comparable}, the form in which the determinism check
+    compares failure messages.
+    """
+
+    def test_runSpecific(self) -> None:
+        """
+        Object addresses, temporary paths, the random directory of trial's
+        C{mktemp()}, ports and durations are replaced by placeholders.
+        """
+        temporary = Path(tempfile.gettempdir(), "tmpk2_9xq1b", "data.txt")
+        cases = {
+            "<Foo object at 0x7f3a46cc5550>": "<Foo object at 0x<address>>",
+            f"no such file: '{temporary}'": "no such file: '<temporary path>'",
+            "a.test_b/BTests/test_c/k3j2_1g0/temp is empty": (
+                "a.test_b/BTests/test_c/<mktemp>/temp is empty"
+            ),
+            "IPv4Address(type='TCP', host='127.0.0.1', port=54321)": (
+                "IPv4Address(type='TCP', host='127.0.0.1', port=<port>)"
+            ),
+            "refused: 127.0.0.1:5432, [::1]:61000, localhost:8080": (
+                "refused: 127.0.0.1:<port>, [::1]:<port>, localhost:<port>"
+            ),
+            "peer ('127.0.0.1', 40123) and ('::1', 40124, 0, 0)": (
+                "peer ('127.0.0.1', <port>) and ('::1', <port>, 0, 0)"
+            ),
+            "took 0.0123s, then 12 ms, then 1.5e-05 seconds": (
+                "took <duration>, then <duration>, then <duration>"
+            ),
+        }
+        for message, expected in cases.items():
+            self.assertEqual(comparable(message), expected)
+
+    def test_seededValuesKept(self) -> None:
+        """
+        Values that a seed decides, or that nothing should vary, are kept as
+        they are: numbers without a unit, words, tuples that are not
+        addresses, hexadecimal tokens without C{0x}.
+        """
+        for message in (
+            "0.8057257056963523 not less than 0.5",
+            "token 9f3a4b12c0",
+            "('add', 3) != ('add', 4)",
+            "3 != 4",
+            "expected b'abc', got b'abd'",
+        ):
+            self.assertEqual(comparable(message), message)
 
 
 class PlanTests(SynchronousTestCase):
@@ -341,4 +394,197 @@ class EnvironmentTests(SynchronousTestCase):
             str(error),
             "the environment variable TWISTEDTESTING_SEEDS must be a positive "
             "integer, got 'many'",
+        )
+
+
+# Plain pytest tests and trial tests, for runs of pytest: some fail the same
+# way in every run, with messages that differ from run to run; some differ.
+PYTEST_SUITE = {
+    "test_modes.py": """
+        import os
+        import time
+
+        from recorder import calls
+        from twistedtesting import SynchronousTestCase
+
+
+        def failing(name):
+            return name in os.environ.get("FAIL", "").split()
+
+
+        def test_address(tmp_path):
+            assert False, f"stuck: {object()!r} in {tmp_path}"
+
+
+        def test_timing():
+            assert False, f"timed out after {time.perf_counter()} seconds"
+
+
+        def test_token():
+            assert False, f"bad token {os.urandom(8).hex()}"
+
+
+        def test_thirdFails():
+            assert calls("thirdFails") != 3
+
+
+        class TrialModes(SynchronousTestCase):
+            def test_trialAddress(self):
+                self.fail(f"stuck: {object()!r} in {self.mktemp()}")
+
+            def test_trialClock(self):
+                self.fail(f"now {time.time_ns()}")
+
+            def test_trialFails(self):
+                self.assertFalse(failing("test_trialFails"))
+
+            def test_trialSecondFails(self):
+                self.assertNotEqual(calls("trialSecondFails"), 2)
+        """,
+}
+
+XDIST = ("twistedtesting._pytestplugin", "xdist.plugin")
+
+
+class UnderPytestTests(SynchronousTestCase):
+    """
+    The attempts of plain pytest tests and of trial tests, run by pytest
+    with the plugin, in one process and with pytest-xdist.
+    """
+
+    skip = PYTEST_SKIP or XDIST_SKIP
+
+    def setUp(self) -> None:
+        self.project = Project(PYTEST_SUITE, self.addCleanup)
+
+    def test_runSpecificValues(self) -> None:
+        """
+        With C{--twistedtesting-check-determinism}, a test that fails the
+        same way twice, with an object's address, a temporary path or a
+        duration in its message, fails as itself; a test whose message holds
+        a value from C{os.urandom} or the time fails as not reproducible,
+        saying what each run did.
+        """
+        for workers in ("0", "2"):
+            status, output = self.project.pytest(
+                "-n",
+                workers,
+                "-k",
+                "ddress or iming or oken or lock",
+                "--twistedtesting-check-determinism",
+                "--twistedtesting-no-replay",
+                "--twistedtesting-seed=6",
+                "-rf",
+                plugins=XDIST,
+            )
+            self.assertEqual(status, 1, output)
+            self.assertIn("5 failed", output)
+            for test, start in (
+                ("test_address", "AssertionError: stuck: "),
+                ("test_timing", "AssertionError: timed out after "),
+                ("TrialModes::test_trialAddress", "twisted.trial.unittest."),
+            ):
+                self.assertIn(f"FAILED test_modes.py::{test} - {start}", output)
+            plain = "test_modes.py::test_token"
+            self.assertRegex(
+                output,
+                "twistedtesting: this test is not reproducible from its seed: run "
+                f"twice with random seed {deriveSeed(6, plain)} \\(run seed 6\\), the "
+                "first run failed in call with AssertionError: bad token (\\w+)\n"
+                "assert False and the second failed in call with AssertionError: "
+                "bad token (?!\\1)\\w+\n",
+            )
+            trial = "test_modes.TrialModes.test_trialClock"
+            self.assertRegex(
+                output,
+                "NotReproducible: twistedtesting: this test is not reproducible "
+                f"from its seed: run twice with random seed {deriveSeed(6, trial)} "
+                "\\(run seed 6\\), the first run failed with FailTest: now (\\d+) and "
+                "the second failed with FailTest: now (?!\\1)\\d+\\.",
+            )
+
+    def test_trialNotes(self) -> None:
+        """
+        A trial test's failure after several attempts (a replayed seed, one
+        of many seeds) shows its seed's note and the attempt's note in
+        pytest's report, in one process and from pytest-xdist's workers.
+        """
+        for workers in ("0", "2"):
+            self.project.pytest(
+                "-n",
+                workers,
+                "-k",
+                "trialFails",
+                "--twistedtesting-seed=1",
+                environ={"FAIL": "test_trialFails"},
+                plugins=XDIST,
+            )
+            status, output = self.project.pytest(
+                "-n",
+                workers,
+                "-k",
+                "trialFails",
+                "--twistedtesting-seed=2",
+                environ={"FAIL": "test_trialFails"},
+                plugins=XDIST,
+            )
+            self.assertEqual(status, 1, output)
+            trial = "test_modes.TrialModes.test_trialFails"
+            self.assertIn(
+                f"twistedtesting: this test ran with random seed "
+                f"{deriveSeed(1, trial)}, derived from run seed 1.\n",
+                output,
+            )
+            self.assertIn(
+                "twistedtesting: this run replayed the seed with which this test "
+                "failed in an earlier run (kept in ",
+                output,
+            )
+            status, output = self.project.pytest(
+                "-n",
+                workers,
+                "-k",
+                "trialFails",
+                "--twistedtesting-seed=2",
+                plugins=XDIST,
+            )
+            self.assertEqual(status, 0, output)
+
+    def test_manySeedsSummary(self) -> None:
+        """
+        With C{--twistedtesting-seeds=N} under pytest-xdist, the summary in
+        the controller's output counts every worker's tests, failing ones
+        too, and a failing trial test's report says which seed it failed
+        with.
+        """
+        status, output = self.project.pytest(
+            "-n",
+            "2",
+            "-k",
+            "Fails",
+            "--twistedtesting-seeds=4",
+            "--twistedtesting-seed=3",
+            "--twistedtesting-no-replay",
+            plugins=XDIST,
+        )
+        self.assertEqual(status, 1, output)
+        self.assertIn(
+            "twistedtesting: 4 seeds per test: 1 test passed with every seed, 2 "
+            "failed\n"
+            "  test_modes.py::TrialModes::test_trialSecondFails: passed 1 seed, "
+            "then failed\n"
+            "  test_modes.py::test_thirdFails: passed 2 seeds, then failed\n",
+            output,
+        )
+        runSeed = extraRunSeed(3, 1)
+        trial = "test_modes.TrialModes.test_trialSecondFails"
+        seed = deriveSeed(runSeed, trial)
+        self.assertIn(
+            f"twistedtesting: this test ran with random seed {seed}, derived from "
+            f"run seed {runSeed}.\n",
+            output,
+        )
+        self.assertIn(
+            "twistedtesting: failed with seed 2 of 4 for this test, after passing 1.",
+            output,
         )

@@ -27,10 +27,36 @@ _WITHOUT_HYPOTHESIS = """
 import sys
 sys.modules["hypothesis"] = None
 sys.argv = ["trial", "twistedtesting.test.test_clock",
-            "twistedtesting.test.test_chunkedproperties"]
+            "twistedtesting.test.test_chunkedproperties",
+            "twistedtesting.test.test_timeouts"]
 from twisted.scripts.trial import run
 run()
 """
+
+# Imports every module of the test suite with Hypothesis made impossible to
+# import, and prints those that fail.
+_IMPORT_ALL = """
+import importlib, pkgutil, sys
+sys.modules["hypothesis"] = None
+import twistedtesting.test
+for module in pkgutil.iter_modules(twistedtesting.test.__path__):
+    try:
+        importlib.import_module("twistedtesting.test." + module.name)
+    except Exception as error:
+        print(module.name, type(error).__name__, error)
+"""
+
+
+def _runPython(script: str) -> tuple[int, str]:
+    completed = subprocess.run(
+        [sys.executable, "-c", script],
+        env=dict(os.environ, PYTHONPATH=str(SOURCE_ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    return completed.returncode, completed.stdout + completed.stderr
 
 
 class StandInTests(SynchronousTestCase):
@@ -73,19 +99,19 @@ class StandInTests(SynchronousTestCase):
         use it: their property tests are skipped, saying why, and the
         others pass.
         """
-        completed = subprocess.run(
-            [sys.executable, "-c", _WITHOUT_HYPOTHESIS],
-            env=dict(os.environ, PYTHONPATH=str(SOURCE_ROOT)),
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        output = completed.stdout + completed.stderr
-        self.assertEqual(completed.returncode, 0, output)
+        status, output = _runPython(_WITHOUT_HYPOTHESIS)
+        self.assertEqual(status, 0, output)
         self.assertIn(
             "Hypothesis is not installed; these property tests need it: pip "
             "install 'twistedtesting[test]' (or pip install hypothesis)",
             output,
         )
         self.assertRegex(output, r"PASSED \(skips=\d+, successes=\d+\)")
+
+    def test_everyModuleImports(self) -> None:
+        """
+        Where Hypothesis cannot be imported, every module of the test suite
+        (which the wheel ships) still imports: none imports Hypothesis but
+        through L{hypothesissupport}.
+        """
+        self.assertEqual(_runPython(_IMPORT_ALL), (0, ""))

@@ -12,8 +12,6 @@ from functools import partial
 from operator import eq
 from typing import Any, cast
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from twisted.application.internet import ClientService, backoffPolicy
 from twisted.internet import defer, task
 from twisted.internet.abstract import FileDescriptor
@@ -35,6 +33,7 @@ from twistedtesting import (
     advanceUntil,
     assertTimesOut,
 )
+from twistedtesting.test.hypothesissupport import given, settings, st
 
 CLOCKS: list[Callable[[], IReactorTime]] = [Clock, task.Clock]
 

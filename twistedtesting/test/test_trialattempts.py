@@ -7,13 +7,19 @@ process of its own.
 
 from __future__ import annotations
 
+import unittest
+from typing import cast
+
 from twisted.python.failure import Failure
+from twisted.trial import reporter
+from twisted.trial._dist.workerreporter import WorkerReporter
 from twisted.trial.unittest import SynchronousTestCase
 
 from twistedtesting._attempts import extraRunSeed
 from twistedtesting._replay import DEFAULT_DIRECTORY, FailingSeeds
+from twistedtesting._seednote import NotedFailure, WorkerNotedFailure
 from twistedtesting._seeds import deriveSeed
-from twistedtesting._trialattempts import _addNote
+from twistedtesting._trialattempts import _addNote, _Delivery
 from twistedtesting.test.pytestruns import Project
 
 SUITE = {
@@ -50,6 +56,38 @@ SUITE = {
             async def test_async(self):
                 record(test="async", seed=self.seed)
                 self.assertNotIn("async", os.environ.get("FAIL", ""))
+        """,
+}
+
+# Tests that fail the same way in every run, with messages that differ from
+# run to run (run-specific values), and tests that differ from run to run.
+DETERMINISM = {
+    "proj/__init__.py": "",
+    "proj/test_d.py": """
+        import os
+        import tempfile
+        import time
+
+        from twistedtesting import SynchronousTestCase
+
+
+        class SteadyTests(SynchronousTestCase):
+            def test_address(self):
+                self.fail(f"stuck: {object()!r}, id {hex(id(self))}")
+
+            def test_paths(self):
+                self.fail(f"no {tempfile.mkdtemp()}/x, nor {self.mktemp()}")
+
+            def test_timing(self):
+                self.fail(f"timed out after {time.perf_counter()}s")
+
+
+        class UnsteadyTests(SynchronousTestCase):
+            def test_token(self):
+                self.fail(f"bad token {os.urandom(8).hex()}")
+
+            def test_clock(self):
+                self.fail(f"now {time.time_ns()}")
         """,
 }
 
@@ -115,6 +153,39 @@ class ReplayTests(SynchronousTestCase):
             [r["seed"] for r in self.project.recordsOf(records, "async")],
             [deriveSeed(1, ASYNC), deriveSeed(3, ASYNC)],
         )
+        self.assertEqual(self.store.load(), {})
+
+    def test_replayedByWorker(self) -> None:
+        """
+        Under C{trial -j 2}, a replayed seed's report, sent by a worker,
+        still gives the seed's note and says that it is a replay; once the
+        test passes with that seed, its entry is dropped.
+        """
+        failing = {"TWISTEDTESTING_SEED": "1", "FAIL": "fails"}
+        status, output = self.project.trial("-j", "2", FAILS, environ=failing)
+        self.assertEqual(status, 1, output)
+        status, output = self.project.trial(
+            "-j", "2", FAILS, environ={"TWISTEDTESTING_SEED": "2", "FAIL": "fails"}
+        )
+        self.assertEqual(status, 1, output)
+        self.assertIn(
+            f"twistedtesting: this test ran with random seed {deriveSeed(1, FAILS)}, "
+            "derived from run seed 1.\n"
+            f"  Rerun it with: TWISTEDTESTING_SEED=1 python -m twisted.trial {FAILS}\n",
+            output,
+        )
+        self.assertIn(
+            "twistedtesting: this run replayed the seed with which this test "
+            "failed in an earlier run (kept in "
+            f"{self.project.directory / DEFAULT_DIRECTORY}); it is tried first "
+            "until the test passes with it.",
+            output,
+        )
+        self.assertEqual(list(self.store.load()), [FAILS])
+        status, output = self.project.trial(
+            "-j", "2", FAILS, environ={"TWISTEDTESTING_SEED": "3"}
+        )
+        self.assertEqual(status, 0, output)
         self.assertEqual(self.store.load(), {})
 
     def test_off(self) -> None:
@@ -213,6 +284,50 @@ class ModesTests(SynchronousTestCase):
             output,
         )
 
+    def test_manySeedsWorkers(self) -> None:
+        """
+        Under C{trial -j 2}, the summary of how many seeds each test passed
+        is printed by the main process, with the tests of every worker; the
+        failing seed's report, sent by a worker, keeps its notes.
+        """
+        status, output = self.project.trial(
+            "-j",
+            "2",
+            "proj.test_x.XTests",
+            "proj.test_x.AsyncTests",
+            environ={
+                "TWISTEDTESTING_SEED": "9",
+                "TWISTEDTESTING_SEEDS": "4",
+                "TWISTEDTESTING_FAILING_SEEDS": "off",
+                "FAIL": "fails",
+            },
+        )
+        self.assertEqual(status, 1, output)
+        third = "proj.test_x.XTests.test_thirdFails"
+        alternates = "proj.test_x.XTests.test_alternates"
+        self.assertTrue(
+            output.endswith(
+                "twistedtesting: 4 seeds per test: 2 tests passed with every seed, "
+                f"3 failed\n  {alternates}: passed 1 seed, then failed\n"
+                f"  {FAILS}: passed 0 seeds, then failed\n"
+                f"  {third}: passed 2 seeds, then failed\n"
+            ),
+            output,
+        )
+        runSeed = extraRunSeed(9, 2)
+        self.assertIn(
+            f"twistedtesting: this test ran with random seed "
+            f"{deriveSeed(runSeed, third)}, derived from run seed {runSeed}.\n"
+            f"  Rerun it with: TWISTEDTESTING_SEED={runSeed} python -m "
+            f"twisted.trial {third}\n",
+            output,
+        )
+        self.assertIn(
+            "twistedtesting: failed with seed 3 of 4 for this test, after passing 2.\n",
+            output,
+        )
+        self.assertEqual(output.count("seeds per test"), 1, output)
+
     def test_determinism(self) -> None:
         """
         Each test runs twice with its seed; one whose outcomes differ is an
@@ -245,6 +360,37 @@ class ModesTests(SynchronousTestCase):
         )
         self.assertIn("FAILED (errors=1, successes=1)", output)
 
+    def test_runSpecificValues(self) -> None:
+        """
+        A test that fails the same way twice, with a message that holds an
+        object's address, temporary paths or a duration measured on the
+        wall clock, is reported as its failure, not as not reproducible;
+        a test whose message holds a value from C{os.urandom} or the time
+        is reported as not reproducible, with both messages; under
+        C{trial -j 2} as in one process.
+        """
+        project = Project(DETERMINISM, self.addCleanup)
+        environ = {
+            "TWISTEDTESTING_SEED": "6",
+            "TWISTEDTESTING_CHECK_DETERMINISM": "1",
+            "TWISTEDTESTING_FAILING_SEEDS": "off",
+        }
+        for jobs in ([], ["-j", "2"]):
+            status, output = project.trial(*jobs, "proj", environ=environ)
+            self.assertEqual(status, 1, output)
+            self.assertIn("FAILED (failures=3, errors=2)", output)
+            self.assertEqual(output.count("is not reproducible from its seed"), 2)
+            for name, text in (("token", "bad token "), ("clock", "now ")):
+                testId = f"proj.test_d.UnsteadyTests.test_{name}"
+                self.assertRegex(
+                    output,
+                    "NotReproducible: twistedtesting: this test is not "
+                    "reproducible from its seed: run twice with random seed "
+                    f"{deriveSeed(6, testId)} \\(run seed 6\\), the first run "
+                    f"failed with FailTest: {text}(\\w+) and the second failed "
+                    f"with FailTest: {text}(?!\\1)\\w+\\.",
+                )
+
 
 def _draw(seed: int) -> float:
     import random
@@ -252,42 +398,90 @@ def _draw(seed: int) -> float:
     return random.Random(seed).random()
 
 
-class AddNoteTests(SynchronousTestCase):
+class RecordingWorkerReporter(WorkerReporter):
     """
-    Tests for L{_addNote}, which puts a replay's or a many-seeds run's note
-    where the seed's note is shown.
+    A C{trial -j} worker's reporter that keeps the failures it is given,
+    where the real one sends their messages to the main process.
     """
 
-    def failure(self) -> Failure:
+    def __init__(self) -> None:
+        super().__init__(None)  # type: ignore[no-untyped-call]
+        self.given: list[Failure] = []
+
+    def addFailure(self, test: object, fail: object) -> None:
+        assert isinstance(fail, Failure)
+        self.given.append(fail)
+
+
+class DeliveryTests(SynchronousTestCase):
+    """
+    Tests for L{_Delivery} and L{_addNote}, which pass an attempt's report
+    on with its notes where the test's result shows them.
+    """
+
+    def failure(self, note: str | None = "seed note") -> Failure:
         try:
             raise ValueError("boom")
         except ValueError:
-            return Failure()
+            failure = Failure()
+        if note is None:
+            return failure
+        noted = NotedFailure.__new__(NotedFailure)
+        noted.__dict__.update(failure.__dict__)
+        noted.note = note
+        return noted
 
-    def test_exceptionNotes(self) -> None:
+    def test_addNote(self) -> None:
         """
-        Without a note of its own, the failure's exception gets the note
-        in its notes (PEP 678), once.
+        A note goes after the failure's own note, once; a failure without
+        one is copied into one that shows the note after its traceback.
         """
-        failure = self.failure()
-        _addNote(failure, "mine")
-        _addNote(failure, "mine")
-        self.assertEqual(getattr(failure.value, "__notes__", None), ["mine"])
+        noted = _addNote(self.failure(), "mine")
+        self.assertEqual(noted.note, "seed note\nmine")  # type: ignore[attr-defined]
+        self.assertIs(_addNote(noted, "mine"), noted)
+        self.assertEqual(noted.note, "seed note\nmine")  # type: ignore[attr-defined]
+        plain = self.failure(None)
+        copy = _addNote(plain, "mine")
+        self.assertIsInstance(copy, NotedFailure)
+        self.assertIs(copy.value, plain.value)
+        self.assertEqual(copy.note, "mine")  # type: ignore[attr-defined]
 
-    def test_ownNote(self) -> None:
+    def test_trialReporter(self) -> None:
         """
-        A failure that shows a note of its own gets the new one after it;
-        its exception's notes get it too when the seed's note is there.
+        To a trial reporter, the failure is passed with its notes after its
+        traceback, and its exception is left as it was.
         """
+        result = reporter.TestResult()
+        delivery = _Delivery.to(result)
+        self.assertEqual((delivery.formatsException, delivery.worker), (False, False))
+        delivery.report("addFailure", (self, self.failure()), "mine")
+        [(_, given)] = cast("list[tuple[object, Failure]]", result.failures)
+        self.assertEqual(getattr(given, "note", None), "seed note\nmine")
+        self.assertFalse(hasattr(given.value, "__notes__"))
+
+    def test_formatsException(self) -> None:
+        """
+        To a result that formats the exception itself (pytest's, the
+        standard library's), the notes are added to the exception's notes.
+        """
+        result = unittest.TestResult()
+        delivery = _Delivery.to(result)
+        self.assertEqual((delivery.formatsException, delivery.worker), (True, False))
         failure = self.failure()
-        failure.note = "seed note"  # type: ignore[attr-defined]
-        _addNote(failure, "mine")
-        self.assertEqual(failure.note, "seed note\nmine")  # type: ignore[attr-defined]
-        self.assertFalse(hasattr(failure.value, "__notes__"))
-        withNotes = self.failure()
-        withNotes.note = "seed note"  # type: ignore[attr-defined]
-        setattr(withNotes.value, "__notes__", ["seed note"])  # noqa: B010
-        _addNote(withNotes, "mine")
-        self.assertEqual(
-            getattr(withNotes.value, "__notes__", None), ["seed note", "mine"]
-        )
+        delivery.report("addFailure", (self, failure), "mine")
+        [(_, text)] = result.failures
+        self.assertEqual(getattr(failure.value, "__notes__", None), ["seed note\nmine"])
+        self.assertTrue(text.endswith("ValueError: boom\nseed note\nmine\n"), text)
+
+    def test_worker(self) -> None:
+        """
+        To a C{trial -j} worker's reporter, which sends the main process a
+        failure's message, the failure's message ends with its notes.
+        """
+        result = RecordingWorkerReporter()
+        delivery = _Delivery.to(result)
+        self.assertEqual((delivery.formatsException, delivery.worker), (False, True))
+        delivery.report("addFailure", (self, self.failure()), "mine")
+        [given] = result.given
+        self.assertIsInstance(given, WorkerNotedFailure)
+        self.assertEqual(given.getErrorMessage(), "boom\nseed note\nmine")
