@@ -61,50 +61,57 @@ def checkSeconds(value: object, name: str) -> float:
     return seconds
 
 
-@implementer(IDelayedCall)
-class _DelayedCall:
+def checkCallLater(delay: object, callable: object) -> float:
     """
-    A call that a :class:`Clock` will make at a given time.
+    Check the arguments of a ``callLater``: each ``callLater`` tests the
+    common case inline, and calls this for what it cannot pass at a glance.
 
-    :ivar time: When the call is due.
+    :param delay: How many seconds from now.
+    :param callable: What to call.
+    :returns: ``delay`` as a ``float``.
+    :raises TypeError: If ``delay`` is not a number or ``callable`` is not
+        callable.
+    :raises ValueError: If ``delay`` is negative, NaN or infinite.
+    """
+    seconds = checkSeconds(delay, "delay")
+    if not builtins.callable(callable):
+        raise TypeError(f"callLater() callable must be callable, not {callable!r}")
+    return seconds
+
+
+@implementer(IDelayedCall)
+class ScheduledCall:
+    """
+    What the delayed calls of twistedtesting's schedulers share (a
+    :class:`Clock`'s and a simulated network's): ``IDelayedCall``'s state,
+    cancelling, rescheduling and their errors.  A subclass says how its
+    queue reads the time and moves a call, and sets every attribute in its
+    own ``__init__``.
+
+    :ivar time: When the call is due, in its queue's time.
     :ivar func: What to call, with :ivar args: and :ivar kw:.
     :ivar called: Whether it ran (an ``int``, as Twisted's ``DelayedCall``).
     :ivar cancelled: Whether it was cancelled.
     """
 
-    __slots__ = (
-        "_clock",
-        "_entry",
-        "_generation",
-        "args",
-        "called",
-        "cancelled",
-        "func",
-        "kw",
-        "time",
-    )
+    __slots__ = ("_entry", "args", "called", "cancelled", "func", "kw", "time")
 
     def __init__(
         self,
-        clock: Clock,
         time: float,
         func: Callable[..., object],
         args: tuple[object, ...],
         kw: dict[str, object],
     ) -> None:
-        self._clock = clock
         self.time = time
         self.func = func
         self.args = args
         self.kw = kw
         self.called = 0
         self.cancelled = 0
-        # The heap entry that is this call's live one (None once it ran or
-        # was cancelled: every other entry for it is stale), and how long a
-        # chain of same-instant calls it ends (see DEFAULT_MAX_INSTANT_CALLS).
-        self._entry: tuple[float, int, _DelayedCall] | None = None
-        running = clock._running
-        self._generation = running + 1 if running >= 0 and time == clock._now else 0
+        # The heap entry that is this call's live one, or None once it ran
+        # or was cancelled: every other entry for it in its queue is stale.
+        self._entry: tuple[float, int, ScheduledCall] | None = None
 
     def getTime(self) -> float:
         """
@@ -134,36 +141,105 @@ class _DelayedCall:
         self._checkActive()
         self.cancelled = 1
         self._entry = None
-        self._clock._forget(self)
+        self._unscheduled()
 
     def reset(self, secondsFromNow: float) -> None:
         """
-        Make the call due ``secondsFromNow`` after the clock's current time.
+        Make the call due ``secondsFromNow`` after the current time of the
+        clock it was scheduled through.
 
+        :raises twisted.internet.error.AlreadyCancelled: If it was cancelled.
+        :raises twisted.internet.error.AlreadyCalled: If it ran.
+        :raises TypeError: If ``secondsFromNow`` is not a number.
         :raises ValueError: If ``secondsFromNow`` is negative or not finite.
         """
         self._checkActive()
         delay = checkSeconds(secondsFromNow, "secondsFromNow")
-        self._clock._reschedule(self, self._clock._now + delay)
+        self._moveTo(self._queueNow() + self._queueSeconds(delay))
 
     def delay(self, secondsLater: float) -> None:
         """
-        Make the call due ``secondsLater`` after it was due.
+        Make the call due ``secondsLater`` (in the seconds of the clock it
+        was scheduled through) after it was due.  A call delayed to before
+        the current time is due now.
 
-        A call delayed to before the clock's current time is due now.
-
+        :raises twisted.internet.error.AlreadyCancelled: If it was cancelled.
+        :raises twisted.internet.error.AlreadyCalled: If it ran.
+        :raises TypeError: If ``secondsLater`` is not a number.
         :raises ValueError: If ``secondsLater`` is not finite.
         """
         self._checkActive()
         checkNumber("secondsLater", secondsLater)
         if not math.isfinite(secondsLater):
             raise ValueError(f"secondsLater must be finite, got {secondsLater!r}")
-        self._clock._reschedule(self, max(self.time + secondsLater, self._clock._now))
+        self._moveTo(
+            max(self.time + self._queueSeconds(secondsLater), self._queueNow())
+        )
+
+    def _describe(self) -> str:
+        """
+        :returns: The call's state and due time, for a ``repr``.
+        """
+        state = "called" if self.called else "cancelled" if self.cancelled else "due"
+        return f"{state} at t={self.time!r}"
+
+    def _funcName(self) -> str:
+        """
+        :returns: What the call calls, for a ``repr``.
+        """
+        return getattr(self.func, "__qualname__", None) or repr(self.func)
+
+    # What a subclass says of its queue.
+
+    def _queueNow(self) -> float:
+        """
+        :returns: The current time of the queue.
+        """
+        raise NotImplementedError()
+
+    def _queueSeconds(self, seconds: float) -> float:
+        """
+        :returns: ``seconds`` of the clock the call was scheduled through,
+            in the queue's seconds.
+        """
+        return seconds
+
+    def _moveTo(self, time: float) -> None:
+        """
+        Make the (active) call due at the queue's time ``time``.
+        """
+        raise NotImplementedError()
+
+    def _unscheduled(self) -> None:
+        """
+        The call was just cancelled.
+        """
+
+
+class _DelayedCall(ScheduledCall):
+    """
+    A call that a :class:`Clock` will make at a given time.
+    """
+
+    __slots__ = ("_clock", "_generation")
+
+    # Set by the clock that makes it (no __init__ of its own, so that
+    # callLater makes it with one call): the clock, and how long a chain of
+    # same-instant calls it ends (see DEFAULT_MAX_INSTANT_CALLS).
+    _clock: Clock
+    _generation: int
+
+    def _queueNow(self) -> float:
+        return self._clock._now
+
+    def _moveTo(self, time: float) -> None:
+        self._clock._reschedule(self, time)
+
+    def _unscheduled(self) -> None:
+        self._clock._forget(self)
 
     def __repr__(self) -> str:
-        state = "called" if self.called else "cancelled" if self.cancelled else "due"
-        name = getattr(self.func, "__qualname__", None) or repr(self.func)
-        return f"<DelayedCall {state} at t={self.time!r}: {name}()>"
+        return f"<DelayedCall {self._describe()}: {self._funcName()}()>"
 
 
 @implementer(IReactorTime)
@@ -256,13 +332,20 @@ class Clock:
         :raises ValueError: If ``delay`` is negative, NaN or infinite.
         """
         # The common case first: this is the hot path of every test.
-        if not (type(delay) is float or type(delay) is int) or not 0 <= delay < _INF:
-            delay = checkSeconds(delay, "delay")
-        if not builtins.callable(callable):
-            raise TypeError(f"callLater() callable must be callable, not {callable!r}")
-        call = _DelayedCall(self, self._now + delay, callable, args, kw)
+        if (
+            not (type(delay) is float or type(delay) is int)
+            or not 0 <= delay < _INF
+            or not builtins.callable(callable)
+        ):
+            delay = checkCallLater(delay, callable)
+        now = self._now
+        time = now + delay
+        call = _DelayedCall(time, callable, args, kw)
+        call._clock = self
+        running = self._running
+        call._generation = running + 1 if running >= 0 and time == now else 0
         self._sequence += 1
-        entry = (call.time, self._sequence, call)
+        entry = (time, self._sequence, call)
         call._entry = entry
         heapq.heappush(self._heap, entry)
         return call
