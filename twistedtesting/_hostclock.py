@@ -13,7 +13,7 @@ from collections.abc import Callable
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from zope.interface import implementer
 
-from twistedtesting._clock import checkCallLater
+from twistedtesting._delayedcall import checkCallLater
 from twistedtesting._netscheduler import HostTimers
 
 

@@ -17,11 +17,8 @@ from typing import Protocol
 
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
 
-from twistedtesting._clock import (
-    DEFAULT_MAX_INSTANT_CALLS,
-    ClockLoopError,
-    ScheduledCall,
-)
+from twistedtesting._clock import DEFAULT_MAX_INSTANT_CALLS, ClockLoopError
+from twistedtesting._delayedcall import ScheduledCall
 
 _INF = math.inf
 
