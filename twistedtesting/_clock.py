@@ -12,11 +12,12 @@ import heapq
 import math
 from collections.abc import Callable, Iterable
 
-from twisted.internet.error import AlreadyCalled, AlreadyCancelled
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from zope.interface import implementer
 
-from twistedtesting._checks import checkInt, checkNumber
+from twistedtesting._checks import checkInt
+from twistedtesting._delayedcall import ScheduledCall, checkCallLater
+from twistedtesting._delayedcall import checkSeconds as checkSeconds  # re-exported
 
 _INF = math.inf
 
@@ -44,126 +45,30 @@ class ClockLoopError(RuntimeError):
     """
 
 
-def checkSeconds(value: object, name: str) -> float:
-    """
-    Check that ``value`` is a finite, non-negative number of seconds.
-
-    :param value: The candidate.
-    :param name: How to name it in an error message.
-    :returns: ``value`` as a ``float``.
-    :raises TypeError: If ``value`` is not an ``int`` or ``float`` (``bool``
-        is refused).
-    :raises ValueError: If ``value`` is negative, NaN or infinite.
-    """
-    seconds = checkNumber(name, value)
-    if not math.isfinite(seconds) or seconds < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    return seconds
-
-
-@implementer(IDelayedCall)
-class _DelayedCall:
+class _DelayedCall(ScheduledCall):
     """
     A call that a :class:`Clock` will make at a given time.
-
-    :ivar time: When the call is due.
-    :ivar func: What to call, with :ivar args: and :ivar kw:.
-    :ivar called: Whether it ran (an ``int``, as Twisted's ``DelayedCall``).
-    :ivar cancelled: Whether it was cancelled.
     """
 
-    __slots__ = (
-        "_clock",
-        "_entry",
-        "_generation",
-        "args",
-        "called",
-        "cancelled",
-        "func",
-        "kw",
-        "time",
-    )
+    __slots__ = ("_clock", "_generation")
 
-    def __init__(
-        self,
-        clock: Clock,
-        time: float,
-        func: Callable[..., object],
-        args: tuple[object, ...],
-        kw: dict[str, object],
-    ) -> None:
-        self._clock = clock
-        self.time = time
-        self.func = func
-        self.args = args
-        self.kw = kw
-        self.called = 0
-        self.cancelled = 0
-        # The heap entry that is this call's live one (None once it ran or
-        # was cancelled: every other entry for it is stale), and how long a
-        # chain of same-instant calls it ends (see DEFAULT_MAX_INSTANT_CALLS).
-        self._entry: tuple[float, int, _DelayedCall] | None = None
-        running = clock._running
-        self._generation = running + 1 if running >= 0 and time == clock._now else 0
+    # Set by the clock that makes it (no __init__ of its own, so that
+    # callLater makes it with one call): the clock, and how long a chain of
+    # same-instant calls it ends (see DEFAULT_MAX_INSTANT_CALLS).
+    _clock: Clock
+    _generation: int
 
-    def getTime(self) -> float:
-        """
-        Return the time at which the call is due.
-        """
-        return self.time
+    def _queueNow(self) -> float:
+        return self._clock._now
 
-    def active(self) -> bool:
-        """
-        Return whether the call has neither run nor been cancelled.
-        """
-        return not (self.called or self.cancelled)
+    def _moveTo(self, time: float) -> None:
+        self._clock._reschedule(self, time)
 
-    def _checkActive(self) -> None:
-        if self.cancelled:
-            raise AlreadyCancelled()
-        if self.called:
-            raise AlreadyCalled()
-
-    def cancel(self) -> None:
-        """
-        Unschedule the call.
-
-        :raises twisted.internet.error.AlreadyCancelled: If it was cancelled.
-        :raises twisted.internet.error.AlreadyCalled: If it ran.
-        """
-        self._checkActive()
-        self.cancelled = 1
-        self._entry = None
+    def _unscheduled(self) -> None:
         self._clock._forget(self)
 
-    def reset(self, secondsFromNow: float) -> None:
-        """
-        Make the call due ``secondsFromNow`` after the clock's current time.
-
-        :raises ValueError: If ``secondsFromNow`` is negative or not finite.
-        """
-        self._checkActive()
-        delay = checkSeconds(secondsFromNow, "secondsFromNow")
-        self._clock._reschedule(self, self._clock._now + delay)
-
-    def delay(self, secondsLater: float) -> None:
-        """
-        Make the call due ``secondsLater`` after it was due.
-
-        A call delayed to before the clock's current time is due now.
-
-        :raises ValueError: If ``secondsLater`` is not finite.
-        """
-        self._checkActive()
-        checkNumber("secondsLater", secondsLater)
-        if not math.isfinite(secondsLater):
-            raise ValueError(f"secondsLater must be finite, got {secondsLater!r}")
-        self._clock._reschedule(self, max(self.time + secondsLater, self._clock._now))
-
     def __repr__(self) -> str:
-        state = "called" if self.called else "cancelled" if self.cancelled else "due"
-        name = getattr(self.func, "__qualname__", None) or repr(self.func)
-        return f"<DelayedCall {state} at t={self.time!r}: {name}()>"
+        return f"<DelayedCall {self._describe()}: {self._funcName()}()>"
 
 
 @implementer(IReactorTime)
@@ -256,13 +161,20 @@ class Clock:
         :raises ValueError: If ``delay`` is negative, NaN or infinite.
         """
         # The common case first: this is the hot path of every test.
-        if not (type(delay) is float or type(delay) is int) or not 0 <= delay < _INF:
-            delay = checkSeconds(delay, "delay")
-        if not builtins.callable(callable):
-            raise TypeError(f"callLater() callable must be callable, not {callable!r}")
-        call = _DelayedCall(self, self._now + delay, callable, args, kw)
+        if (
+            not (type(delay) is float or type(delay) is int)
+            or not 0 <= delay < _INF
+            or not builtins.callable(callable)
+        ):
+            delay = checkCallLater(delay, callable)
+        now = self._now
+        time = now + delay
+        call = _DelayedCall(time, callable, args, kw)
+        call._clock = self
+        running = self._running
+        call._generation = running + 1 if running >= 0 and time == now else 0
         self._sequence += 1
-        entry = (call.time, self._sequence, call)
+        entry = (time, self._sequence, call)
         call._entry = entry
         heapq.heappush(self._heap, entry)
         return call

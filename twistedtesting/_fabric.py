@@ -1,8 +1,8 @@
 # -*- test-case-name: twistedtesting.test.test_network -*-
 """
 :class:`NetworkFabric`: what the hosts of a simulated network ask of it:
-name resolution, the host at an address, handshake packets, the links of a
-new connection, and the trace.
+their reactors, name resolution, the host at an address, handshake
+packets, the links of a new connection, and the trace.
 """
 
 from __future__ import annotations
@@ -10,22 +10,15 @@ from __future__ import annotations
 import ipaddress
 import random
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from twistedtesting._clock import Clock
 from twistedtesting._hostclock import HostClock
+from twistedtesting._hostdirectory import LOOPBACK_NAMES, HostDirectory
+from twistedtesting._hostreactor import HostReactor
 from twistedtesting._link import Link
+from twistedtesting._netscheduler import HostTimers, NetworkScheduler
 from twistedtesting._nettrace import NetworkTrace
 from twistedtesting._topology import Topology
-
-if TYPE_CHECKING:
-    from twistedtesting._host import Host
-    from twistedtesting._hostreactor import HostReactor
-
-LOOPBACK_NAMES = ("localhost", "127.0.0.1")
-"""
-The names by which a host reaches itself.
-"""
 
 LINK_RECORD_LIMIT = 1000
 """
@@ -43,6 +36,8 @@ class NetworkFabric:
     :ivar random: The network's generator.
     :ivar topology: The links' settings and faults.
     :ivar trace: The network's trace.
+    :ivar scheduler: The network's event queue.
+    :ivar directory: The network's hosts.
     """
 
     def __init__(
@@ -51,19 +46,27 @@ class NetworkFabric:
         random: random.Random,
         topology: Topology,
         trace: NetworkTrace,
-        hosts: dict[str, Host],
-        byAddress: dict[str, Host],
+        scheduler: NetworkScheduler,
+        directory: HostDirectory,
     ) -> None:
-        """
-        :param hosts: The network's hosts by name (shared, not copied).
-        :param byAddress: Its hosts by address (shared, not copied).
-        """
         self.clock = clock
         self.random = random
         self.topology = topology
         self.trace = trace
-        self._hosts = hosts
-        self._byAddress = byAddress
+        self.scheduler = scheduler
+        self.directory = directory
+
+    def newReactor(
+        self, name: str, address: str, offset: float, rate: float
+    ) -> HostReactor:
+        """
+        Make the reactor of a new life of a host.
+
+        :param offset: Seconds its clock reads ahead of the network's.
+        :param rate: Its seconds per network second.
+        """
+        timers = HostTimers(self.scheduler, name)
+        return HostReactor(self, name, address, timers, offset, rate)
 
     def makeLinks(self, client: HostReactor, server: HostReactor) -> tuple[Link, Link]:
         """
@@ -94,7 +97,7 @@ class NetworkFabric:
         """
         if name in LOOPBACK_NAMES or name.startswith("127."):
             return asking.address
-        host = self._hosts.get(name)
+        host = self.directory.get(name)
         if host is not None:
             return host.address
         try:
@@ -107,7 +110,7 @@ class NetworkFabric:
         """
         :returns: The reactor of the host at ``address``, unless it is down.
         """
-        host = self._byAddress.get(address)
+        host = self.directory.atAddress(address)
         if host is None or host.state.value == "crashed":
             return None
         return host.reactor

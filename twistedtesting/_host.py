@@ -61,6 +61,14 @@ class Host:
         self.state = HostState.UP
         self.lives = 1
 
+    def startApplication(self) -> None:
+        """
+        Call its start function, if it has one, with the reactor of its
+        current life.
+        """
+        if self.start is not None:
+            self.start(self.reactor)
+
     @property
     def up(self) -> bool:
         """Whether it is up (not crashed, not paused)."""

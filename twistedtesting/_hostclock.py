@@ -8,17 +8,13 @@ host's events in the network.
 
 from __future__ import annotations
 
-import builtins
-import math
 from collections.abc import Callable
 
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from zope.interface import implementer
 
-from twistedtesting._clock import checkSeconds
+from twistedtesting._delayedcall import checkCallLater
 from twistedtesting._netscheduler import HostTimers
-
-_INF = math.inf
 
 
 @implementer(IReactorTime)
@@ -78,10 +74,7 @@ class HostClock:
             callable.
         :raises ValueError: If ``delay`` is negative, NaN or infinite.
         """
-        if not (type(delay) is float or type(delay) is int) or not 0 <= delay < _INF:
-            delay = checkSeconds(delay, "delay")
-        if not builtins.callable(callable):
-            raise TypeError(f"callLater() callable must be callable, not {callable!r}")
+        delay = checkCallLater(delay, callable)
         if self._plain:
             return self.timers.schedule(
                 self._clock.seconds() + delay, callable, args, kw, self._lane

@@ -15,11 +15,10 @@ import random
 from collections.abc import Callable
 from typing import Protocol
 
-from twisted.internet.error import AlreadyCalled, AlreadyCancelled
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
-from zope.interface import implementer
 
 from twistedtesting._clock import DEFAULT_MAX_INSTANT_CALLS, ClockLoopError
+from twistedtesting._delayedcall import ScheduledCall
 
 _INF = math.inf
 
@@ -153,8 +152,7 @@ class HostTimers:
         ]
 
 
-@implementer(IDelayedCall)
-class NetCall:
+class NetCall(ScheduledCall):
     """
     One event of the network: a call due at a network time, for one host.
 
@@ -166,19 +164,7 @@ class NetCall:
         was scheduled through, or ``None`` for network time.
     """
 
-    __slots__ = (
-        "_entry",
-        "args",
-        "called",
-        "cancelled",
-        "func",
-        "generation",
-        "kw",
-        "lane",
-        "owner",
-        "time",
-        "view",
-    )
+    __slots__ = ("generation", "lane", "owner", "view")
 
     def __init__(
         self,
@@ -188,17 +174,11 @@ class NetCall:
         args: tuple[object, ...],
         kw: dict[str, object],
     ) -> None:
+        super().__init__(time, func, args, kw)
         self.owner = owner
         self.lane: object = owner
-        self.time = time
-        self.func = func
-        self.args = args
-        self.kw = kw
-        self.called = 0
-        self.cancelled = 0
         self.view: HostClockView | None = None
         self.generation = 0
-        self._entry: _Entry | None = None
 
     def getTime(self) -> float:
         """
@@ -208,59 +188,21 @@ class NetCall:
         view = self.view
         return self.time if view is None else view.hostTime(self.time)
 
-    def active(self) -> bool:
-        """
-        :returns: Whether it has neither run nor been cancelled.
-        """
-        return not (self.called or self.cancelled)
+    def _queueNow(self) -> float:
+        return self.owner.scheduler.clock.seconds()
 
-    def _checkActive(self) -> None:
-        if self.cancelled:
-            raise AlreadyCancelled()
-        if self.called:
-            raise AlreadyCalled()
-
-    def cancel(self) -> None:
-        """
-        Unschedule the call.
-
-        :raises twisted.internet.error.AlreadyCancelled: If it was cancelled.
-        :raises twisted.internet.error.AlreadyCalled: If it ran.
-        """
-        self._checkActive()
-        self.cancelled = 1
-        self._entry = None
-
-    def reset(self, secondsFromNow: float) -> None:
-        """
-        Make the call due ``secondsFromNow`` from now, in the seconds of the
-        clock it was scheduled through.
-        """
-        self._checkActive()
-        scheduler = self.owner.scheduler
-        self.time = scheduler.clock.seconds() + self._networkSeconds(secondsFromNow)
-        scheduler.push(self)
-
-    def delay(self, secondsLater: float) -> None:
-        """
-        Make the call due ``secondsLater`` later, in the seconds of the clock
-        it was scheduled through.
-        """
-        self._checkActive()
-        scheduler = self.owner.scheduler
-        self.time = max(
-            self.time + self._networkSeconds(secondsLater), scheduler.clock.seconds()
-        )
-        scheduler.push(self)
-
-    def _networkSeconds(self, seconds: float) -> float:
+    def _queueSeconds(self, seconds: float) -> float:
         view = self.view
         return seconds if view is None else seconds / view.rate
 
+    def _moveTo(self, time: float) -> None:
+        self.time = time
+        self.owner.scheduler.push(self)
+
     def __repr__(self) -> str:
-        state = "called" if self.called else "cancelled" if self.cancelled else "due"
-        name = getattr(self.func, "__qualname__", None) or repr(self.func)
-        return f"<NetCall {state} at t={self.time!r} on {self.owner.name}: {name}()>"
+        return (
+            f"<NetCall {self._describe()} on {self.owner.name}: {self._funcName()}()>"
+        )
 
 
 class NetworkScheduler:

@@ -7,7 +7,6 @@ injects.
 
 from __future__ import annotations
 
-import ipaddress
 import random
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -18,13 +17,15 @@ from twisted.internet.interfaces import IDelayedCall
 from twistedtesting._chunking import ChunkingPolicy
 from twistedtesting._clock import DEFAULT_MAX_INSTANT_CALLS, Clock, checkSeconds
 from twistedtesting._delays import DelayPolicy
-from twistedtesting._fabric import LOOPBACK_NAMES, NetworkFabric
-from twistedtesting._host import Host, HostState, StartFunction
+from twistedtesting._fabric import NetworkFabric
+from twistedtesting._host import Host, StartFunction
+from twistedtesting._hostdirectory import HostDirectory
 from twistedtesting._hostreactor import HostReactor
+from twistedtesting._netfaults import NetworkFaults
 from twistedtesting._netrun import NetworkRunner
 from twistedtesting._netscheduler import HostTimers, NetworkScheduler
 from twistedtesting._nettrace import DEFAULT_TRACE_LIMIT, NetworkTrace
-from twistedtesting._topology import DEFAULT_CHUNKING, Direction, LinkSettings, Topology
+from twistedtesting._topology import DEFAULT_CHUNKING, LinkSettings, Topology
 
 
 def _seeded(seed: object) -> random.Random:
@@ -72,7 +73,10 @@ class Network:
     :ivar topology: The links' settings and faults.
     :ivar trace: The :class:`NetworkTrace` of what happened.
     :ivar scheduler: The network's event queue.
+    :ivar runner: Advances the clock, with limits.
+    :ivar directory: The hosts by name and address.
     :ivar fabric: What the hosts' reactors ask of the network.
+    :ivar faults: Injects the faults.
     """
 
     def __init__(
@@ -103,16 +107,16 @@ class Network:
         )
         self.runner = NetworkRunner(clock, self.scheduler, self.trace)
         self._timers = HostTimers(self.scheduler, "network")
-        self._hosts: dict[str, Host] = {}
-        self._byAddress: dict[str, Host] = {}
+        self.directory = HostDirectory()
         self.fabric = NetworkFabric(
             self.clock,
             self.random,
             self.topology,
             self.trace,
-            self._hosts,
-            self._byAddress,
+            self.scheduler,
+            self.directory,
         )
+        self.faults = NetworkFaults(self.directory, self.fabric, self._timers)
 
     # Hosts.
 
@@ -139,82 +143,32 @@ class Network:
         :raises TypeError: If an argument has the wrong type.
         :raises ValueError: If the name or address is taken, or invalid.
         """
-        if not isinstance(name, str) or not name:
-            raise TypeError(f"addHost() name must be a non-empty str, not {name!r}")
-        if name in self._hosts or name in LOOPBACK_NAMES:
-            raise ValueError(f"addHost() name {name!r} is taken")
+        name = self.directory.checkName(name)
         if start is not None and not callable(start):
             raise TypeError(f"addHost() start must be callable, not {start!r}")
-        if address is None:
-            address = self._freeAddress()
-        else:
-            self._checkAddress(address)
+        address = self.directory.checkAddress(address)
         offsetSeconds = float(_number("addHost() offset", offset))
         rate = 1.0 + _number("addHost() drift", drift)
         if not rate > 0:
             raise ValueError(f"addHost() drift must be more than -1, got {drift!r}")
-        reactor = self._newReactor(name, address, offsetSeconds, rate)
+        reactor = self.fabric.newReactor(name, address, offsetSeconds, rate)
         host = Host(name, address, start, offsetSeconds, drift, reactor)
-        self._hosts[name] = host
-        self._byAddress[address] = host
+        self.directory.add(host)
         self.traceNow("fault", name, "", f"host added at {address}")
-        self._start(host)
+        host.startApplication()
         return host
-
-    def _freeAddress(self) -> str:
-        number = len(self._byAddress) + 1
-        while True:
-            address = str(ipaddress.IPv4Address(0x0A000000 + number))
-            if address not in self._byAddress:
-                return address
-            number += 1
-
-    def _checkAddress(self, address: object) -> None:
-        if not isinstance(address, str):
-            raise TypeError(f"addHost() address must be a str, not {address!r}")
-        try:
-            parsed = ipaddress.IPv4Address(address)
-        except ValueError:
-            raise ValueError(
-                f"addHost() address must be an IPv4 address such as '10.0.0.7', "
-                f"got {address!r}"
-            ) from None
-        if parsed.is_loopback or parsed.is_unspecified:
-            raise ValueError(f"addHost() address {address!r} is reserved")
-        if address in self._byAddress:
-            raise ValueError(
-                f"addHost() address {address!r} is taken by host "
-                f"{self._byAddress[address].name!r}: two hosts cannot share one "
-                "address"
-            )
-
-    def _newReactor(
-        self, name: str, address: str, offset: float, rate: float
-    ) -> HostReactor:
-        timers = HostTimers(self.scheduler, name)
-        return HostReactor(self.fabric, name, address, timers, offset, rate)
-
-    def _start(self, host: Host) -> None:
-        if host.start is not None:
-            host.start(host.reactor)
 
     def host(self, name: str, argument: str = "name") -> Host:
         """
         :returns: The host named ``name``.
         :raises ValueError: If there is none.
         """
-        host = self._hosts.get(name)
-        if host is None:
-            known = ", ".join(sorted(self._hosts)) or "none"
-            raise ValueError(
-                f"{argument} {name!r} is not a host of this network (hosts: {known})"
-            )
-        return host
+        return self.directory.host(name, argument)
 
     @property
     def hosts(self) -> list[Host]:
         """The hosts, in the order they were added."""
-        return list(self._hosts.values())
+        return self.directory.hosts
 
     def reactor(self, name: str) -> HostReactor:
         """
@@ -278,28 +232,6 @@ class Network:
 
     # Faults.
 
-    def _groups(self, groups: tuple[Iterable[str], ...], name: str) -> list[set[str]]:
-        if not groups:
-            raise TypeError(f"{name}() needs at least one group of host names")
-        sets = []
-        for group in groups:
-            if isinstance(group, str):
-                group = [group]
-            names = set(group)
-            for host in names:
-                self.host(host, f"{name}() host")
-            sets.append(names)
-        if len(sets) == 1:
-            sets.append(set(self._hosts) - sets[0])
-        seen: set[str] = set()
-        for names in sets:
-            if seen & names:
-                raise ValueError(
-                    f"{name}() groups overlap: {sorted(seen & names)} in two groups"
-                )
-            seen |= names
-        return sets
-
     def partition(self, *groups: Iterable[str] | str, oneWay: bool = False) -> None:
         """
         Cut the network between groups of hosts: nothing goes from a host in
@@ -311,37 +243,13 @@ class Network:
         :param oneWay: Only cut from the first group to the others.
         :raises ValueError: If a host is unknown or in two groups.
         """
-        sets = self._groups(groups, "partition")
-        directions: set[Direction] = set()
-        for index, names in enumerate(sets):
-            for other in sets[index + 1 :]:
-                for a in names:
-                    for b in other:
-                        directions.add((a, b))
-                        if not oneWay:
-                            directions.add((b, a))
-            if oneWay:
-                break
-        self.topology.partition(directions)
-        shown = " | ".join(",".join(sorted(names)) for names in sets)
-        kind = " one-way" if oneWay else ""
-        self.traceNow("fault", "network", "", f"partition {shown}{kind}")
+        self.faults.partition(groups, oneWay)
 
     def heal(self) -> None:
         """
         Lift every partition.
         """
-        self.topology.heal()
-        self.traceNow("fault", "network", "", "heal")
-
-    def _directions(
-        self, source: str, target: str, oneWay: bool, name: str
-    ) -> set[Direction]:
-        self.host(source, f"{name}() source")
-        self.host(target, f"{name}() target")
-        if source == target:
-            raise ValueError(f"{name}() source and target are both {source!r}")
-        return {(source, target)} if oneWay else {(source, target), (target, source)}
+        self.faults.heal()
 
     def hold(self, source: str, target: str, *, oneWay: bool = False) -> None:
         """
@@ -350,8 +258,7 @@ class Network:
 
         :raises ValueError: If a host is unknown.
         """
-        self.topology.hold(self._directions(source, target, oneWay, "hold"))
-        self.traceNow("fault", source, target, "hold" + (" one-way" if oneWay else ""))
+        self.faults.hold(source, target, oneWay)
 
     def release(self, source: str, target: str, *, oneWay: bool = False) -> None:
         """
@@ -359,8 +266,7 @@ class Network:
 
         :raises ValueError: If a host is unknown.
         """
-        self.topology.release(self._directions(source, target, oneWay, "release"))
-        self.traceNow("fault", source, target, "release")
+        self.faults.release(source, target, oneWay)
 
     def crash(self, name: str) -> None:
         """
@@ -371,12 +277,7 @@ class Network:
 
         :raises ValueError: If the host is unknown or crashed already.
         """
-        host = self.host(name, "crash() name")
-        if host.state is HostState.CRASHED:
-            raise ValueError(f"crash() name {name!r}: the host is crashed already")
-        host.state = HostState.CRASHED
-        host.reactor.crash()
-        self.traceNow("fault", name, "", "crash")
+        self.faults.crash(name)
 
     def restart(self, name: str) -> HostReactor:
         """
@@ -386,20 +287,7 @@ class Network:
         :returns: The new reactor.
         :raises ValueError: If the host is unknown or not crashed.
         """
-        host = self.host(name, "restart() name")
-        if host.state is not HostState.CRASHED:
-            raise ValueError(
-                f"restart() name {name!r}: the host is {host.state.value}; crash it "
-                "first"
-            )
-        host.reactor = self._newReactor(
-            name, host.address, host.offset, 1.0 + host.drift
-        )
-        host.state = HostState.UP
-        host.lives += 1
-        self.traceNow("fault", name, "", f"restart (life {host.lives})")
-        self._start(host)
-        return host.reactor
+        return self.faults.restart(name)
 
     def pause(self, name: str, duration: float | None = None) -> None:
         """
@@ -410,20 +298,7 @@ class Network:
 
         :raises ValueError: If the host is unknown or not up.
         """
-        host = self.host(name, "pause() name")
-        if host.state is not HostState.UP:
-            raise ValueError(f"pause() name {name!r}: the host is {host.state.value}")
-        if duration is not None:
-            checkSeconds(duration, "pause() duration")
-        host.state = HostState.PAUSED
-        host.reactor.timers.pause()
-        self.traceNow("fault", name, "", "pause")
-        if duration is not None:
-            self.callLater(duration, self._resumeIfPaused, host, host.lives)
-
-    def _resumeIfPaused(self, host: Host, life: int) -> None:
-        if host.state is HostState.PAUSED and host.lives == life:
-            self.resume(host.name)
+        self.faults.pause(name, duration)
 
     def resume(self, name: str) -> None:
         """
@@ -431,12 +306,7 @@ class Network:
 
         :raises ValueError: If the host is unknown or not paused.
         """
-        host = self.host(name, "resume() name")
-        if host.state is not HostState.PAUSED:
-            raise ValueError(f"resume() name {name!r}: the host is {host.state.value}")
-        host.state = HostState.UP
-        self.traceNow("fault", name, "", "resume")
-        host.reactor.timers.resume()
+        self.faults.resume(name)
 
     # Running.
 
@@ -471,7 +341,7 @@ class Network:
         return self.runner.runUntilQuiet(limit)
 
     def __repr__(self) -> str:
-        hosts = ", ".join(f"{h.name}({h.state.value})" for h in self._hosts.values())
+        hosts = ", ".join(f"{h.name}({h.state.value})" for h in self.directory.hosts)
         return f"<Network t={self.clock.seconds()!r} hosts: {hosts or 'none'}>"
 
 

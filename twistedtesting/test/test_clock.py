@@ -524,6 +524,36 @@ class DifferenceTests(SynchronousTestCase):
                     ticks, [start + interval * k for k in range(1, 51)], interval
                 )
 
+    def test_loopingCallRoundingIsLoopingCalls(self) -> None:
+        """
+        The extra tick is C{LoopingCall}'s own request, as the documentation
+        explains: from t=0 with an interval of 0.1 the tick due at 0.6 asks
+        for the next one half a unit in the last place later.  C{task.Clock}
+        advanced to each due time in turn ticks early the same way: 50
+        ticks in 4.6 seconds.
+        """
+        clock = Clock()
+        ticks: list[float] = []
+        loop = task.LoopingCall(lambda: ticks.append(clock.seconds()))
+        loop.clock = clock
+        loop.start(0.1, now=False)
+        clock.advance(0.6)
+        self.assertEqual(ticks[-1], 0.6)
+        self.assertEqual(clock.nextCallTime(), math.nextafter(0.6, 1.0))
+        self.assertEqual(clock.nextCallTime(), 0.6 + math.ulp(0.6) / 2)
+        loop.stop()
+
+        taskClock = task.Clock()
+        taskTicks: list[float] = []
+        taskLoop = task.LoopingCall(lambda: taskTicks.append(taskClock.seconds()))
+        taskLoop.clock = taskClock
+        taskLoop.start(0.1, now=False)
+        while len(taskTicks) < 50:
+            assert taskLoop.call is not None
+            taskClock.advance(taskLoop.call.getTime() - taskClock.seconds())
+        taskLoop.stop()
+        self.assertEqual(taskTicks[-1], 4.6000000000000005)
+
     def test_advanceTo(self) -> None:
         """
         C{advanceTo} moves to an exact time; moving backwards is an error.

@@ -7,6 +7,7 @@ loop guard, and errors that leave the queue intact.
 
 from __future__ import annotations
 
+import math
 import random
 
 from twisted.internet.error import AlreadyCalled, AlreadyCancelled
@@ -127,6 +128,31 @@ class HostStateTests(SynchronousTestCase):
         self.assertRaises(AlreadyCancelled, other.cancel)
         clock.advance(10)
         self.assertEqual(ran, [4.0])
+
+    def test_resetAndDelayRefuseBadSeconds(self) -> None:
+        """
+        C{reset} and C{delay} refuse what the clock's delayed calls refuse,
+        with the same messages, and leave the call where it was.
+        """
+        _, (a, _, _) = _setUp(1)
+        call = a.schedule(2.0, print, (), {})
+        bad: list[tuple[str, object, type[Exception], str]] = [
+            ("reset", -1, ValueError, "secondsFromNow must be a finite number >= 0"),
+            ("reset", math.inf, ValueError, "secondsFromNow must be a finite"),
+            ("reset", "1", TypeError, "secondsFromNow must be"),
+            ("delay", math.nan, ValueError, "secondsLater must be finite, got nan"),
+            ("delay", "1", TypeError, "secondsLater must be"),
+        ]
+        for method, value, error, start in bad:
+            with self.assertRaises(error) as caught:
+                getattr(call, method)(value)
+            self.assertTrue(str(caught.exception).startswith(start), caught.exception)
+            clockCall = Clock().callLater(2, print)
+            with self.assertRaises(error) as clockCaught:
+                getattr(clockCall, method)(value)
+            self.assertEqual(str(caught.exception), str(clockCaught.exception))
+        self.assertEqual(call.getTime(), 2.0)
+        self.assertEqual(a.scheduler.liveCalls(), [call])
 
 
 class GuardTests(SynchronousTestCase):
