@@ -9,8 +9,10 @@ between them, and their complete teardown.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import Any
 
+from twisted.internet.abstract import FileDescriptor
 from twisted.internet.defer import Deferred
 from twisted.internet.error import ConnectionDone
 from twisted.internet.interfaces import (
@@ -60,6 +62,7 @@ class ProxySide(Protocol):
         self._reasons: set[str] = set()
         self._early: list[bytes] = []
         self._endEarly = False
+        self._ended = False
         self._abortEarly = False
         self._readDone = False
         self._writeDone = False
@@ -126,38 +129,44 @@ class ProxySide(Protocol):
         """
         Write to the socket (or, before it connected, once it does).
         """
-        if self._gone:
+        if self._gone or self._ended:
             return
         if self.transport is None:
             self._early.append(data)
         else:
             self.transport.write(data)
+            _flush(self.transport)
 
     def shutWriting(self) -> None:
         """
         Shut the socket's writing side, after what was written.
         """
-        if self._gone:
-            return
-        transport: Any = self.transport
-        if transport is None:
-            self._endEarly = True
-            return
-        transport.unregisterProducer()
-        transport.loseWriteConnection()
+        self._end("loseWriteConnection")
 
     def close(self) -> None:
         """
         Close the socket after what was written to it.
         """
+        self._end("loseConnection")
+
+    def _end(self, how: str) -> None:
+        """
+        End the socket's writing with the transport's method ``how``
+        (``loseWriteConnection`` or ``loseConnection``), after what was
+        written: the producer that paused the other side goes first.
+        Before the socket connected, its writing side is shut as soon as
+        it does.
+        """
         if self._gone:
             return
         transport: Any = self.transport
         if transport is None:
             self._endEarly = True
             return
+        self._ended = True
         transport.unregisterProducer()
-        transport.loseConnection()
+        getattr(transport, how)()
+        _flush(transport)
 
     def abort(self) -> None:
         """
@@ -171,6 +180,24 @@ class ProxySide(Protocol):
             self._abortEarly = True
             return
         self.transport.abortConnection()  # type: ignore[attr-defined]
+
+
+def _flush(transport: Any) -> None:
+    """
+    Send what ``transport`` buffers now, rather than on the reactor's next
+    turn, when it is a reactor's socket that is not closing.
+
+    A reactor's socket buffers what is written until the reactor finds it
+    writable, on its next turn; a proxy that forwards that way adds a turn
+    to every hop, each way, and to every end it forwards.  Calling its
+    ``doWrite`` (what the reactor calls: ``IWriteDescriptor``) sends now,
+    as much as the socket takes; the rest waits for the reactor as before,
+    and an error is found again, and handled, on its next turn.  Not for a
+    socket that is closing: its ``doWrite`` would finish closing it, which
+    is the reactor's to do.
+    """
+    if isinstance(transport, FileDescriptor) and not transport.disconnecting:
+        transport.doWrite()
 
 
 @implementer(IPushProducer)
@@ -260,6 +287,7 @@ class ProxiedConnection:
         toClient: ProxyPolicy,
         slowClose: float,
         connectToTarget: Any,
+        onClosed: Callable[[ProxiedConnection], object] | None = None,
     ) -> None:
         self.number = number
         self.targetError: Failure | None = None
@@ -276,7 +304,10 @@ class ProxiedConnection:
         self.slowClose = slowClose
         self._connectToTarget = connectToTarget
         self._connector: Any = None
-        self._attempt: Deferred[None] = Deferred()
+        # Whether the connection to the target is over: made, failed or
+        # given up.
+        self._attemptOver = False
+        self._onClosed = onClosed
         self._closing: list[IDelayedCall] = []
         self._cancelled = False
         self._closed: Deferred[None] = Deferred()
@@ -297,7 +328,9 @@ class ProxiedConnection:
         return notifyAfter(self._closed)
 
     def _checkClosed(self) -> None:
-        if not self.open and self._attempt.called and not self._closed.called:
+        if not self.open and self._attemptOver and not self._closed.called:
+            if self._onClosed is not None:
+                self._onClosed(self)
             self._closed.callback(None)
 
     # Events from the sides.
@@ -311,7 +344,7 @@ class ProxiedConnection:
             self.client.pauseFor("target")
             self._connector = self._connectToTarget(_TargetFactory(self))
             return
-        self._attempt.callback(None)
+        self._attemptOver = True
         client: Any = self.client.transport
         server: Any = self.server.transport
         client.registerProducer(_SlowPeer(self.server), True)
@@ -328,7 +361,7 @@ class ProxiedConnection:
         self.toServer.close()
         self.toClient.close()
         self.client.abort()
-        self._attempt.callback(None)
+        self._attemptOver = True
         self._checkClosed()
 
     def received(self, side: ProxySide, data: bytes) -> None:
@@ -351,12 +384,12 @@ class ProxiedConnection:
             else (self.toServer, self.toClient)
         )
         into.close()
-        if not (out.ended and reason.check(ConnectionDone)):
+        if not (out.ended and isinstance(reason.value, ConnectionDone)):
             out.reset(reason)
         if (
             side is self.client
             and self._connector is not None
-            and not self._attempt.called
+            and not self._attemptOver
         ):
             self._cancelled = True
             self._connector.disconnect()
@@ -402,9 +435,9 @@ class ProxiedConnection:
         self._closing = []
         self.toServer.close()
         self.toClient.close()
-        if not self._attempt.called:
+        if not self._attemptOver:
             if self._connector is None:
-                self._attempt.callback(None)
+                self._attemptOver = True
             else:
                 self._connector.disconnect()
         self.client.abort()
