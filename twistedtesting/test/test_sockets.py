@@ -25,7 +25,8 @@ from twisted.internet.protocol import Factory, Protocol
 
 from twistedtesting import SynchronousTestCase, TestCase, refusingAddress
 from twistedtesting._sockets import SocketDirectory
-from twistedtesting.test.connectionhelpers import IPV6_SKIP, UNIX_SKIP, failureOf
+from twistedtesting.test.reactorhelpers import failureOf
+from twistedtesting.test.skips import IPV6_SKIP, UNIX_SKIP
 
 
 class SocketDirectoryTests(SynchronousTestCase):
