@@ -1,4 +1,4 @@
-# -*- test-case-name: twistedtesting.test.test_proxy -*-
+# -*- test-case-name: twistedtesting.test.test_proxyconnection -*-
 """
 :class:`ProxiedConnection`: one connection through a
 :class:`twistedtesting.FaultProxy`: the client's socket the proxy
@@ -194,9 +194,16 @@ def _flush(transport: Any) -> None:
     as much as the socket takes; the rest waits for the reactor as before,
     and an error is found again, and handled, on its next turn.  Not for a
     socket that is closing: its ``doWrite`` would finish closing it, which
-    is the reactor's to do.
+    is the reactor's to do.  Nor for one whose last send left bytes the
+    socket did not take (its ``dataBuffer``): it is full, and the reactor
+    sends the rest, with what is written meanwhile, once it has room, in
+    fewer system calls than a send for every write.
     """
-    if isinstance(transport, FileDescriptor) and not transport.disconnecting:
+    if (
+        isinstance(transport, FileDescriptor)
+        and not transport.disconnecting
+        and not transport.dataBuffer
+    ):
         transport.doWrite()
 
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: twistedtesting.test.test_proxy -*-
+# -*- test-case-name: twistedtesting.test.test_proxytarget -*-
 """
 The target of a :class:`twistedtesting.FaultProxy`: checking its address,
 connecting to it, and checking first that it accepts connections.
