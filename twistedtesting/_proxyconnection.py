@@ -37,6 +37,14 @@ sending socket, until they fall below :data:`LOW_WATER`.
 
 LOW_WATER = 64 * 1024
 
+FLUSH_AT_MOST = 16 * 1024
+"""
+The largest write the proxy sends at once rather than on the reactor's
+next turn: small writes (requests, answers, chunks cut small) gain a turn
+a hop; large ones, most of a bulk transfer, go at the reactor's pace, which
+sends what piled up in fewer, larger system calls.
+"""
+
 _CONNECTION_DONE = Failure(ConnectionDone())
 
 
@@ -135,7 +143,8 @@ class ProxySide(Protocol):
             self._early.append(data)
         else:
             self.transport.write(data)
-            _flush(self.transport)
+            if len(data) <= FLUSH_AT_MOST:
+                _flush(self.transport)
 
     def shutWriting(self) -> None:
         """
