@@ -8,7 +8,7 @@ than endpoints), or with the endpoints the user gives.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from twisted.internet.address import IPv4Address, IPv6Address, UNIXAddress
 from twisted.internet.defer import Deferred
@@ -21,8 +21,10 @@ from twisted.internet.interfaces import (
 )
 from twisted.python.failure import Failure
 
-from twistedtesting._pairoptions import PairOptions
 from twistedtesting._sockets import socketDirectory
+
+if TYPE_CHECKING:
+    from twistedtesting._pairoptions import PairOptions
 
 
 def connectTo(reactor: Any, address: IAddress, factory: Any) -> Any:

@@ -33,6 +33,7 @@ from zope.interface import (
     directlyProvides,
     implementedBy,
 )
+from zope.interface.declarations import Implements
 
 # The attributes by which Twisted's transports and wrapping protocols hold the
 # protocol they call: reactor transports and iosim's have ``protocol``,
@@ -251,10 +252,15 @@ def observeBuilt(protocol: object) -> tuple[ProtocolObserver, ObservedConnection
 def _observer(protocol: object, record: ObservedConnection) -> ProtocolObserver:
     observer = observerClass(type(protocol))(protocol, record)
     # Most protocols provide nothing of their own: declaring that costs
-    # more than the rest of the observer.
-    direct = directlyProvidedBy(protocol)
-    if direct.__bases__:
-        directlyProvides(observer, direct)
+    # more than the rest of the observer.  What they provide directly is
+    # in their __provides__, unless that is their class's declaration (an
+    # Implements), as directlyProvidedBy() itself decides; looking first
+    # saves its calls for the protocols that provide nothing more.
+    provides = getattr(protocol, "__provides__", None)
+    if provides is not None and not isinstance(provides, Implements):
+        direct = directlyProvidedBy(protocol)
+        if direct.__bases__:
+            directlyProvides(observer, direct)
     return observer
 
 

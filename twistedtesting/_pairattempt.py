@@ -110,7 +110,7 @@ class _AttemptFactory:
         :returns: The observer of the user's protocol, which the transport
             calls.
         """
-        built = self.buildTracked(addr)
+        built = self.attempt.build(self, addr)
         return None if built is None else built[0]
 
     def startedConnecting(self, connector: object) -> None:
@@ -347,7 +347,7 @@ class PairAttempt:
         ready = True
         for connection in (self.clientConnection, self.serverConnection):
             record = None if connection is None else connection.record
-            if record is None or not record.made:
+            if record is None or record.transport is None:
                 ready = False
             elif not record.handshaken:
                 if record.lostReason is not None:
@@ -367,7 +367,7 @@ class PairAttempt:
         elif (
             self._timer is None
             and self.clientConnection is not None
-            and self.clientConnection.record.made
+            and self.clientConnection.record.transport is not None
         ):
             # The client is up: the server's side and the handshakes should
             # follow at once over loopback.

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import math
 import random
-import shutil
-import tempfile
 from collections.abc import Callable
 from typing import Any, Union, cast
 
@@ -29,9 +27,11 @@ from twisted.internet.protocol import Factory
 from twisted.python.failure import Failure
 
 from twistedtesting._checks import checkRandom
+from twistedtesting._dialing import connectTo
 from twistedtesting._proxyconnection import ProxiedConnection, ProxySide, notifyAfter
 from twistedtesting._proxypolicy import ProxyPolicy
-from twistedtesting._proxytarget import checkAddress, connectTo, probeTarget
+from twistedtesting._proxytarget import checkAddress, probeTarget
+from twistedtesting._sockets import socketDirectory
 
 LISTEN_ON = ("tcp", "tcp6", "unix")
 
@@ -120,8 +120,7 @@ class FaultProxy:
         self._toClient = toClient
         self._slowClose = slowClose
         self._port: IListeningPort | None = None
-        self._directory: str | None = None
-        self._stopped: Deferred[None] | None = None
+        self._stopped: Deferred[Any] | None = None
         self._held = {"toServer": False, "toClient": False}
 
     @property
@@ -166,13 +165,9 @@ class FaultProxy:
         """
         factory = _ListeningFactory(self)
         if listenOn == "unix":
-            directory = tempfile.mkdtemp(prefix="twistedtesting-proxy-")
-            try:
-                self._port = self._reactor.listenUNIX(f"{directory}/socket", factory)
-            except BaseException:
-                shutil.rmtree(directory, ignore_errors=True)
-                raise
-            self._directory = directory
+            # In the process's private directory of sockets, with a name of
+            # its own; Twisted's UNIX port removes its file when it stops.
+            self._port = self._reactor.listenUNIX(socketDirectory.socketPath(), factory)
         else:
             interface = "::1" if listenOn == "tcp6" else "127.0.0.1"
             self._port = self._reactor.listenTCP(0, factory, interface=interface)
@@ -193,6 +188,7 @@ class FaultProxy:
             self._toClient,
             self._slowClose,
             lambda factory: connectTo(self._reactor, self.target, factory),
+            self._closed,
         )
         if self._held["toServer"]:
             connection.toServer.hold()
@@ -200,10 +196,13 @@ class FaultProxy:
             connection.toClient.hold()
         self.connections.append(connection)
         self._open[connection.number] = connection
-        connection.whenClosed().addCallback(
-            lambda _: self._open.pop(connection.number, None)
-        )
         return connection.client
+
+    def _closed(self, connection: ProxiedConnection) -> None:
+        """
+        Both sockets of ``connection`` are closed.
+        """
+        self._open.pop(connection.number, None)
 
     def _checkRunning(self, method: str) -> None:
         if self._stopped is not None:
@@ -317,14 +316,8 @@ class FaultProxy:
                 if isinstance(stopping, Deferred):
                     waits.append(stopping)
             waits.extend(connection.stop() for connection in self.connections)
-            done: Deferred[Any] = DeferredList(waits, consumeErrors=True)
-            self._stopped = done.addCallback(self._cleanUp)
+            self._stopped = DeferredList(waits, consumeErrors=True)
         return notifyAfter(self._stopped)
-
-    def _cleanUp(self, result: object) -> None:
-        if self._directory is not None:
-            shutil.rmtree(self._directory, ignore_errors=True)
-            self._directory = None
 
     def __repr__(self) -> str:
         state = "stopped" if self._stopped is not None else "listening"
@@ -364,7 +357,9 @@ def startFaultProxy(
     :param toServer: The policy from the clients to the target.
     :param toClient: The policy from the target to the clients.
     :param listenOn: ``"tcp"`` (127.0.0.1), ``"tcp6"`` (::1) or ``"unix"``
-        (a socket in a new temporary directory, removed by the teardown).
+        (a socket with a name of its own in the process's private
+        directory of sockets, the one :func:`twistedtesting.connectedPair`
+        uses; its file is removed when the proxy stops).
     :param slowClose: Seconds to wait before forwarding a side's close.
     :param checkTarget: Whether to check first, with one connection that
         the proxy closes at once, that the target accepts connections.

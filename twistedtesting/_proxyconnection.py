@@ -1,4 +1,4 @@
-# -*- test-case-name: twistedtesting.test.test_proxy -*-
+# -*- test-case-name: twistedtesting.test.test_proxyconnection -*-
 """
 :class:`ProxiedConnection`: one connection through a
 :class:`twistedtesting.FaultProxy`: the client's socket the proxy
@@ -9,8 +9,10 @@ between them, and their complete teardown.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import Any
 
+from twisted.internet.abstract import FileDescriptor
 from twisted.internet.defer import Deferred
 from twisted.internet.error import ConnectionDone
 from twisted.internet.interfaces import (
@@ -34,6 +36,14 @@ sending socket, until they fall below :data:`LOW_WATER`.
 """
 
 LOW_WATER = 64 * 1024
+
+FLUSH_AT_MOST = 16 * 1024
+"""
+The largest write the proxy sends at once rather than on the reactor's
+next turn: small writes (requests, answers, chunks cut small) gain a turn
+a hop; large ones, most of a bulk transfer, go at the reactor's pace, which
+sends what piled up in fewer, larger system calls.
+"""
 
 _CONNECTION_DONE = Failure(ConnectionDone())
 
@@ -60,6 +70,7 @@ class ProxySide(Protocol):
         self._reasons: set[str] = set()
         self._early: list[bytes] = []
         self._endEarly = False
+        self._ended = False
         self._abortEarly = False
         self._readDone = False
         self._writeDone = False
@@ -126,38 +137,45 @@ class ProxySide(Protocol):
         """
         Write to the socket (or, before it connected, once it does).
         """
-        if self._gone:
+        if self._gone or self._ended:
             return
         if self.transport is None:
             self._early.append(data)
         else:
             self.transport.write(data)
+            if len(data) <= FLUSH_AT_MOST:
+                _flush(self.transport)
 
     def shutWriting(self) -> None:
         """
         Shut the socket's writing side, after what was written.
         """
-        if self._gone:
-            return
-        transport: Any = self.transport
-        if transport is None:
-            self._endEarly = True
-            return
-        transport.unregisterProducer()
-        transport.loseWriteConnection()
+        self._end("loseWriteConnection")
 
     def close(self) -> None:
         """
         Close the socket after what was written to it.
         """
+        self._end("loseConnection")
+
+    def _end(self, how: str) -> None:
+        """
+        End the socket's writing with the transport's method ``how``
+        (``loseWriteConnection`` or ``loseConnection``), after what was
+        written: the producer that paused the other side goes first.
+        Before the socket connected, its writing side is shut as soon as
+        it does.
+        """
         if self._gone:
             return
         transport: Any = self.transport
         if transport is None:
             self._endEarly = True
             return
+        self._ended = True
         transport.unregisterProducer()
-        transport.loseConnection()
+        getattr(transport, how)()
+        _flush(transport)
 
     def abort(self) -> None:
         """
@@ -171,6 +189,31 @@ class ProxySide(Protocol):
             self._abortEarly = True
             return
         self.transport.abortConnection()  # type: ignore[attr-defined]
+
+
+def _flush(transport: Any) -> None:
+    """
+    Send what ``transport`` buffers now, rather than on the reactor's next
+    turn, when it is a reactor's socket that is not closing.
+
+    A reactor's socket buffers what is written until the reactor finds it
+    writable, on its next turn; a proxy that forwards that way adds a turn
+    to every hop, each way, and to every end it forwards.  Calling its
+    ``doWrite`` (what the reactor calls: ``IWriteDescriptor``) sends now,
+    as much as the socket takes; the rest waits for the reactor as before,
+    and an error is found again, and handled, on its next turn.  Not for a
+    socket that is closing: its ``doWrite`` would finish closing it, which
+    is the reactor's to do.  Nor for one whose last send left bytes the
+    socket did not take (its ``dataBuffer``): it is full, and the reactor
+    sends the rest, with what is written meanwhile, once it has room, in
+    fewer system calls than a send for every write.
+    """
+    if (
+        isinstance(transport, FileDescriptor)
+        and not transport.disconnecting
+        and not transport.dataBuffer
+    ):
+        transport.doWrite()
 
 
 @implementer(IPushProducer)
@@ -260,6 +303,7 @@ class ProxiedConnection:
         toClient: ProxyPolicy,
         slowClose: float,
         connectToTarget: Any,
+        onClosed: Callable[[ProxiedConnection], object] | None = None,
     ) -> None:
         self.number = number
         self.targetError: Failure | None = None
@@ -276,7 +320,10 @@ class ProxiedConnection:
         self.slowClose = slowClose
         self._connectToTarget = connectToTarget
         self._connector: Any = None
-        self._attempt: Deferred[None] = Deferred()
+        # Whether the connection to the target is over: made, failed or
+        # given up.
+        self._attemptOver = False
+        self._onClosed = onClosed
         self._closing: list[IDelayedCall] = []
         self._cancelled = False
         self._closed: Deferred[None] = Deferred()
@@ -297,7 +344,9 @@ class ProxiedConnection:
         return notifyAfter(self._closed)
 
     def _checkClosed(self) -> None:
-        if not self.open and self._attempt.called and not self._closed.called:
+        if not self.open and self._attemptOver and not self._closed.called:
+            if self._onClosed is not None:
+                self._onClosed(self)
             self._closed.callback(None)
 
     # Events from the sides.
@@ -311,7 +360,7 @@ class ProxiedConnection:
             self.client.pauseFor("target")
             self._connector = self._connectToTarget(_TargetFactory(self))
             return
-        self._attempt.callback(None)
+        self._attemptOver = True
         client: Any = self.client.transport
         server: Any = self.server.transport
         client.registerProducer(_SlowPeer(self.server), True)
@@ -328,7 +377,7 @@ class ProxiedConnection:
         self.toServer.close()
         self.toClient.close()
         self.client.abort()
-        self._attempt.callback(None)
+        self._attemptOver = True
         self._checkClosed()
 
     def received(self, side: ProxySide, data: bytes) -> None:
@@ -351,12 +400,12 @@ class ProxiedConnection:
             else (self.toServer, self.toClient)
         )
         into.close()
-        if not (out.ended and reason.check(ConnectionDone)):
+        if not (out.ended and isinstance(reason.value, ConnectionDone)):
             out.reset(reason)
         if (
             side is self.client
             and self._connector is not None
-            and not self._attempt.called
+            and not self._attemptOver
         ):
             self._cancelled = True
             self._connector.disconnect()
@@ -402,9 +451,9 @@ class ProxiedConnection:
         self._closing = []
         self.toServer.close()
         self.toClient.close()
-        if not self._attempt.called:
+        if not self._attemptOver:
             if self._connector is None:
-                self._attempt.callback(None)
+                self._attemptOver = True
             else:
                 self._connector.disconnect()
         self.client.abort()

@@ -1,4 +1,4 @@
-# -*- test-case-name: twistedtesting.test.test_proxy -*-
+# -*- test-case-name: twistedtesting.test.test_proxypolicy -*-
 """
 :class:`ProxyPolicy`: what one direction of a :class:`twistedtesting.FaultProxy`
 does to the bytes it forwards, and the :class:`twistedtesting.Link` it makes

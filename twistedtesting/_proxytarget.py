@@ -1,4 +1,4 @@
-# -*- test-case-name: twistedtesting.test.test_proxy -*-
+# -*- test-case-name: twistedtesting.test.test_proxytarget -*-
 """
 The target of a :class:`twistedtesting.FaultProxy`: checking its address,
 connecting to it, and checking first that it accepts connections.
@@ -14,6 +14,8 @@ from twisted.internet.error import ConnectionDone
 from twisted.internet.interfaces import IAddress, IReactorTCP, IReactorUNIX
 from twisted.internet.protocol import ClientFactory, Protocol
 from twisted.python.failure import Failure
+
+from twistedtesting._dialing import connectTo
 
 _CONNECTION_DONE = Failure(ConnectionDone())
 
@@ -49,24 +51,6 @@ def checkAddress(name: str, address: object, reactor: Any) -> None:
             f"{name} {address!r} needs a reactor that provides "
             f"{needed.__name__}: {reactor!r}"
         )
-
-
-def connectTo(reactor: Any, address: IAddress, factory: Any) -> Any:
-    """
-    Connect ``factory`` to ``address`` (checked by :func:`checkAddress`).
-
-    :returns: The connector.
-    """
-    if isinstance(address, (IPv4Address, IPv6Address)):
-        host = address.host
-        if host in ("0.0.0.0", "::"):
-            host = "127.0.0.1" if isinstance(address, IPv4Address) else "::1"
-        return reactor.connectTCP(host, address.port, factory)
-    assert isinstance(address, UNIXAddress) and address.name is not None
-    name = address.name
-    return reactor.connectUNIX(
-        name.decode() if isinstance(name, bytes) else name, factory
-    )
 
 
 class _Probe(Protocol):

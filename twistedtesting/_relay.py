@@ -1,4 +1,4 @@
-# -*- test-case-name: twistedtesting.test.test_proxy -*-
+# -*- test-case-name: twistedtesting.test.test_relay -*-
 """
 :class:`Relay`: one direction of a connection through a
 :class:`twistedtesting.FaultProxy`: the bytes one socket read, through

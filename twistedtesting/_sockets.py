@@ -47,12 +47,23 @@ class SocketDirectory:
         :returns: A path in the directory that no socket of this process
             has had: the directory is made first if it does not exist (or
             was made by the parent of this forked process, or has been
-            removed).
+            removed, or is no longer a directory that only this user can
+            enter).
         """
         path = self._path
-        if path is None or self._owner != os.getpid() or not _isPrivate(path):
+        status: os.stat_result | None = None
+        if path is not None and self._owner == _process.pid:
+            try:
+                status = os.lstat(path)
+            except OSError:
+                status = None
+        if (
+            status is None
+            or status.st_mode & _PRIVATE_MASK != stat.S_IFDIR
+            or status.st_uid != _process.uid
+        ):
             path = self._path = tempfile.mkdtemp(prefix=self.prefix)
-            self._owner = os.getpid()
+            self._owner = _process.pid
         return f"{path}/{next(self._names)}.sock"
 
     @property
@@ -72,20 +83,33 @@ class SocketDirectory:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _isPrivate(path: str) -> bool:
+_PRIVATE_MASK = stat.S_IFMT(0o777777) | 0o077
+"""
+The bits of a mode that say what a file is and whether anyone but its
+owner may use it: masked, a private directory's mode is ``S_IFDIR``.
+"""
+
+
+@attrs.define
+class _Process:
     """
-    Whether ``path`` is still a directory (not a link to one) that only
-    this user can enter.
+    This process's id and user, kept up to date across ``fork()``: reading
+    them costs less than a system call for every socket.
     """
-    try:
-        status = os.lstat(path)
-    except OSError:
-        return False
-    return (
-        stat.S_ISDIR(status.st_mode)
-        and status.st_uid == os.getuid()
-        and status.st_mode & 0o077 == 0
-    )
+
+    pid: int = attrs.Factory(os.getpid)
+    uid: int = attrs.Factory(os.getuid)
+
+    def forked(self) -> None:
+        """
+        Note the id of the child after a fork.
+        """
+        self.pid = os.getpid()
+
+
+_process = _Process()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_process.forked)
 
 
 socketDirectory = SocketDirectory()

@@ -57,33 +57,33 @@ from twistedtesting import (
 )
 from twistedtesting._connections import startPair
 from twistedtesting._sockets import socketDirectory
-from twistedtesting.test.connectionhelpers import (
+from twistedtesting.test.fakes import runQuietly
+from twistedtesting.test.reactorhelpers import (
+    MixinBase,
+    ReactorState,
+    failureOf,
+    reactor,
+    reactorTurns,
+)
+from twistedtesting.test.recorders import Clinging, Echo, Hub, Recorder, connectRecorder
+from twistedtesting.test.skips import (
     ALPN_SKIP,
     FD_DIRECTORY,
     FD_SKIP,
     IPV6_SKIP,
     TLS_SKIP,
     UNIX_SKIP,
-    Clinging,
-    Echo,
-    Hub,
+)
+from twistedtesting.test.tlshelpers import tlsOptions
+from twistedtesting.test.webhelpers import (
     PairEndpoint,
-    ReactorState,
-    Recorder,
-    _Mixin,
-    connectRecorder,
-    failureOf,
     greetingSite,
     pairAgent,
     rawRequest,
-    reactor,
-    reactorTurns,
-    runQuietly,
-    tlsOptions,
 )
 
 
-class PairBehaviourMixin(_Mixin):
+class PairBehaviourMixin(MixinBase):
     """
     What L{connectedPair} and L{ConnectedPair} do over every transport.
 
@@ -329,7 +329,7 @@ class PairBehaviourMixin(_Mixin):
         )
 
 
-class StuckBehaviourMixin(_Mixin):
+class StuckBehaviourMixin(MixinBase):
     """
     What the teardown does with a connection that does not close while the
     other side's does: over TCP, where the other side's close does not end
@@ -395,7 +395,7 @@ class StuckBehaviourMixin(_Mixin):
         self.assertEqual(ReactorState.now(), before)
 
 
-class BothStuckMixin(_Mixin):
+class BothStuckMixin(MixinBase):
     """
     What the teardown does when neither side's connection closes.
     """
@@ -1338,7 +1338,7 @@ class ConnectingTests(TestCase):
         self.assertIsInstance(await attempt.deferred, ConnectedPair)
 
 
-class SiteBehaviourMixin(_Mixin):
+class SiteBehaviourMixin(MixinBase):
     """
     L{connectedPair} with Twisted's web server, L{Site}, whose protocols
     are made with L{proxyForInterface}: a real HTTP request and response,

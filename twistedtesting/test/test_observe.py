@@ -30,11 +30,9 @@ from twistedtesting._observe import (
     observeBuilt,
     observeConnected,
 )
-from twistedtesting.test.connectionhelpers import (
-    Greeting,
-    HoldingTransport,
-    NamedRecorder,
-)
+from twistedtesting.test.fakes import HoldingTransport
+from twistedtesting.test.recorders import NamedRecorder
+from twistedtesting.test.webhelpers import Greeting
 
 
 class ProxiedProtocol(proxyForInterface(IProtocol, "_inner")):  # type: ignore[misc]

@@ -26,10 +26,7 @@ from twistedtesting import (
     connectedPair,
 )
 from twistedtesting._pairoptions import KEYWORDS
-from twistedtesting.test.connectionhelpers import (
-    Hub,
-    Recorder,
-)
+from twistedtesting.test.recorders import Hub, Recorder
 
 
 class Options:

@@ -21,16 +21,16 @@ from twistedtesting import (
     TestCase,
     connectedPair,
 )
-from twistedtesting.test.connectionhelpers import IPV6_SKIP, TLS_SKIP, tlsOptions
-from twistedtesting.test.test_proxy import (
+from twistedtesting.test.reactorhelpers import ReactorState, reactorTurns
+from twistedtesting.test.recorders import Echo, Recorder
+from twistedtesting.test.skips import (
     FD_DIRECTORY,
     FD_SKIP,
+    IPV6_SKIP,
+    TLS_SKIP,
     UNIX_SKIP,
-    Echo,
-    Peer,
-    reactorState,
-    turns,
 )
+from twistedtesting.test.tlshelpers import tlsOptions
 
 
 class ProxyOptionsTests(TestCase):
@@ -65,7 +65,7 @@ class ProxyOptionsTests(TestCase):
         with self.assertRaises(TypeError) as raised:
             connectedPair(
                 Factory.forProtocol(Echo),
-                Factory.forProtocol(Peer),
+                Factory.forProtocol(Recorder),
                 faultProxy=ProxyPolicy(),  # type: ignore[arg-type]
             )
         self.assertIn("faultProxy must be a ProxyOptions", str(raised.exception))
@@ -89,7 +89,7 @@ class PairThroughProxyMixin(TestCase):
         policy = ProxyPolicy(chunking=OneByteChunks(), latency=0.005)
         pair = await self.connectedPair(
             Factory.forProtocol(Echo),
-            Factory.forProtocol(Peer),
+            Factory.forProtocol(Recorder),
             transport=self.transport,
             faultProxy=ProxyOptions(self.random, toServer=policy),
         )
@@ -97,7 +97,7 @@ class PairThroughProxyMixin(TestCase):
         assert proxy is not None
         self.assertIsInstance(proxy, FaultProxy)
         self.assertNotEqual(proxy.address, pair.port.getHost())
-        pair.clientProtocol.transport.write(b"through")  # type: ignore[union-attr]
+        pair.clientProtocol.send(b"through")
         self.assertEqual(await pair.clientProtocol.whenReceived(7), b"through")
         [connection] = proxy.connections
         self.assertEqual(connection.toServer.chunkSizes, [1] * 7)
@@ -109,22 +109,22 @@ class PairThroughProxyMixin(TestCase):
         sockets, as well as the client's and the server's: afterwards the
         reactor watches nothing of the pair's.
         """
-        await turns()
-        before = reactorState()
+        await reactorTurns()
+        before = ReactorState.now()
         pair = await connectedPair(
             Factory.forProtocol(Echo),
-            Factory.forProtocol(Peer),
+            Factory.forProtocol(Recorder),
             transport=self.transport,
             faultProxy=ProxyOptions(self.random, toClient=ProxyPolicy(latency=0.01)),
         )
-        pair.clientProtocol.transport.write(b"x")  # type: ignore[union-attr]
+        pair.clientProtocol.send(b"x")
         await pair.clientProtocol.whenReceived(1)
         await pair.disconnect()
         proxy = pair.proxy
         assert proxy is not None
         self.assertTrue(proxy.stopped)
         self.assertEqual(proxy.openConnections, [])
-        self.assertEqual(reactorState(), before)
+        self.assertEqual(ReactorState.now(), before)
 
 
 class TCPPairThroughProxyTests(PairThroughProxyMixin):
@@ -141,14 +141,14 @@ class TCPPairThroughProxyTests(PairThroughProxyMixin):
         serverOptions, clientOptions, _ = tlsOptions()
         pair = await self.connectedPair(
             Factory.forProtocol(Echo),
-            Factory.forProtocol(Peer),
+            Factory.forProtocol(Recorder),
             serverTLS=serverOptions,
             clientTLS=clientOptions,
             faultProxy=ProxyOptions(
                 self.random, toServer=ProxyPolicy(chunking=OneByteChunks())
             ),
         )
-        pair.clientProtocol.transport.write(b"secret")  # type: ignore[union-attr]
+        pair.clientProtocol.send(b"secret")
         self.assertEqual(await pair.clientProtocol.whenReceived(6), b"secret")
         assert pair.proxy is not None
         [connection] = pair.proxy.connections
@@ -164,19 +164,19 @@ class TCPPairThroughProxyTests(PairThroughProxyMixin):
         """
         if FD_SKIP:
             raise SkipTest(FD_SKIP)
-        await turns()
-        before = (len(os.listdir(FD_DIRECTORY)), reactorState())
+        await reactorTurns()
+        before = (len(os.listdir(FD_DIRECTORY)), ReactorState.now())
         for _ in range(300):
             pair = await connectedPair(
                 Factory.forProtocol(Echo),
-                Factory.forProtocol(Peer),
+                Factory.forProtocol(Recorder),
                 faultProxy=ProxyOptions(self.random),
             )
-            pair.clientProtocol.transport.write(b"ping")  # type: ignore[union-attr]
+            pair.clientProtocol.send(b"ping")
             await pair.clientProtocol.whenReceived(4)
             await pair.disconnect()
-        await turns()
-        self.assertEqual((len(os.listdir(FD_DIRECTORY)), reactorState()), before)
+        await reactorTurns()
+        self.assertEqual((len(os.listdir(FD_DIRECTORY)), ReactorState.now()), before)
 
 
 class TCP6PairThroughProxyTests(PairThroughProxyMixin):

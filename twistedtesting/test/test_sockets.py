@@ -22,10 +22,12 @@ from twisted.internet.endpoints import (
 )
 from twisted.internet.error import ConnectionRefusedError
 from twisted.internet.protocol import Factory, Protocol
+from twisted.trial.unittest import SkipTest
 
 from twistedtesting import SynchronousTestCase, TestCase, refusingAddress
 from twistedtesting._sockets import SocketDirectory
-from twistedtesting.test.connectionhelpers import IPV6_SKIP, UNIX_SKIP, failureOf
+from twistedtesting.test.reactorhelpers import failureOf
+from twistedtesting.test.skips import IPV6_SKIP, UNIX_SKIP
 
 
 class SocketDirectoryTests(SynchronousTestCase):
@@ -100,6 +102,35 @@ class SocketDirectoryTests(SynchronousTestCase):
         self.addCleanup(os.rmdir, second)
         self.directory.socketPath()
         self.assertNotEqual(self.directory.path, second)
+
+    def test_forkedChildMakesItsOwn(self) -> None:
+        """
+        A forked child's first path is in a directory of its own, not in
+        its parent's, which stays as it was.
+        """
+        if not hasattr(os, "fork"):
+            raise SkipTest("this platform cannot fork")
+        self.directory.socketPath()
+        parent = self.directory.path
+        assert parent is not None
+        reading, writing = os.pipe()
+        child = os.fork()
+        if child == 0:  # pragma: no cover (the child)
+            try:
+                os.close(reading)
+                path = self.directory.socketPath()
+                os.write(writing, os.path.dirname(path).encode())
+                self.directory.remove()
+            finally:
+                os._exit(0)
+        os.close(writing)
+        with os.fdopen(reading, "rb") as fromChild:
+            childDirectory = fromChild.read().decode()
+        os.waitpid(child, 0)
+        self.assertNotEqual(childDirectory, parent)
+        self.assertFalse(os.path.exists(childDirectory))
+        self.assertTrue(os.path.isdir(parent))
+        self.assertEqual(os.path.dirname(self.directory.socketPath()), parent)
 
     def test_notRemovedByAnotherProcess(self) -> None:
         """

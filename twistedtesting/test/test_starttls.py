@@ -19,7 +19,8 @@ from twistedtesting import (
     SynchronousTestCase,
     connectChunked,
 )
-from twistedtesting.test.connectionhelpers import TLS_SKIP, tlsOptions
+from twistedtesting.test.skips import TLS_SKIP
+from twistedtesting.test.tlshelpers import tlsOptions
 from twistedtesting.test.transportsuite import RecordingProtocol
 
 

@@ -17,7 +17,8 @@ from twisted.python.failure import Failure
 from twistedtesting import Clock, DisconnectTimeout, SynchronousTestCase
 from twistedtesting._observe import ObservedConnection
 from twistedtesting._teardown import ClosingConnection, Teardown
-from twistedtesting.test.connectionhelpers import NamedRecorder, NoAbortTransport
+from twistedtesting.test.fakes import NoAbortTransport
+from twistedtesting.test.recorders import NamedRecorder
 
 
 class TeardownTests(SynchronousTestCase):

@@ -31,19 +31,16 @@ from twistedtesting import (
     SynchronousTestCase,
     TestCase,
 )
-from twistedtesting.test.connectionhelpers import (
+from twistedtesting.test.fakes import FakePort, HoldingTransport, NoAbortTransport
+from twistedtesting.test.reactorhelpers import ReactorState, reactor
+from twistedtesting.test.recorders import (
     Echo,
-    FakePort,
-    HoldingTransport,
     Hub,
     NamedRecorder,
-    NoAbortTransport,
-    ReactorState,
     Recorder,
     connectRecorder,
-    greetingSite,
-    reactor,
 )
+from twistedtesting.test.webhelpers import greetingSite
 
 
 class TrackerTests(SynchronousTestCase):
