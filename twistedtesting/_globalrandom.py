@@ -1,7 +1,7 @@
 # -*- test-case-name: twistedtesting.test.test_globalrandom -*-
 """
-Save and restore the exact state of the global :mod:`random` generator,
-fast.
+Save, seed and restore the exact state of the global :mod:`random`
+generator, fast.
 
 Every seeded test saves the global generator's state before it is seeded and
 puts it back afterwards.  :func:`random.getstate` builds a tuple of 625 Python
@@ -16,6 +16,13 @@ generator and shown that copying it reproduces ``getstate()`` exactly and
 the same values afterwards; otherwise, and on other interpreters,
 ``getstate()`` and ``setstate()`` are used.  Either way the saved state
 includes the generator's ``gauss_next``, as ``getstate()`` does.
+
+Seeding with an ``int`` goes the same way: :meth:`random.Random.seed` is a
+Python method that checks its argument, calls the C generator's own
+``seed`` and clears ``gauss_next``; calling the C ``seed`` and clearing
+``gauss_next`` directly does exactly that for an ``int``, at a fraction of
+the cost, and is used only after a self-check has shown that it gives the
+state that :meth:`random.Random.seed` gives, for a few seeds of every size.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ import random
 import struct
 import sys
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 # The Mersenne Twister's state: its position (a C int), then 624 32-bit words.
 _WORDS = 624
@@ -209,6 +216,72 @@ def stateKeeper(generator: random.Random) -> StateKeeper:
     return ApiStateKeeper(generator)
 
 
+# Seeds that the self-check of a seeding function tries: 0, the edges of
+# 32-bit words, and a value of several words.
+_PROBE_SEEDS = (0, 1, 2**32 - 1, 2**32, 2**63 + 12345, 3**90)
+
+
+def seedsExactly(seedWith: Callable[[random.Random, int], None]) -> bool:
+    """
+    Whether ``seedWith(generator, n)`` leaves a generator in exactly the
+    state that ``generator.seed(n)`` does, for a few ``int`` seeds: the same
+    ``getstate()`` (``gauss_next`` included) and the same values after.
+
+    :param seedWith: The seeding function to check.
+    """
+    for value in _PROBE_SEEDS:
+        expected, actual = random.Random(5), random.Random(6)
+        for generator in (expected, actual):
+            # Leave a value in gauss_next, which seeding must clear.
+            generator.gauss(0, 1)
+        expected.seed(value)
+        try:
+            seedWith(actual, value)
+        except Exception:
+            return False
+        if actual.getstate() != expected.getstate():
+            return False
+        if _draws(actual) != _draws(expected):
+            return False
+    return True
+
+
+def _seedDirectly(generator: random.Random, value: int) -> None:
+    """
+    Seed ``generator`` with ``value`` as :meth:`random.Random.seed` does for
+    an ``int``: the C generator's ``seed``, then ``gauss_next`` cleared.
+    """
+    import _random  # CPython's C generator; the self-check fails without it
+
+    _random.Random.seed(generator, value)
+    vars(generator)["gauss_next"] = None
+
+
+def directSeed(
+    seedWith: Callable[[random.Random, int], None] = _seedDirectly,
+) -> Callable[[random.Random, int], None] | None:
+    """
+    The C generator's ``seed`` for :data:`DIRECT_SEED`, if the global
+    generator is a plain :class:`random.Random` and ``seedWith`` (which
+    calls it) passes the self-check, else ``None``.
+    """
+    if type(random._inst) is not random.Random or not seedsExactly(seedWith):
+        return None
+    import _random
+
+    return cast("Callable[[random.Random, int], None]", _random.Random.seed)
+
+
 # The global generator: the module-level functions of random are its
 # methods.
 GLOBAL_STATE: StateKeeper = stateKeeper(random._inst)
+
+DIRECT_SEED = directSeed()
+"""
+The C generator's ``seed`` (``_random.Random.seed``) when calling it on the
+global generator, then clearing the generator's ``gauss_next``, seeds it
+exactly as ``random.seed(n)`` does for an ``int`` ``n`` (the self-check
+found so when this module was imported), else ``None``.  Use it only while
+``random.seed`` is still the global generator's own method: a test may have
+replaced it.
+"""

@@ -71,11 +71,8 @@ class _RunState:
     :ivar options: How each test is run.
     :ivar randomly: Whether pytest-randomly is active and resets ``random``.
     :ivar summary: The count of seeds passed, with many seeds.
-    :ivar generators: The generators seeded for the plain tests running now
-        (one after the other: the states saved before the first are put
-        back after the last, not between two, where the second seeds them
-        again at once; saving and restoring the global generator's state
-        costs more than all the rest of the plugin does for a test).
+    :ivar generators: The generators seeded for the plain test running
+        now, with the states to put back after it.
     """
 
     runSeed: int
@@ -87,17 +84,15 @@ class _RunState:
 
     def seed(self, value: int) -> None:
         """
-        Seed the generators for a plain test; the states they had before the
-        first of a row of plain tests are put back by :meth:`restore`.
+        Save the generators' states and seed them for a plain test, until
+        :meth:`restore`.
         """
-        if self.generators is None:
-            self.generators = SeededGenerators.seedAll(value)
-        else:
-            self.generators.reseed(value)
+        self.restore()
+        self.generators = SeededGenerators.seedAll(value)
 
     def restore(self) -> None:
         """
-        Put back the states the generators had before the plain tests.
+        Put back the states the generators had before the plain test.
         """
         if self.generators is not None:
             self.generators.restore()
@@ -328,8 +323,6 @@ def pytest_runtest_protocol(
 ) -> bool | None:
     state = item.config.stash[_stateKey]
     if _managed(item):
-        # Normally done at the last plain test's teardown already.
-        state.restore()
         return None
     options = state.options
     if not options.planned(item.nodeid):
@@ -440,9 +433,9 @@ def pytest_runtest_teardown(
     item: pytest.Item, nextitem: pytest.Item | None
 ) -> Generator[None, Any, None]:
     yield
-    if nextitem is None or _managed(nextitem):
-        # The last of a row of plain tests.
-        item.config.stash[_stateKey].restore()
+    # After the test's fixtures are torn down: the generators are as they
+    # were before the test.
+    item.config.stash[_stateKey].restore()
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -22,7 +22,7 @@ from typing import Any, Literal, Protocol, TypeVar, cast
 import attrs
 
 from twistedtesting._checks import checkInt
-from twistedtesting._globalrandom import GLOBAL_STATE
+from twistedtesting._globalrandom import DIRECT_SEED, GLOBAL_STATE
 
 SEED_VARIABLE = "TWISTEDTESTING_SEED"
 """
@@ -197,11 +197,12 @@ class RunSeedChooser:
     :ivar environ: The environment to read the seed from and to export a
         chosen seed to.
     :ivar randomBits: Returns a fresh random run seed.
+    :ivar chosen: The run seed once chosen, else ``None``.
     """
 
     environ: MutableMapping[str, str]
     randomBits: Callable[[], int]
-    _chosen: int | None = None
+    chosen: int | None = None
 
     def runSeed(self) -> int:
         """
@@ -211,21 +212,21 @@ class RunSeedChooser:
             other than a non-negative integer.  Nothing is remembered then, so
             every later call raises the same error: never a silent random run.
         """
-        if self._chosen is None:
+        if self.chosen is None:
             raw = self.environ.get(SEED_VARIABLE)
             if raw is None:
-                self._chosen = self.randomBits()
-                self.environ[SEED_VARIABLE] = str(self._chosen)
+                self.chosen = self.randomBits()
+                self.environ[SEED_VARIABLE] = str(self.chosen)
             else:
-                self._chosen = parseRunSeed(raw)
-        return self._chosen
+                self.chosen = parseRunSeed(raw)
+        return self.chosen
 
     def use(self, value: int) -> None:
         """
         Make ``value`` the run seed, and export it.
         """
         self.environ[SEED_VARIABLE] = str(value)
-        self._chosen = value
+        self.chosen = value
 
 
 def useRunSeed(value: int) -> None:
@@ -280,6 +281,12 @@ def chooseSeed(testClass: type, testMethod: object, testId: str) -> SeedChoice:
     """
     Choose the seed for one test: method pin, then class pin, then derived.
 
+    The choice depends on nothing but the arguments and the run seed, so the
+    last one made is remembered and given again for the same test and run
+    seed (a test's seed is asked for more than once as it starts: a frozen
+    value and a hash cost a passing test more than the rest of its
+    bookkeeping does).
+
     :param testClass: The test's class.
     :param testMethod: The test method.
     :param testId: The test's id, to derive a seed from.
@@ -290,12 +297,43 @@ def chooseSeed(testClass: type, testMethod: object, testId: str) -> SeedChoice:
     # failed lookup of the one attribute, the usual case.
     pinned = getattr(testMethod, "__dict__", _NO_ATTRIBUTES).get(_METHOD_SEED)
     if pinned is not None:
-        return SeedChoice(pinned, "method")
+        return _pinnedChoice(pinned, "method")
     pinned = getattr(testClass, _CLASS_SEED, None)
     if pinned is not None:
-        return SeedChoice(pinned, "class")
-    run = runSeedOverride[-1] if runSeedOverride else _chooser.runSeed()
-    return SeedChoice(deriveSeed(run, testId), "run", run)
+        return _pinnedChoice(pinned, "class")
+    run: int | None
+    if runSeedOverride:
+        run = runSeedOverride[-1]
+    else:
+        # The chosen run seed at once, as runSeed() returns it once chosen.
+        run = _chooser.chosen
+        if run is None:
+            run = _chooser.runSeed()
+    last = _lastDerived[0]
+    if last is not None and last[0] == testId and last[1] == run:
+        return last[2]
+    choice = SeedChoice(deriveSeed(run, testId), "run", run)
+    _lastDerived[0] = (testId, run, choice)
+    return choice
+
+
+# The last seed that chooseSeed derived, with the test id and run seed it
+# derived it from.
+_lastDerived: list[tuple[str, int, SeedChoice] | None] = [None]
+
+# The choices of pinned seeds made so far, by seed and source.
+_pinnedChoices: dict[tuple[int, str], SeedChoice] = {}
+
+
+def _pinnedChoice(value: int, source: Literal["method", "class"]) -> SeedChoice:
+    """
+    The choice of the pinned seed ``value``, made once for each seed and
+    source.
+    """
+    choice = _pinnedChoices.get((value, source))
+    if choice is None:
+        choice = _pinnedChoices[value, source] = SeedChoice(value, source)
+    return choice
 
 
 # The run seed that a test is being run with instead of this process's, while
@@ -406,23 +444,16 @@ class SeededGenerators:
         until :meth:`restore`.
         """
         seeded = cls(value, GLOBAL_STATE.save(), [])
-        random.seed(value)
+        if DIRECT_SEED is not None and random.seed is _MODULE_SEED:
+            # As random.seed(value) does, without its Python layer.
+            DIRECT_SEED(_GLOBAL, value)
+            _GLOBAL_ATTRIBUTES["gauss_next"] = None
+        else:
+            random.seed(value)
         for generator in _registered:
             seeded.adopt(generator)
         _running.append(seeded)
         return seeded
-
-    def reseed(self, value: int) -> None:
-        """
-        Seed the generators again with ``value``, keeping the states to put
-        back: for the pytest plugin, which seeds a row of plain tests one
-        after the other and restores the states once, after the last.
-        """
-        self.value = value
-        random.seed(value)
-        for generator, _ in self._saved:
-            if any(generator is known for known in _registered):
-                generator.seed(value)
 
     def adopt(self, generator: SeedableRandom) -> None:
         """
@@ -440,6 +471,12 @@ class SeededGenerators:
             generator.setstate(state)
         GLOBAL_STATE.restore(self._globalState)
 
+
+# The global generator, its own seed method (which random.seed is, unless
+# replaced) and its attributes (where it keeps gauss_next).
+_GLOBAL = random._inst
+_MODULE_SEED = random.seed
+_GLOBAL_ATTRIBUTES = vars(_GLOBAL)
 
 # The seeded generators of the tests running now, innermost last (a test may
 # run another test, as this project's own tests do).

@@ -95,6 +95,8 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
     # No class pin (see _seeds._CLASS_SEED): found at once, where a missing
     # attribute would be looked for through the whole class hierarchy.
     _twistedtestingClassSeed: ClassVar[int | None] = None
+    # The test's id and the method name it was made for (see id()).
+    _twistedtestingId: tuple[str, str] = ("", "")
 
     def __init__(self, methodName: str = "runTest") -> None:
         super().__init__(methodName)  # type: ignore[no-untyped-call]
@@ -106,6 +108,19 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
             # Likewise where failing seeds are kept (before trial changes
             # to its _trial_temp directory).
             currentOptions()
+
+    def id(self) -> str:
+        """
+        The test's id, as trial gives it: made on the first call and kept
+        (for the test method it was made for), since it is asked for
+        several times as each test starts.
+        """
+        known = self._twistedtestingId
+        if known[0] is self._testMethodName:
+            return known[1]
+        testId = str(super().id())
+        self._twistedtestingId = (self._testMethodName, testId)
+        return testId
 
     @overload
     def assertTimesOut(  # type: ignore[overload-overlap]

@@ -14,13 +14,16 @@ import sys
 from twisted.trial.unittest import SynchronousTestCase
 
 from twistedtesting._globalrandom import (
+    DIRECT_SEED,
     GLOBAL_STATE,
     ApiStateKeeper,
     MemoryStateKeeper,
     StateKeeper,
+    directSeed,
     findStateOffset,
     memoryKeeper,
     reproduces,
+    seedsExactly,
     stateKeeper,
 )
 
@@ -156,3 +159,61 @@ class SelfCheckTests(SynchronousTestCase):
         keeper = stateKeeper(generator)
         self.assertIsInstance(keeper, ApiStateKeeper)
         self.assertIs(keeper.generator, generator)  # type: ignore[attr-defined]
+
+
+class DirectSeedTests(SynchronousTestCase):
+    """
+    Tests for L{seedsExactly} and L{directSeed}: seeding the global generator
+    without C{random.Random.seed}'s Python layer, after a self-check.
+    """
+
+    def test_directOnCPython(self) -> None:
+        """
+        On CPython the self-check passes, and L{DIRECT_SEED} is the C
+        generator's own C{seed}.
+        """
+        skipUnlessCPython(self)
+        self.assertIs(DIRECT_SEED, _random.Random.seed)
+
+    def test_exactSeeding(self) -> None:
+        """
+        A function that seeds as C{Random.seed} does passes the check.
+        """
+        self.assertTrue(seedsExactly(lambda generator, n: generator.seed(n)))
+
+    def test_gaussNextKept(self) -> None:
+        """
+        The C generator's C{seed} alone leaves C{gauss_next} as it was,
+        which C{Random.seed} clears: the check refuses it.
+        """
+        self.assertFalse(seedsExactly(_random.Random.seed))
+        self.assertIsNone(directSeed(_random.Random.seed))
+
+    def test_wrongState(self) -> None:
+        """
+        A function that seeds with another value fails the check.
+        """
+        self.assertFalse(seedsExactly(lambda generator, n: generator.seed(n + 1)))
+
+    def test_raising(self) -> None:
+        """
+        A function that raises fails the check, and gives no direct seed.
+        """
+
+        def broken(generator: random.Random, value: int) -> None:
+            raise AttributeError("no seed here")
+
+        self.assertFalse(seedsExactly(broken))
+        self.assertIsNone(directSeed(broken))
+
+    def test_notPlainRandom(self) -> None:
+        """
+        When the global generator is not a plain C{random.Random} (another
+        interpreter's, or a replaced one), nothing is seeded directly.
+        """
+
+        class Other(random.Random):
+            pass
+
+        self.patch(random, "_inst", Other())
+        self.assertIsNone(directSeed(lambda generator, n: generator.seed(n)))

@@ -307,6 +307,59 @@ class PlainTestTests(PluginTestCase):
             },
         )
 
+    def test_restoredAfterEachTest(self) -> None:
+        """
+        After each plain test (its fixtures torn down), the global random
+        module is back in the state it had before that test: code that runs
+        between tests draws the values that follow the ones it drew before,
+        whatever the tests drew.
+        """
+        project = self.project(
+            {
+                "test_between.py": """
+                    import random
+
+                    import pytest
+
+
+                    @pytest.fixture
+                    def drawing():
+                        yield random.random()
+                        random.random()
+
+
+                    def test_a(drawing):
+                        random.random()
+
+
+                    def test_b():
+                        random.random()
+
+
+                    def test_c(drawing):
+                        pass
+                    """,
+                "conftest.py": """
+                    import random
+
+                    from recorder import record
+
+
+                    def pytest_configure(config):
+                        random.seed(42)
+
+
+                    def pytest_runtest_logfinish(nodeid):
+                        record(test=nodeid, value=random.random())
+                    """,
+            }
+        )
+        status, output = project.pytest("--twistedtesting-seed=4")
+        self.assertEqual(status, 0, output)
+        values = [r["value"] for r in project.takeRecords()]
+        module = random.Random(42)
+        self.assertEqual(values, [module.random() for _ in range(3)])
+
     def test_failureReport(self) -> None:
         """
         A failing plain test's report gives its seed, its run seed and the

@@ -269,6 +269,45 @@ class DeriveSeedTests(SynchronousTestCase):
         self.assertEqual(int(output), deriveSeed(99, "pkg.XTests.test_y"))
 
 
+class ChooseSeedMemoTests(SynchronousTestCase):
+    """
+    Tests for the last choice that L{chooseSeed} remembers.
+    """
+
+    def test_sameTestSameChoice(self) -> None:
+        """
+        Asked twice for one test and run seed, L{chooseSeed} gives the one
+        choice, equal to a fresh derivation.
+        """
+        from twistedtesting import _seeds
+
+        self.patch(_seeds, "runSeedOverride", [12])
+        first = chooseSeed(type, None, "pkg.XTests.test_memo")
+        self.assertIs(chooseSeed(type, None, "pkg.XTests.test_memo"), first)
+        self.assertEqual(
+            first, SeedChoice(deriveSeed(12, "pkg.XTests.test_memo"), "run", 12)
+        )
+
+    def test_otherTestOrRunSeed(self) -> None:
+        """
+        Another test id, or another run seed, gets its own derivation, not
+        the remembered one.
+        """
+        from twistedtesting import _seeds
+
+        self.patch(_seeds, "runSeedOverride", [12])
+        chooseSeed(type, None, "pkg.XTests.test_a")
+        self.assertEqual(
+            chooseSeed(type, None, "pkg.XTests.test_b"),
+            SeedChoice(deriveSeed(12, "pkg.XTests.test_b"), "run", 12),
+        )
+        _seeds.runSeedOverride.append(13)
+        self.assertEqual(
+            chooseSeed(type, None, "pkg.XTests.test_b"),
+            SeedChoice(deriveSeed(13, "pkg.XTests.test_b"), "run", 13),
+        )
+
+
 class RunSeedTests(SynchronousTestCase):
     """
     Tests for L{parseRunSeed}, L{RunSeedChooser} and L{runSeed}.
@@ -381,37 +420,33 @@ class RegistryTests(SynchronousTestCase):
         self.assertEqual(random.random(), expectedGlobal)
         self.assertEqual(mine.random(), expectedMine)
 
-    def test_reseedKeepsSavedStates(self) -> None:
+    def test_seedAllSeedsAsRandomSeed(self) -> None:
         """
-        L{SeededGenerators.reseed} seeds the generators again with another
-        seed (a generator unregistered since is left alone); C{restore} then
-        puts back the states from before L{SeededGenerators.seedAll}.
+        L{SeededGenerators.seedAll} leaves the global generator in exactly
+        the state that C{random.seed(value)} gives, C{gauss_next} cleared,
+        for values of several sizes.
         """
-        mine = random.Random()
-        gone = random.Random()
-        registerRandom(mine)
-        registerRandom(gone)
-        self.addCleanup(unregisterRandom, mine)
-        mine.seed(1)
-        gone.seed(3)
-        random.seed(2)
-        expectedGlobal = random.Random(2).random()
+        for value in (0, 5, 2**32 + 7, 3**70):
+            random.gauss(0, 1)
+            saved = SeededGenerators.seedAll(value)
+            state = random.getstate()
+            saved.restore()
+            expected = random.Random()
+            expected.gauss(0, 1)
+            expected.seed(value)
+            self.assertEqual(state, expected.getstate())
 
-        saved = SeededGenerators.seedAll(77)
-        unregisterRandom(gone)
-        goneDraw = random.Random(77)
-        goneDraw.random()
-        gone.random()
-        saved.reseed(78)
-        self.assertEqual(saved.value, 78)
-        self.assertEqual(random.random(), random.Random(78).random())
-        self.assertEqual(mine.random(), random.Random(78).random())
-        self.assertEqual(gone.random(), goneDraw.random())
+    def test_seedAllUsesReplacedSeed(self) -> None:
+        """
+        While C{random.seed} is replaced (as a test may replace it),
+        L{SeededGenerators.seedAll} calls the replacement rather than
+        seeding the generator directly.
+        """
+        calls: list[int] = []
+        self.patch(random, "seed", calls.append)
+        saved = SeededGenerators.seedAll(41)
         saved.restore()
-
-        self.assertEqual(random.random(), expectedGlobal)
-        self.assertEqual(mine.random(), random.Random(1).random())
-        self.assertEqual(gone.random(), random.Random(3).random())
+        self.assertEqual(calls, [41])
 
     def test_registeredSeededForEachTest(self) -> None:
         """

@@ -1205,3 +1205,45 @@ class ProcessTests(unittest.SynchronousTestCase):
         )
         self.assertNotIn("drew", output)
         self.assertIn("FAILED (errors=4)", output)
+
+
+class TestIdTests(SynchronousTestCase):
+    """
+    Tests for the id of a seed-managed test, which is kept once made.
+    """
+
+    def test_idAsTrial(self) -> None:
+        """
+        The id is trial's: module, class and method names; asking again
+        gives the same.
+        """
+        test = _IdCase("test_one")
+        expected = f"{__name__}._IdCase.test_one"
+        self.assertEqual(test.id(), expected)
+        self.assertEqual(test.id(), expected)
+
+    def test_methodNameChanged(self) -> None:
+        """
+        If the test's method name is changed after the id was made, the id
+        follows the new name.
+        """
+        test = _IdCase("test_one")
+        test.id()
+        test._testMethodName = "test_two"
+        self.assertEqual(test.id(), f"{__name__}._IdCase.test_two")
+
+
+class _IdCase(SynchronousTestCase):
+    """
+    A test case whose ids L{TestIdTests} checks.
+    """
+
+    def test_one(self) -> None:
+        """
+        Nothing.
+        """
+
+    def test_two(self) -> None:
+        """
+        Nothing.
+        """
