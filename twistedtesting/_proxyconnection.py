@@ -69,7 +69,7 @@ class ProxySide(Protocol):
         self._connection = connection
         self._reasons: set[str] = set()
         self._early: list[bytes] = []
-        self._endEarly = False
+        self._endEarly: str | None = None
         self._ended = False
         self._abortEarly = False
         self._readDone = False
@@ -91,8 +91,8 @@ class ProxySide(Protocol):
         if self._early:
             self.transport.writeSequence(self._early)  # type: ignore[union-attr]
             self._early = []
-        if self._endEarly:
-            self.shutWriting()
+        if self._endEarly is not None:
+            self._end(self._endEarly)
 
     def dataReceived(self, data: bytes) -> None:
         self._connection.received(self, data)
@@ -163,14 +163,15 @@ class ProxySide(Protocol):
         End the socket's writing with the transport's method ``how``
         (``loseWriteConnection`` or ``loseConnection``), after what was
         written: the producer that paused the other side goes first.
-        Before the socket connected, its writing side is shut as soon as
-        it does.
+        Before the socket connected, it ends the same way as soon as it
+        does (a close asked for at any point wins over a shut).
         """
         if self._gone:
             return
         transport: Any = self.transport
         if transport is None:
-            self._endEarly = True
+            if self._endEarly != "loseConnection":
+                self._endEarly = how
             return
         self._ended = True
         transport.unregisterProducer()

@@ -10,11 +10,12 @@ reactor.
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from twisted.internet.error import ConnectionRefusedError
 
-from twistedtesting import TestCase, startFaultProxy
+from twistedtesting import SynchronousTestCase, TestCase, startFaultProxy
+from twistedtesting._proxyconnection import ProxySide
 from twistedtesting.test.proxyhelpers import (
     ProxyTestsMixin,
     connectClient,
@@ -23,6 +24,84 @@ from twistedtesting.test.proxyhelpers import (
 from twistedtesting.test.reactorhelpers import reactorTime
 from twistedtesting.test.recorders import HalfCloser
 from twistedtesting.test.skips import IPV6_SKIP, UNIX_SKIP
+
+
+class _EndRecorder:
+    """
+    A transport that records which of its ending methods were called.
+    """
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def unregisterProducer(self) -> None:
+        self.calls.append("unregisterProducer")
+
+    def loseConnection(self) -> None:
+        self.calls.append("loseConnection")
+
+    def loseWriteConnection(self) -> None:
+        self.calls.append("loseWriteConnection")
+
+
+class _SideMade:
+    """
+    The one call a L{ProxySide} makes on its connection when it connects.
+    """
+
+    def __init__(self) -> None:
+        self.made: list[ProxySide] = []
+
+    def sideMade(self, side: ProxySide) -> None:
+        self.made.append(side)
+
+
+class EarlyEndTests(SynchronousTestCase):
+    """
+    A L{ProxySide} asked to end before its socket connected ends the way
+    it was asked to once the socket connects.
+    """
+
+    def connectAfter(self, *asks: str) -> list[str]:
+        """
+        Make a side, call its methods named C{asks} before it connects,
+        connect it to an L{_EndRecorder}, and return what the transport
+        was asked to do.
+        """
+        side = ProxySide(cast(Any, _SideMade()), "server")
+        for ask in asks:
+            getattr(side, ask)()
+        transport = _EndRecorder()
+        side.makeConnection(cast(Any, transport))
+        return transport.calls
+
+    def test_closeBeforeConnect(self) -> None:
+        """
+        A close asked for before the socket connected closes the whole
+        connection once it connects, not just its writing side.
+        """
+        self.assertEqual(
+            self.connectAfter("close"), ["unregisterProducer", "loseConnection"]
+        )
+
+    def test_shutWritingBeforeConnect(self) -> None:
+        """
+        A shut asked for before the socket connected shuts only the
+        writing side once it connects.
+        """
+        self.assertEqual(
+            self.connectAfter("shutWriting"),
+            ["unregisterProducer", "loseWriteConnection"],
+        )
+
+    def test_closeWinsOverShut(self) -> None:
+        """
+        A close asked for before the socket connected wins over a shut
+        asked for before or after it, in either order.
+        """
+        closed = ["unregisterProducer", "loseConnection"]
+        self.assertEqual(self.connectAfter("shutWriting", "close"), closed)
+        self.assertEqual(self.connectAfter("close", "shutWriting"), closed)
 
 
 class ProxiedConnectionMixin(ProxyTestsMixin):
