@@ -36,7 +36,9 @@ every round, after an untimed warm-up round.
 from __future__ import annotations
 
 import argparse
+import bisect
 import gc
+import itertools
 import random
 import statistics
 import sys
@@ -263,7 +265,9 @@ class Recutter(Protocol):
     def __init__(self, sizes: list[int]) -> None:
         self.counter = ByteCounter()
         self._sizes = sizes
+        self._ends = list(itertools.accumulate(sizes))
         self._next = 0
+        self._offset = 0
         self._buffer = b""
 
     @property
@@ -276,19 +280,18 @@ class Recutter(Protocol):
     def dataReceived(self, data: bytes) -> None:
         """
         Hand on every whole chunk of ``data`` (after what was kept), and
-        keep the rest.
+        keep the rest: per chunk, the same loop as :func:`bareLoop`.
         """
         buffer = self._buffer + data if self._buffer else data
-        sizes, index = self._sizes, self._next
+        start = self._next
+        stop = bisect.bisect_right(self._ends, self._offset + len(buffer), lo=start)
         dataReceived = self.counter.dataReceived
         position = 0
-        end = len(buffer)
-        while index < len(sizes) and position + sizes[index] <= end:
-            size = sizes[index]
+        for size in self._sizes[start:stop]:
             dataReceived(buffer[position : position + size])
             position += size
-            index += 1
-        self._next = index
+        self._next = stop
+        self._offset += position
         self._buffer = buffer[position:]
 
 
