@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         SplitAt,
     )
     from twistedtesting._clock import DEFAULT_MAX_INSTANT_CALLS, Clock, ClockLoopError
+    from twistedtesting._conformance import TransportPairTestsMixin
     from twistedtesting._connections import ConnectedPair, connectedPair
     from twistedtesting._delays import DelayPolicy, FixedDelay, RandomDelay
     from twistedtesting._determinism import NondeterminismError, checkDeterminism
@@ -114,6 +115,7 @@ __all__ = [
     "TestCase",
     "TestPeer",
     "TraceEvent",
+    "TransportPairTestsMixin",
     "WaitError",
     "advanceUntil",
     "allSplits",
@@ -184,6 +186,7 @@ _DEFINED_IN = {
     "TestCase": "_testcase",
     "TestPeer": "_testpeer",
     "TraceEvent": "_nettrace",
+    "TransportPairTestsMixin": "_conformance",
     "WaitError": "_timeouts",
     "advanceUntil": "_timeouts",
     "allSplits": "_splits",

@@ -11,22 +11,23 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from twisted.internet.error import ConnectionLost
-from twisted.internet.interfaces import IDelayedCall, IReactorTime
+from twisted.internet.interfaces import IReactorTime
 from twisted.python.failure import Failure
 
 from twistedtesting._arrivals import NEVER, Arrivals, checkBandwidth, checkLatency
 from twistedtesting._checks import nonNegativeInt, positiveInt
 from twistedtesting._chunking import ChunkingPolicy
 from twistedtesting._cutter import ChunkCutter
-from twistedtesting._delays import DelayPolicy, FixedDelay
+from twistedtesting._delays import DelayPolicy
 from twistedtesting._faults import BreakAfter
 from twistedtesting._linkends import LinkReceiver
-from twistedtesting._record import DeliveryRecord
+from twistedtesting._linkstatus import LinkStatus
+from twistedtesting._linktimer import DeliveryTimer
 
 _NEVER = NEVER  # Short for the checks in the hot paths.
 
 
-class Link:
+class Link(LinkStatus):
     """
     One direction of a connection: what one end writes, on its way to the
     other.
@@ -107,66 +108,9 @@ class Link:
         self._paused = False
         self._held = False
         self._closed = False
-        self._scheduled: IDelayedCall | None = None
+        self._timer = DeliveryTimer(clock, self._due)
         # Where each delivery's chunks start in the record, and its time.
         self._deliveryTimes: list[tuple[int, float | None]] = []
-        self._dueAt = _NEVER
-
-    # Counters.
-
-    @property
-    def bytesSent(self) -> int:
-        """How many bytes were sent into the link and taken."""
-        return self._cutter.fed
-
-    @property
-    def bytesDelivered(self) -> int:
-        """How many bytes were delivered."""
-        return self._cutter.delivered
-
-    @property
-    def bytesPending(self) -> int:
-        """How many bytes were sent and are not yet delivered (or dropped)."""
-        return self._cutter.pending
-
-    @property
-    def chunksDelivered(self) -> int:
-        """How many chunks were delivered."""
-        return self._cutter.chunksDelivered
-
-    @property
-    def ended(self) -> bool:
-        """Whether the sender shut its side (:meth:`sendEnd`)."""
-        return self._ended
-
-    @property
-    def endDelivered(self) -> bool:
-        """Whether the end of the input was delivered to the receiver."""
-        return self._endDelivered
-
-    @property
-    def closed(self) -> bool:
-        """
-        Whether the receiver closed, or a reset or break went through:
-        nothing more is delivered.
-        """
-        return self._closed
-
-    @property
-    def held(self) -> bool:
-        """Whether :meth:`hold` stalls the link."""
-        return self._held
-
-    @property
-    def hasWork(self) -> bool:
-        """Whether a delivery, not waiting for the clock, would do something."""
-        if self._closed:
-            return False
-        if self._reset is not None:
-            return not self._held
-        if self._paused or self._held:
-            return False
-        return self._cutter.pending > 0 or (self._ended and not self._endDelivered)
 
     # The sender's side.
 
@@ -299,7 +243,7 @@ class Link:
         """
         if maxChunks is not None:
             positiveInt("deliver() maxChunks", maxChunks, "an int or None")
-        self._cancel()
+        self._timer.cancel()
         try:
             return self._run(maxChunks, None)
         finally:
@@ -398,18 +342,6 @@ class Link:
         self._arrivals.delivered(cutter.delivered, now)
         self.onDrained()
 
-    @property
-    def record(self) -> DeliveryRecord:
-        """
-        The chunks this link delivered: their sizes and times, in a
-        :class:`twistedtesting.DeliveryRecord`, which converts to a
-        :class:`twistedtesting.ScriptedChunks` that replays the same cuts.
-        """
-        cutter = self._cutter
-        return DeliveryRecord.of(
-            cutter.sizes, self._deliveryTimes, cutter.chunksDelivered
-        )
-
     def _breakWith(self, reason: Failure) -> None:
         receiver = self.receiver
         self.close()
@@ -440,68 +372,17 @@ class Link:
             return _NEVER
         return self._arrivals.due(cutter.nextCut)
 
-    def _cancel(self) -> None:
-        scheduled = self._scheduled
-        if scheduled is not None:
-            self._scheduled = None
-            if scheduled.active():
-                scheduled.cancel()
-
     def _reschedule(self) -> None:
         """
-        With a clock: schedule the next delivery when it is due, and cancel
-        a scheduled one that is not.
+        With a clock: have the next delivery run when it is due.
         """
-        clock = self.clock
-        if clock is None:
-            return
-        due = self._nextDue()
-        if due == _NEVER:
-            self._cancel()
-            return
-        if self._scheduled is not None and self._dueAt == due:
-            return
-        self._cancel()
-        now = clock.seconds()
-        self._dueAt = due if due > now else now
-        self._scheduled = clock.callLater(self._dueAt - now, self._tick)
+        self._timer.schedule(self._nextDue())
 
-    def _tick(self) -> None:
+    def _due(self, now: float) -> None:
         """
-        The clock's delivery of what is due.
+        The clock's delivery of what is due by ``now``.
         """
-        self._scheduled = None
-        assert self.clock is not None
-        now = self.clock.seconds()
-        if now < self._dueAt:
-            now = self._dueAt
         try:
             self._run(1 if self.spacing is not None else None, now)
         finally:
             self._reschedule()
-
-    def __repr__(self) -> str:
-        notes = []
-        if self.latency != FixedDelay(0):
-            notes.append(f"latency {self.latency!r}")
-        if self.bandwidth is not None:
-            notes.append(f"{self.bandwidth:g} B/s")
-        if self.spacing is not None:
-            notes.append(f"spacing {self.spacing!r}")
-        if self.fault is not None:
-            notes.append(repr(self.fault))
-        for flag, name in [
-            (self._held, "held"),
-            (self._paused, "paused"),
-            (self._ended, "ended"),
-            (self._reset is not None, "reset"),
-            (self._closed, "closed"),
-        ]:
-            if flag:
-                notes.append(name)
-        extra = f" ({', '.join(notes)})" if notes else ""
-        return (
-            f"<Link {self.chunking!r}{extra}: {self.bytesDelivered} bytes delivered "
-            f"in {self.chunksDelivered} chunks, {self.bytesPending} pending, "
-            f"{self.bytesDiscarded} discarded>"
-        )
