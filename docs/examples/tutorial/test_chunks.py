@@ -213,7 +213,16 @@ class SeedReportTests(SynchronousTestCase):
         """
         found = re.search(r"derived from run seed (\d+)\.", expected)
         assert found is not None, expected
-        environment = dict(os.environ, **{SEED_VARIABLE: found.group(1)})
+        # A store of failing seeds of its own, empty as on a first run: a
+        # seed kept by an earlier run would be replayed first, and the report
+        # would say so.
+        environment = dict(
+            os.environ,
+            **{
+                SEED_VARIABLE: found.group(1),
+                "TWISTEDTESTING_FAILING_SEEDS": os.path.abspath(self.mktemp()),
+            },
+        )
         run = subprocess.run(
             [sys.executable, "-m", *command],
             cwd=directory,
