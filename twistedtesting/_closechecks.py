@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from twisted.internet.error import (
     ConnectionAborted,
-    ConnectionClosed,
     ConnectionDone,
+    ConnectionLost,
 )
 
 from twistedtesting._pairchecks import (
@@ -70,7 +70,8 @@ class ClosingChecks(PairChecks):
         """
         C{abortConnection} drops what was not yet delivered: the peer gets
         none of what was written in the same turn; the side that aborted
-        gets L{ConnectionAborted}, the other a L{ConnectionClosed}; writes
+        gets L{ConnectionAborted}, the other a L{ConnectionLost} (a reset,
+        never the clean L{ConnectionDone}); writes
         after the abort go nowhere.
         """
         server, client, pump = self._connect(Recorder(), Recorder())
@@ -81,7 +82,7 @@ class ClosingChecks(PairChecks):
         pump()
         self.assertEqual(server.received, b"", "bytes written before the abort arrived")
         self._assertLost(client, ConnectionAborted, "client")
-        self._assertLost(server, ConnectionClosed, "server")
+        self._assertLost(server, ConnectionLost, "server")
 
     def test_connectionLostOnce(self) -> None:
         """

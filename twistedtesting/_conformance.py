@@ -41,7 +41,7 @@ class TransportPairTestsMixin(DeliveryChecks, ClosingChecks):
       ``ConnectionDone``, once, after ``dataReceived`` returned;
     * ``abortConnection`` drops what was not yet delivered, and writes after
       it go nowhere; the side that aborted gets ``ConnectionAborted``, the
-      other a ``ConnectionClosed``;
+      other a ``ConnectionLost`` (a reset, not a clean ``ConnectionDone``);
     * half-close: ``loseWriteConnection`` and
       :class:`~twisted.internet.interfaces.IHalfCloseableProtocol`, as with
       Twisted's TCP transport (a connection whose two halves are shut stays

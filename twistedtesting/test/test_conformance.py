@@ -14,8 +14,10 @@ import unittest as pyunit
 from collections.abc import Callable
 
 from twisted.internet.endpoints import TCP4ClientEndpoint, TCP4ServerEndpoint
+from twisted.internet.error import ConnectionAborted, ConnectionDone
 from twisted.internet.interfaces import IReactorTCP
 from twisted.internet.protocol import Factory, Protocol
+from twisted.python.failure import Failure
 from twisted.trial.unittest import SynchronousTestCase as TrialTestCase
 
 from twistedtesting import (
@@ -133,6 +135,20 @@ class AbortThatCloses(ChunkedTransport):
         self.loseConnection()
 
 
+class ResetAsClean(ChunkedTransport):
+    """
+    Broken: C{abortConnection} drops what was written, but the peer's
+    connection ends cleanly, with L{ConnectionDone}, rather than with a
+    reset.
+    """
+
+    def abortConnection(self) -> None:
+        if self.lifecycle.askLoss(Failure(ConnectionAborted())):
+            self.outbound.sendReset(Failure(ConnectionDone()))
+            self.inbound.pause()
+            self.driver.settleSoon()
+
+
 class DropsWrites(ChunkedTransport):
     """
     Broken: C{write} drops every other call.
@@ -234,6 +250,19 @@ class BrokenFakeTests(SynchronousTestCase):
         )
         self.assertIn(
             "bytes written before the abort arrived", failures["test_abortConnection"]
+        )
+
+    def test_resetAsClean(self) -> None:
+        """
+        A fake whose abort ends the peer's connection cleanly, with
+        L{ConnectionDone} rather than a reset, fails the abort check, and
+        only it.
+        """
+        failures = _failures(_brokenSuite(ResetAsClean))
+        self.assertEqual(sorted(failures), ["test_abortConnection"])
+        self.assertIn(
+            "the server's connectionLost should be given a ConnectionLost",
+            failures["test_abortConnection"],
         )
 
     def test_droppedWrites(self) -> None:
