@@ -139,12 +139,14 @@ class ProxySide(Protocol):
         """
         if self._gone or self._ended:
             return
-        if self.transport is None:
+        transport: Any = self.transport
+        if transport is None:
             self._early.append(data)
         else:
-            self.transport.write(data)
-            if len(data) <= FLUSH_AT_MOST:
-                _flush(self.transport)
+            idle = _idle(transport)
+            transport.write(data)
+            if idle and len(data) <= FLUSH_AT_MOST:
+                _flush(transport)
 
     def shutWriting(self) -> None:
         """
@@ -174,9 +176,11 @@ class ProxySide(Protocol):
                 self._endEarly = how
             return
         self._ended = True
+        idle = _idle(transport)
         transport.unregisterProducer()
         getattr(transport, how)()
-        _flush(transport)
+        if idle:
+            _flush(transport)
 
     def abort(self) -> None:
         """
@@ -190,6 +194,29 @@ class ProxySide(Protocol):
             self._abortEarly = True
             return
         self.transport.abortConnection()  # type: ignore[attr-defined]
+
+
+def _idle(transport: Any) -> bool:
+    """
+    Whether ``transport`` is a reactor's socket with nothing buffered to
+    send, and so one that the reactor is not waiting to write: only such a
+    socket may be flushed (see :func:`_flush`).
+
+    A socket with bytes buffered is registered for writing, and the
+    reactor may already hold a "writable" event for it from its last poll,
+    which it delivers later in the same turn: had the proxy flushed the
+    socket (and, for a half-close, shut its writing side) meanwhile, that
+    stale event would shut it a second time.  Bytes wait in
+    ``dataBuffer`` after a send the socket did not take whole, and in
+    ``_tempDataBuffer`` until the first send; a socket without the latter
+    (another Twisted than those tested) is never flushed, which is always
+    correct, only a turn slower.
+    """
+    return (
+        isinstance(transport, FileDescriptor)
+        and not transport.dataBuffer
+        and not getattr(transport, "_tempDataBuffer", True)
+    )
 
 
 def _flush(transport: Any) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from twisted.internet.abstract import FileDescriptor
 from twisted.internet.error import ConnectionRefusedError
 
 from twistedtesting import SynchronousTestCase, TestCase, startFaultProxy
@@ -102,6 +103,92 @@ class EarlyEndTests(SynchronousTestCase):
         closed = ["unregisterProducer", "loseConnection"]
         self.assertEqual(self.connectAfter("shutWriting", "close"), closed)
         self.assertEqual(self.connectAfter("close", "shutWriting"), closed)
+
+
+class _Socket(FileDescriptor):
+    """
+    A reactor's socket that sends everything it is given at once, never
+    registers with a reactor, and records what it sent and when its
+    writing side was shut.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(reactor=cast(Any, object()))
+        self.connected = 1
+        self.sent: list[bytes] = []
+        self.shut = 0
+
+    def startWriting(self) -> None:
+        pass
+
+    def stopWriting(self) -> None:
+        pass
+
+    def writeSomeData(self, data: bytes) -> int:
+        self.sent.append(bytes(data))
+        return len(data)
+
+    def _closeWriteConnection(self) -> None:
+        self.shut += 1
+
+
+class FlushTests(SynchronousTestCase):
+    """
+    A L{ProxySide} sends what it forwards, and a half-close, in the reactor
+    turn it gets them, but only on a socket with nothing waiting to be
+    sent: the reactor may hold a stale "writable" event for one that has.
+    """
+
+    def connected(self) -> tuple[ProxySide, _Socket]:
+        """
+        A side connected to a L{_Socket}.
+        """
+        side = ProxySide(cast(Any, _SideMade()), "server")
+        socket = _Socket()
+        side.makeConnection(socket)
+        return side, socket
+
+    def test_idleSocketSendsAtOnce(self) -> None:
+        """
+        Written to a socket with nothing waiting, bytes are sent at once.
+        """
+        side, socket = self.connected()
+        side.write(b"now")
+        self.assertEqual(socket.sent, [b"now"])
+
+    def test_busySocketWaits(self) -> None:
+        """
+        Written to a socket with bytes already waiting, bytes wait for the
+        reactor with them.
+        """
+        side, socket = self.connected()
+        socket.write(b"waiting")
+        side.write(b"later")
+        self.assertEqual(socket.sent, [])
+        socket.doWrite()
+        self.assertEqual(socket.sent, [b"waitinglater"])
+
+    def test_idleSocketShutsAtOnce(self) -> None:
+        """
+        A half-close of a socket with nothing waiting shuts its writing side
+        at once, once.
+        """
+        side, socket = self.connected()
+        side.shutWriting()
+        self.assertEqual(socket.shut, 1)
+
+    def test_busySocketShutsOnTheReactorsTurn(self) -> None:
+        """
+        A half-close of a socket with bytes waiting leaves the bytes and the
+        shut to the reactor's next write: neither happens early, and the shut
+        happens once, after the bytes.
+        """
+        side, socket = self.connected()
+        socket.write(b"waiting")
+        side.shutWriting()
+        self.assertEqual((socket.sent, socket.shut), ([], 0))
+        socket.doWrite()
+        self.assertEqual((socket.sent, socket.shut), ([b"waiting"], 1))
 
 
 class ProxiedConnectionMixin(ProxyTestsMixin):
