@@ -74,28 +74,31 @@ def _runSpecific() -> list[tuple[re.Pattern[str], str]]:
         (re.compile(temporary + r"""[^\s'"(),;]*"""), "<temporary path>"),
         # trial's TestCase.mktemp(): <module>/<class>/<method>/<random>/temp.
         (re.compile(r"[a-z0-9_]{8}([/\\])temp\b"), r"<mktemp>\1temp"),
-        # Object ids and memory addresses: "<Foo object at 0x7f...>".
-        (re.compile(r"\b0x[0-9a-fA-F]+\b"), "0x<address>"),
-        # Ports: "127.0.0.1:54321", "[::1]:54321", "localhost:54321",
-        # "port=54321", "port 54321", ('127.0.0.1', 54321).
+        # Object ids and memory addresses, "<Foo object at 0x7f...>": eight
+        # hexadecimal digits or more, so that a small number written in
+        # hexadecimal ("0x1f") is compared as it is.
+        (re.compile(r"\b0x[0-9a-fA-F]{8,}\b"), "0x<address>"),
+        # Ports the system chose (four or five digits) next to an IP
+        # address or localhost: "127.0.0.1:54321", "[::1]:54321",
+        # "localhost:54321", "host='127.0.0.1', port=54321",
+        # ('127.0.0.1', 54321), ('::1', 54321, 0, 0).
         (
             re.compile(
-                r"((?:\d{1,3}\.){3}\d{1,3}|\[[0-9a-fA-F:.%\w]*\]|localhost):\d+"
+                r"((?:\d{1,3}\.){3}\d{1,3}|\[[0-9a-fA-F.]*:[0-9a-fA-F:.%\w]*\]"
+                r"|localhost):\d{4,5}\b"
             ),
             r"\1:<port>",
         ),
-        (re.compile(r"\b(port\s*[=:]?\s*)\d+", re.IGNORECASE), r"\1<port>"),
         (
-            re.compile(r"""(['"][0-9a-fA-F]*[:.][0-9a-fA-F:.]*['"],\s*)\d+"""),
+            re.compile(r"""(host=['"][^'"]*['"],\s*port=)\d{4,5}\b"""),
             r"\1<port>",
         ),
-        # Durations measured on the wall clock: "0.0123s", "12 ms".
         (
             re.compile(
-                r"\b\d+(?:\.\d+)?(?:[eE]-?\d+)?\s?"
-                r"(?:s|ms|us|µs|ns|secs?|seconds?|milliseconds?)\b"
+                r"""(['"](?:(?:\d{1,3}\.){3}\d{1,3}|[0-9a-fA-F.]*:[0-9a-fA-F:.%\w]*"""
+                r"""|localhost)['"],\s*)\d{4,5}\b"""
             ),
-            "<duration>",
+            r"\1<port>",
         ),
     ]
 
@@ -108,11 +111,14 @@ def comparable(message: str) -> str:
     ``message``, a failure's message, with the values that differ between
     two runs of a deterministic test replaced by placeholders: temporary
     paths, the random directory of trial's ``mktemp()``, object ids and
-    addresses (``0x...``), ports, and durations (a number with a unit of
-    time).  The determinism check compares failures' messages in this form,
-    so that a test that fails the same way twice is not reported for an
-    object's address in its message; a value the seed should decide (a
-    drawn number, a token) is compared as it is.
+    addresses (``0x`` and eight hexadecimal digits or more), and ports of
+    four or five digits next to an IP address or ``localhost``.  The
+    determinism check compares failures' messages in this form, so that a
+    test that fails the same way twice is not reported for an object's
+    address in its message; a value the seed should decide (a drawn
+    number, a token, a time on a :class:`twistedtesting.Clock`) is compared
+    as it is, and so is a duration measured on the wall clock, which no
+    seed decides.
     """
     if not _RUN_SPECIFIC:
         _RUN_SPECIFIC.extend(_runSpecific())
