@@ -427,28 +427,32 @@ def optionsFromEnvironment(
     )
 
 
-_options: list[AttemptOptions] = []
+_pluginOptions: list[AttemptOptions] = []
+_environmentOptions: list[AttemptOptions] = []
 
 
 def currentOptions() -> AttemptOptions:
     """
     This process's options: those the pytest plugin set, or else those of
-    the environment, read once; a summary of a run with many seeds is then
-    written to standard error when the process exits (by the process trial
-    was started in, with its ``-j`` workers' counts).
+    the environment, read once per process; a summary of a run with many
+    seeds is then written to standard error when the process exits (by the
+    process trial was started in, with its ``-j`` workers' counts).
 
     :raises ValueError: As :func:`optionsFromEnvironment`.
     """
-    if not _options:
-        _options.append(optionsFromEnvironment(os.environ, trialSummary))
-    return _options[-1]
+    if _pluginOptions:
+        return _pluginOptions[-1]
+    if not _environmentOptions:
+        _environmentOptions.append(optionsFromEnvironment(os.environ, trialSummary))
+    return _environmentOptions[0]
 
 
 def useOptions(options: AttemptOptions | None) -> None:
     """
     Make ``options`` this process's options (the pytest plugin's), or with
-    ``None`` go back to those of the environment.
+    ``None`` go back to those of the environment, which are read only once
+    in a process, so that a run has one summary.
     """
-    del _options[:]
+    del _pluginOptions[:]
     if options is not None:
-        _options.append(options)
+        _pluginOptions.append(options)

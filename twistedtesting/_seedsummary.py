@@ -177,11 +177,18 @@ def summaryForProcess(
     summary = SeedsSummary(seeds)
     directory = Path(tempfile.mkdtemp(prefix="twistedtesting-seeds-"))
     environ[TALLY_VARIABLE] = str(directory)
-    atExit(_report, summary, Tally(directory), stream)
+    atExit(_report, summary, Tally(directory), stream, os.getpid())
     return summary
 
 
-def _report(summary: SeedsSummary, tally: Tally, stream: TextIO) -> None:
+def _report(summary: SeedsSummary, tally: Tally, stream: TextIO, owner: int) -> None:
+    """
+    Print ``summary``, with the counts in ``tally``, and remove the tally
+    directory; only in the process ``owner`` that made it, not in a child
+    forked from it, which runs its exit handlers too.
+    """
+    if os.getpid() != owner:
+        return
     try:
         tally.collect(summary)
     finally:

@@ -19,10 +19,13 @@ from twistedtesting._attempts import (
     Attempt,
     AttemptOptions,
     SeedsSummary,
+    _pluginOptions,
     comparable,
+    currentOptions,
     extraRunSeed,
     optionsFromEnvironment,
     parseCount,
+    useOptions,
 )
 from twistedtesting._replay import FAILING_SEEDS_VARIABLE, FailingSeed, FailingSeeds
 from twistedtesting._seeds import deriveSeed
@@ -388,6 +391,21 @@ class EnvironmentTests(SynchronousTestCase):
             self.assertFalse(
                 optionsFromEnvironment({DETERMINISM_VARIABLE: off}).checkDeterminism
             )
+
+    def test_environmentReadOnce(self) -> None:
+        """
+        Going back to the environment's options after the pytest plugin's
+        (C{useOptions(None)}) gives the options read before, not a second
+        reading with a summary of its own.
+        """
+        plugin = list(_pluginOptions)
+        self.addCleanup(useOptions, plugin[-1] if plugin else None)
+        useOptions(None)
+        first = currentOptions()
+        useOptions(attrs.evolve(first, seeds=3))
+        self.assertEqual(currentOptions().seeds, 3)
+        useOptions(None)
+        self.assertIs(currentOptions(), first)
 
     def test_badCount(self) -> None:
         """

@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
+from typing import cast
 
 from twisted.trial.unittest import SynchronousTestCase
 
@@ -121,6 +122,32 @@ class SummaryForProcessTests(SynchronousTestCase):
             "1 failed\n  w.test_b: passed 1 seed, then failed\n",
         )
         self.assertFalse(directory.exists())
+
+    def test_forkedChildReportsNothing(self) -> None:
+        """
+        The exit handler, run in a child forked from the process that made
+        the summary (which runs its parent's exit handlers too), prints
+        nothing and leaves the tally directory to the parent.
+        """
+        environ: dict[str, str] = {}
+        stream = StringIO()
+        summary = summaryForProcess(2, environ, False, self.register, stream)
+        directory = Path(environ[TALLY_VARIABLE])
+        self.addCleanup(shutil.rmtree, directory, True)
+        summary.record("t", 2, False)
+        [(function, args)] = self.atExit
+        *rest, owner = args
+        function(*rest, cast(int, owner) + 1)
+        self.assertEqual((stream.getvalue(), directory.is_dir()), ("", True))
+        function(*args)
+        self.assertEqual(
+            (stream.getvalue(), directory.exists()),
+            (
+                "twistedtesting: 2 seeds per test: 1 test passed with every seed, "
+                "0 failed\n",
+                False,
+            ),
+        )
 
     def test_workerWithoutTally(self) -> None:
         """
