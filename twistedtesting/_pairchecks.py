@@ -186,7 +186,8 @@ class PairChecks(_Base):
     ) -> tuple[Recorder, Recorder, Callable[[], object]]:
         """
         Connect two recorders (new L{HalfCloseRecorder}s unless given) and
-        check that they were connected.
+        check that C{connectPair} returned a pump and that, once it has
+        pumped, each recorder has a transport and was told it connected.
         """
         if server is None:
             server = HalfCloseRecorder()
@@ -195,6 +196,13 @@ class PairChecks(_Base):
         pump = self.connectPair(server, client)
         if not callable(pump):
             self.fail(f"connectPair() returned {pump!r}, not a pump to call")
+        pump()
+        for side, protocol in (("server", server), ("client", client)):
+            if protocol.transport is None or not protocol.connected:
+                self.fail(
+                    f"the {side} was not connected by connectPair() and a pump: "
+                    f"its transport is {protocol.transport!r}"
+                )
         return server, client, pump
 
     def _skipUnlessHalfCloseable(self) -> None:

@@ -338,6 +338,31 @@ class BrokenFakeTests(SynchronousTestCase):
             "client), returning a callable that delivers everything pending",
         )
 
+    def test_pairNotConnected(self) -> None:
+        """
+        A test case whose C{connectPair} returns a pump but connects
+        nothing fails every check, saying that the protocols were not
+        connected.
+        """
+
+        class NotConnecting(TransportPairTestsMixin, TrialTestCase):
+            def connectPair(
+                self, server: Protocol, client: Protocol
+            ) -> Callable[[], object]:
+                return lambda: None
+
+        failures = _failures(NotConnecting)
+        self.assertEqual(
+            sorted(failures),
+            sorted(pyunit.TestLoader().getTestCaseNames(NotConnecting)),
+        )
+        self.assertEqual(
+            failures["test_bytesBothWays"],
+            "twisted.trial.unittest.FailTest: the server was not connected by "
+            "connectPair() and a "
+            "pump: its transport is None",
+        )
+
 
 _PROBE = """
 import sys
