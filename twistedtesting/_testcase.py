@@ -28,7 +28,7 @@ from twistedtesting._pairoptions import (
     ProtocolFactoryOf,
     ServerProtocolT,
 )
-from twistedtesting._seednote import SeedReporter, reproduction
+from twistedtesting._seednote import SeedReporter
 from twistedtesting._seeds import SeededGenerators, chooseSeed, runSeed
 from twistedtesting._timeouts import (
     DEFAULT_TIMEOUT_EXCEPTIONS,
@@ -214,9 +214,7 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
         vars(self).pop("random", None)
         generators = SeededGenerators.seedAll(choice.value)
         try:
-            note = watch.noting(
-                functools.partial(reproduction, testId, choice, result), choice
-            )
+            note = functools.partial(watch.note, testId, choice, result)
             super().run(  # type: ignore[no-untyped-call]
                 SeedReporter(reporter, note, __file__, adapted)
             )

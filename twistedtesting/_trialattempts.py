@@ -8,7 +8,6 @@ a determinism check), and report one result for it.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from typing import Any, cast
 
 import attrs
@@ -25,7 +24,7 @@ from twistedtesting._attempts import (
     currentOptions,
     seedsProperty,
 )
-from twistedtesting._seednote import NotedFailure, WorkerNotedFailure
+from twistedtesting._seednote import NotedFailure, WorkerNotedFailure, reproduction
 from twistedtesting._seeds import (
     SeedChoice,
     chooseSeed,
@@ -156,11 +155,14 @@ class TrialOutcome:
         return ", then ".join(words) or "reported nothing"
 
 
-@attrs.frozen
+@attrs.define
 class Watch:
     """
     Keeps the failing seed of a test that runs once, when its failure is
     reported.
+
+    (Mutable only because a frozen attrs class costs each test more to
+    make; nothing changes it.)
 
     :ivar options: The run's options, or ``None`` to keep nothing (a test
         run by another test).
@@ -170,22 +172,21 @@ class Watch:
     options: AttemptOptions | None
     testId: str = ""
 
-    def noting(self, note: Callable[[], str], choice: SeedChoice) -> Callable[[], str]:
+    def note(self, testId: str, choice: SeedChoice, result: Any) -> str:
         """
-        Wrap ``note``, which makes a failure's note (and is called only when
-        the test fails or errors), so that it also keeps the test's seed.
+        The note of a failure or error of the test (see
+        :func:`twistedtesting._seednote.reproduction`, which makes it from
+        the arguments), called only when the test fails or errors; the
+        test's seed is kept first, when the run keeps failing seeds.
         """
         options = self.options
-        if options is None or options.store is None or choice.runSeed is None:
-            return note
-        testId = self.testId
-
-        def keepingNote() -> str:
-            assert choice.runSeed is not None
-            options.keep(testId, choice.runSeed, choice.value)
-            return note()
-
-        return keepingNote
+        if (
+            options is not None
+            and options.store is not None
+            and choice.runSeed is not None
+        ):
+            options.keep(self.testId, choice.runSeed, choice.value)
+        return reproduction(testId, choice, result)
 
 
 _UNWATCHED = Watch(None)
@@ -199,24 +200,33 @@ def takeOver(test: unittest.SynchronousTestCase, result: Any) -> Watch | None:
 
     A test run by another test (this project's own tests run many), or
     while an attempt runs, is left alone.
+
+    The usual test, which has no planned attempts, is told apart before its
+    seed is chosen: its own run chooses it (and reports a malformed seed
+    variable).
     """
     if _attempting or insideTest():
         return _UNWATCHED
     try:
         options = currentOptions()
-        method = getattr(test, test._testMethodName)
-        choice = chooseSeed(type(test), method, test.id())
     except ValueError:
         # The test's own run reports a malformed seed variable.
         return _UNWATCHED
-    testId: object = test.id()
+    testId: object
     if options.byNodeId:
         # Under pytest, a test run by pytest reports to its pytest item.
         testId = getattr(result, "nodeid", None)
-    if not isinstance(testId, str):
-        return _UNWATCHED
+        if not isinstance(testId, str):
+            return _UNWATCHED
+    else:
+        testId = test.id()
     if not options.planned(testId):
-        return Watch(options, testId)
+        return _UNWATCHED if options.store is None else Watch(options, testId)
+    try:
+        method = getattr(test, test._testMethodName)
+        choice = chooseSeed(type(test), method, test.id())
+    except ValueError:
+        return _UNWATCHED
     runSeed = None if choice.source != "run" else choice.runSeed
     _runAttempts(test, result, options, testId, options.attempts(testId, runSeed))
     return None
