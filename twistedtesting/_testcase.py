@@ -214,7 +214,7 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
         vars(self).pop("random", None)
         generators = SeededGenerators.seedAll(choice.value)
         try:
-            note = functools.partial(watch.note, testId, choice, result)
+            note = functools.partial(watch.note, self, choice, result)
             super().run(  # type: ignore[no-untyped-call]
                 SeedReporter(reporter, note, __file__, adapted)
             )

@@ -155,41 +155,62 @@ class TrialOutcome:
         return ", then ".join(words) or "reported nothing"
 
 
-@attrs.define
+@attrs.frozen
 class Watch:
     """
     Keeps the failing seed of a test that runs once, when its failure is
-    reported.
-
-    (Mutable only because a frozen attrs class costs each test more to
-    make; nothing changes it.)
+    reported.  One is made for each run's options, and watches every test
+    of that run.
 
     :ivar options: The run's options, or ``None`` to keep nothing (a test
         run by another test).
-    :ivar testId: The id to keep the seed under.
+    :ivar nothingPlanned: Whether no test of the run has planned attempts
+        (one seed, no determinism check and no kept failing seeds to
+        replay), so that no test needs to be asked.
     """
 
     options: AttemptOptions | None
-    testId: str = ""
+    nothingPlanned: bool = True
 
-    def note(self, testId: str, choice: SeedChoice, result: Any) -> str:
+    @classmethod
+    def of(cls, options: AttemptOptions) -> Watch:
         """
-        The note of a failure or error of the test (see
-        :func:`twistedtesting._seednote.reproduction`, which makes it from
-        the arguments), called only when the test fails or errors; the
-        test's seed is kept first, when the run keeps failing seeds.
+        The watch of a run with ``options``.
         """
+        return cls(
+            options,
+            options.seeds == 1
+            and not options.checkDeterminism
+            and not options.entries(),
+        )
+
+    def note(
+        self, test: unittest.SynchronousTestCase, choice: SeedChoice, result: Any
+    ) -> str:
+        """
+        The note of a failure or error of ``test`` (see
+        :func:`twistedtesting._seednote.reproduction`), called only when it
+        fails or errors; the test's seed is kept first, when the run keeps
+        failing seeds, under the test's id (its pytest node id under
+        pytest).
+        """
+        testId = test.id()
         options = self.options
         if (
             options is not None
             and options.store is not None
             and choice.runSeed is not None
         ):
-            options.keep(self.testId, choice.runSeed, choice.value)
+            keptAs = getattr(result, "nodeid", None) if options.byNodeId else testId
+            if isinstance(keptAs, str):
+                options.keep(keptAs, choice.runSeed, choice.value)
         return reproduction(testId, choice, result)
 
 
 _UNWATCHED = Watch(None)
+
+# The watch of the latest options that takeOver was given.
+_lastWatch = [_UNWATCHED]
 
 
 def takeOver(test: unittest.SynchronousTestCase, result: Any) -> Watch | None:
@@ -202,8 +223,8 @@ def takeOver(test: unittest.SynchronousTestCase, result: Any) -> Watch | None:
     while an attempt runs, is left alone.
 
     The usual test, which has no planned attempts, is told apart before its
-    seed is chosen: its own run chooses it (and reports a malformed seed
-    variable).
+    seed is chosen (its own run chooses it, and reports a malformed seed
+    variable), and in a run that plans none at all, without looking.
     """
     if _attempting or insideTest():
         return _UNWATCHED
@@ -212,6 +233,11 @@ def takeOver(test: unittest.SynchronousTestCase, result: Any) -> Watch | None:
     except ValueError:
         # The test's own run reports a malformed seed variable.
         return _UNWATCHED
+    watch = _lastWatch[0]
+    if watch.options is not options:
+        watch = _lastWatch[0] = Watch.of(options)
+    if watch.nothingPlanned:
+        return watch
     testId: object
     if options.byNodeId:
         # Under pytest, a test run by pytest reports to its pytest item.
@@ -221,7 +247,7 @@ def takeOver(test: unittest.SynchronousTestCase, result: Any) -> Watch | None:
     else:
         testId = test.id()
     if not options.planned(testId):
-        return _UNWATCHED if options.store is None else Watch(options, testId)
+        return watch
     try:
         method = getattr(test, test._testMethodName)
         choice = chooseSeed(type(test), method, test.id())
