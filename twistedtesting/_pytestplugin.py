@@ -467,8 +467,11 @@ def pytest_runtest_makereport(
 ) -> Generator[None, Any, None]:
     outcome = yield
     report: pytest.TestReport = outcome.get_result()
+    if not report.failed:
+        # The usual case, three times a test: nothing to add.
+        return
     seeded = item.stash.get(_itemKey, None)
-    if report.failed and seeded is not None:
+    if seeded is not None:
         report.sections.append(("twistedtesting", _note(item, seeded)))
         if seeded.runSeed is not None and _attemptKey not in item.stash:
             # A test that runs once: keep its failing seed now.

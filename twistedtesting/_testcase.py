@@ -28,7 +28,7 @@ from twistedtesting._pairoptions import (
     ProtocolFactoryOf,
     ServerProtocolT,
 )
-from twistedtesting._seednote import SeedReporter, reproduction
+from twistedtesting._seednote import SeedReporter
 from twistedtesting._seeds import SeededGenerators, chooseSeed, runSeed
 from twistedtesting._timeouts import (
     DEFAULT_TIMEOUT_EXCEPTIONS,
@@ -191,11 +191,14 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
             # It ran once per attempt (replayed seed, many seeds, twice).
             return
         # As trial adapts it, but a trial reporter, the usual result, is
-        # taken as it is: asking zope.interface to adapt it costs more.
+        # taken as it is: asking zope.interface to adapt it costs more, and
+        # asking whether it is one costs more than remembering the last.
         adapted = False
         reporter: IReporter
-        if IReporter.providedBy(result):
+        if result is _lastReporter[0]:
             reporter = result
+        elif IReporter.providedBy(result):
+            reporter = _lastReporter[0] = result
         else:
             found = cast("IReporter | None", IReporter(result, None))
             adapted = found is None
@@ -214,9 +217,7 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
         vars(self).pop("random", None)
         generators = SeededGenerators.seedAll(choice.value)
         try:
-            note = watch.noting(
-                functools.partial(reproduction, testId, choice, result), choice
-            )
+            note = functools.partial(watch.note, self, choice, result)
             super().run(  # type: ignore[no-untyped-call]
                 SeedReporter(reporter, note, __file__, adapted)
             )
@@ -229,30 +230,35 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
         todo: object,
         method: Callable[[], object],
         result: IReporter,
-    ) -> bool:
+    ) -> bool | None:
         """
         Run one fixture or the test method as trial does; for the test
         method, also check what it returns (see L{_checkResult}).
+
+        :returns: trial's answer: true if the method failed, and no more
+            fixtures or the test method should run.
 
         The test's own method is not replaced: while the test runs,
         ``self.test_x`` is its bound method, as under trial.
         """
         name = getattr(method, "__name__", None)
-        if name == self._testMethodName or (
-            # A test method whose decorator did not keep its name.
-            name not in _FIXTURES and method == getattr(self, self._testMethodName)
+        if name in _FIXTURES and name != self._testMethodName:
+            # setUp or tearDown, as trial runs them.
+            return _TRIAL_RUN(self, suppress, todo, method, result)  # type: ignore[no-any-return]
+        if name == self._testMethodName or method == getattr(
+            self, self._testMethodName
         ):
-            # trial reports a generator function itself.  This is its check,
-            # with a quicker way for the usual bound method of a function.
+            # The test method (or one whose decorator did not keep its
+            # name).  trial reports a generator function itself.  This is
+            # its check, with a quicker way for the usual bound method of a
+            # function.
             if type(method) is MethodType and type(method.__func__) is FunctionType:
                 generator = method.__func__.__code__.co_flags & inspect.CO_GENERATOR
             else:
                 generator = inspect.isgeneratorfunction(method)
             if not generator:
                 method = functools.partial(_callChecked, method, self)
-        return bool(
-            super()._run(suppress, todo, method, result)  # type: ignore[no-untyped-call]
-        )
+        return _TRIAL_RUN(self, suppress, todo, method, result)  # type: ignore[no-any-return]
 
     def _getSkipReason(self, method: Callable[..., object], skip: object) -> object:
         """
@@ -341,6 +347,14 @@ class TestCase(SynchronousTestCase, unittest.TestCase):
 
 # The fixtures that trial runs through SynchronousTestCase._run.
 _FIXTURES = frozenset(["setUp", "tearDown"])
+
+# The last result that run() found to be a trial reporter (each test of a
+# run is given the same one).
+_lastReporter: list[Any] = [None]
+
+# trial's own SynchronousTestCase._run, called directly (quicker than
+# through super(), three times a test).
+_TRIAL_RUN = unittest.SynchronousTestCase._run
 
 
 def _callChecked(method: Callable[[], object], test: SynchronousTestCase) -> object:

@@ -8,7 +8,6 @@ a determinism check), and report one result for it.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from typing import Any, cast
 
 import attrs
@@ -25,7 +24,7 @@ from twistedtesting._attempts import (
     currentOptions,
     seedsProperty,
 )
-from twistedtesting._seednote import NotedFailure, WorkerNotedFailure
+from twistedtesting._seednote import NotedFailure, WorkerNotedFailure, reproduction
 from twistedtesting._seeds import (
     SeedChoice,
     chooseSeed,
@@ -160,35 +159,58 @@ class TrialOutcome:
 class Watch:
     """
     Keeps the failing seed of a test that runs once, when its failure is
-    reported.
+    reported.  One is made for each run's options, and watches every test
+    of that run.
 
     :ivar options: The run's options, or ``None`` to keep nothing (a test
         run by another test).
-    :ivar testId: The id to keep the seed under.
+    :ivar nothingPlanned: Whether no test of the run has planned attempts
+        (one seed, no determinism check and no kept failing seeds to
+        replay), so that no test needs to be asked.
     """
 
     options: AttemptOptions | None
-    testId: str = ""
+    nothingPlanned: bool = True
 
-    def noting(self, note: Callable[[], str], choice: SeedChoice) -> Callable[[], str]:
+    @classmethod
+    def of(cls, options: AttemptOptions) -> Watch:
         """
-        Wrap ``note``, which makes a failure's note (and is called only when
-        the test fails or errors), so that it also keeps the test's seed.
+        The watch of a run with ``options``.
         """
+        return cls(
+            options,
+            options.seeds == 1
+            and not options.checkDeterminism
+            and not options.entries(),
+        )
+
+    def note(
+        self, test: unittest.SynchronousTestCase, choice: SeedChoice, result: Any
+    ) -> str:
+        """
+        The note of a failure or error of ``test`` (see
+        :func:`twistedtesting._seednote.reproduction`), called only when it
+        fails or errors; the test's seed is kept first, when the run keeps
+        failing seeds, under the test's id (its pytest node id under
+        pytest).
+        """
+        testId = test.id()
         options = self.options
-        if options is None or options.store is None or choice.runSeed is None:
-            return note
-        testId = self.testId
-
-        def keepingNote() -> str:
-            assert choice.runSeed is not None
-            options.keep(testId, choice.runSeed, choice.value)
-            return note()
-
-        return keepingNote
+        if (
+            options is not None
+            and options.store is not None
+            and choice.runSeed is not None
+        ):
+            keptAs = getattr(result, "nodeid", None) if options.byNodeId else testId
+            if isinstance(keptAs, str):
+                options.keep(keptAs, choice.runSeed, choice.value)
+        return reproduction(testId, choice, result)
 
 
 _UNWATCHED = Watch(None)
+
+# The watch of the latest options that takeOver was given.
+_lastWatch = [_UNWATCHED]
 
 
 def takeOver(test: unittest.SynchronousTestCase, result: Any) -> Watch | None:
@@ -199,24 +221,38 @@ def takeOver(test: unittest.SynchronousTestCase, result: Any) -> Watch | None:
 
     A test run by another test (this project's own tests run many), or
     while an attempt runs, is left alone.
+
+    The usual test, which has no planned attempts, is told apart before its
+    seed is chosen (its own run chooses it, and reports a malformed seed
+    variable), and in a run that plans none at all, without looking.
     """
     if _attempting or insideTest():
         return _UNWATCHED
     try:
         options = currentOptions()
-        method = getattr(test, test._testMethodName)
-        choice = chooseSeed(type(test), method, test.id())
     except ValueError:
         # The test's own run reports a malformed seed variable.
         return _UNWATCHED
-    testId: object = test.id()
+    watch = _lastWatch[0]
+    if watch.options is not options:
+        watch = _lastWatch[0] = Watch.of(options)
+    if watch.nothingPlanned:
+        return watch
+    testId: object
     if options.byNodeId:
         # Under pytest, a test run by pytest reports to its pytest item.
         testId = getattr(result, "nodeid", None)
-    if not isinstance(testId, str):
-        return _UNWATCHED
+        if not isinstance(testId, str):
+            return _UNWATCHED
+    else:
+        testId = test.id()
     if not options.planned(testId):
-        return Watch(options, testId)
+        return watch
+    try:
+        method = getattr(test, test._testMethodName)
+        choice = chooseSeed(type(test), method, test.id())
+    except ValueError:
+        return _UNWATCHED
     runSeed = None if choice.source != "run" else choice.runSeed
     _runAttempts(test, result, options, testId, options.attempts(testId, runSeed))
     return None
