@@ -96,7 +96,7 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
     # attribute would be looked for through the whole class hierarchy.
     _twistedtestingClassSeed: ClassVar[int | None] = None
     # The test's id and the method name it was made for (see id()).
-    _twistedtestingId: tuple[str, str] = ("", "")
+    _twistedtestingId: tuple[object, ...] = (None, None, None, None, "")
 
     def __init__(self, methodName: str = "runTest") -> None:
         super().__init__(methodName)  # type: ignore[no-untyped-call]
@@ -112,14 +112,21 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
     def id(self) -> str:
         """
         The test's id, as trial gives it: made on the first call and kept
-        (for the test method it was made for), since it is asked for
-        several times as each test starts.
+        (for the test method, class, module and class name it was made
+        for), since it is asked for several times as each test starts.
         """
+        cls = type(self)
+        name, module, className = self._testMethodName, cls.__module__, cls.__qualname__
         known = self._twistedtestingId
-        if known[0] is self._testMethodName:
-            return known[1]
+        if (
+            known[0] is name
+            and known[1] is cls
+            and known[2] is module
+            and known[3] is className
+        ):
+            return cast(str, known[4])
         testId = str(super().id())
-        self._twistedtestingId = (self._testMethodName, testId)
+        self._twistedtestingId = (name, cls, module, className, testId)
         return testId
 
     @overload

@@ -21,7 +21,7 @@ import unittest as pyunit
 import warnings
 from collections.abc import Callable, Generator
 from io import StringIO
-from typing import Any
+from typing import Any, cast
 
 from twisted.internet import defer, reactor, task
 from twisted.python import log
@@ -1231,6 +1231,35 @@ class TestIdTests(SynchronousTestCase):
         test.id()
         test._testMethodName = "test_two"
         self.assertEqual(test.id(), f"{__name__}._IdCase.test_two")
+
+    def test_classChanged(self) -> None:
+        """
+        If the test's class, or its class's module or name, changes after
+        the id was made, the id follows them, as trial's does.
+        """
+
+        class Moved(_IdCase):
+            pass
+
+        test = Moved("test_one")
+        test.id()
+        Moved.__module__ = "elsewhere"
+        self.assertEqual(
+            test.id(), "elsewhere.TestIdTests.test_classChanged.<locals>.Moved.test_one"
+        )
+        Moved.__qualname__ = "Renamed"
+        self.assertEqual(test.id(), "elsewhere.Renamed.test_one")
+        test.__class__ = cast(Any, _IdCase)
+        self.assertEqual(test.id(), f"{__name__}._IdCase.test_one")
+
+    def test_emptyMethodName(self) -> None:
+        """
+        A test made without a method name has trial's id for it, not an
+        empty one.
+        """
+        test = _IdCase("test_one")
+        test._testMethodName = ""
+        self.assertEqual(test.id(), f"{__name__}._IdCase.")
 
 
 class _IdCase(SynchronousTestCase):
