@@ -16,25 +16,13 @@ from twisted.internet.defer import Deferred
 from twistedtesting._clock import Clock, checkSeconds
 from twistedtesting._netscheduler import NetworkScheduler
 from twistedtesting._nettrace import NetworkTrace
+from twistedtesting._notes import addNote
 from twistedtesting._timeouts import WaitError, advanceUntil
 
 TRACE_SHOWN = 20
 """
 How many of the latest events of the trace an error shows.
 """
-
-
-def addNote(error: BaseException, note: str) -> None:
-    """
-    Add ``note`` to ``error``'s notes (PEP 678), which twistedtesting's
-    test cases show at the end of a failure report.
-    """
-    notes = getattr(error, "__notes__", None)
-    if notes is None:
-        notes = []
-        setattr(error, "__notes__", notes)  # noqa: B010
-    if isinstance(notes, list) and note not in notes:
-        notes.append(note)
 
 
 class NetworkRunner:

@@ -18,6 +18,7 @@ from twisted.python.failure import Failure
 from twisted.trial.itrial import IReporter
 from zope.interface import implementer
 
+from twistedtesting._notes import addNote
 from twistedtesting._seeds import SEED_VARIABLE, SeedChoice
 
 # The module of trial -j's worker-side reporter.  It is only looked up, never
@@ -147,7 +148,7 @@ class SeedReporter:
             error = Failure(error[1], error[0], error[2])
         note = self._note()
         if self._addNotes and error.value is not None:
-            _addNote(error.value, note)
+            addNote(error.value, note)
         worker = sys.modules.get(_WORKER_REPORTER_MODULE)
         kind: type[NotedFailure] = NotedFailure
         if worker is not None and isinstance(
@@ -160,20 +161,6 @@ class SeedReporter:
         # trial trims its own frames from a report; trim ours the same way.
         noted.frames = [f for f in error.frames if f[1] != self._hidden]
         return noted
-
-
-def _addNote(value: BaseException, note: str) -> None:
-    """
-    Add ``note`` to the notes of ``value`` unless it has it already (the
-    same exception can be reported twice).
-    """
-    notes = getattr(value, "__notes__", None)
-    if notes is None:
-        notes = []
-        # BaseException.add_note() does this from Python 3.11 on.
-        setattr(value, "__notes__", notes)  # noqa: B010
-    if isinstance(notes, list) and note not in notes:
-        notes.append(note)
 
 
 class NotedFailure(Failure):
