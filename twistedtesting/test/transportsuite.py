@@ -45,6 +45,7 @@ from twistedtesting import (
     SynchronousTestCase,
     connectChunked,
 )
+from twistedtesting._pairchecks import RecordingProducer as RecordingProducer
 
 if TYPE_CHECKING:
     _Base = SynchronousTestCase
@@ -120,27 +121,6 @@ class HalfCloseRecordingProtocol(RecordingProtocol):
 
     def writeConnectionLost(self) -> None:
         self._enter("writeConnectionLost")
-
-
-@implementer(IPushProducer)
-class RecordingProducer:
-    """
-    A producer that records the calls made to it.
-
-    @ivar events: C{"pause"}, C{"resume"} and C{"stop"}, in order.
-    """
-
-    def __init__(self) -> None:
-        self.events: list[str] = []
-
-    def pauseProducing(self) -> None:
-        self.events.append("pause")
-
-    def resumeProducing(self) -> None:
-        self.events.append("resume")
-
-    def stopProducing(self) -> None:
-        self.events.append("stop")
 
 
 @attrs.define
