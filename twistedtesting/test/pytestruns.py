@@ -28,6 +28,23 @@ import twistedtesting
 # so that the new processes import the same one.
 SOURCE_ROOT = Path(twistedtesting.__file__).resolve().parent.parent
 
+
+def runPython(script: str) -> subprocess.CompletedProcess[str]:
+    """
+    Run C{script} with this test's Python in a new process that imports
+    the same twistedtesting, and return what it did, with its output as
+    text.
+    """
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        env=dict(os.environ, PYTHONPATH=str(SOURCE_ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
 PYTEST_SKIP = (
     None
     if importlib.util.find_spec("pytest") is not None

@@ -7,9 +7,6 @@ at the check for what they break.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import unittest as pyunit
 from collections.abc import Callable
 
@@ -32,7 +29,7 @@ from twistedtesting import (
     TransportPairTestsMixin,
     connectChunked,
 )
-from twistedtesting.test.pytestruns import SOURCE_ROOT
+from twistedtesting.test.pytestruns import runPython
 
 
 def _runClock(clock: Clock) -> None:
@@ -382,13 +379,6 @@ class ImportTests(SynchronousTestCase):
         Using L{twistedtesting.TransportPairTestsMixin} imports neither
         C{twisted.test} nor Hypothesis.
         """
-        completed = subprocess.run(
-            [sys.executable, "-c", _PROBE],
-            env=dict(os.environ, PYTHONPATH=str(SOURCE_ROOT)),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        completed = runPython(_PROBE)
         self.assertEqual(completed.returncode, 0, completed.stderr)
         self.assertEqual(completed.stdout.splitlines(), ["[]"])

@@ -6,10 +6,6 @@ skipped, with a clear reason, where Hypothesis is not installed.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 from twisted.trial import reporter
 from twisted.trial.unittest import SynchronousTestCase
 
@@ -19,7 +15,7 @@ from twistedtesting.test.hypothesissupport import (
     skippingGiven,
     skippingSettings,
 )
-from twistedtesting.test.pytestruns import SOURCE_ROOT
+from twistedtesting.test.pytestruns import runPython
 
 # Runs trial on the two modules that use Hypothesis, with Hypothesis made
 # impossible to import, as on an installation without the test extra.
@@ -48,14 +44,7 @@ for module in pkgutil.iter_modules(twistedtesting.test.__path__):
 
 
 def _runPython(script: str) -> tuple[int, str]:
-    completed = subprocess.run(
-        [sys.executable, "-c", script],
-        env=dict(os.environ, PYTHONPATH=str(SOURCE_ROOT)),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    completed = runPython(script)
     return completed.returncode, completed.stdout + completed.stderr
 
 

@@ -7,14 +7,11 @@ used.
 from __future__ import annotations
 
 import importlib
-import os
-import subprocess
-import sys
 
 from twisted.trial.unittest import SynchronousTestCase
 
 import twistedtesting
-from twistedtesting.test.pytestruns import SOURCE_ROOT
+from twistedtesting.test.pytestruns import runPython
 
 # Imports what the pytest plugin imports, says which of Twisted's modules
 # that imported, then uses one public name and says what that loaded.
@@ -52,14 +49,7 @@ class LazyNamesTests(SynchronousTestCase):
         public name imports them all, trial among them, and shows each as
         C{twistedtesting.X}.
         """
-        completed = subprocess.run(
-            [sys.executable, "-c", _PROBE],
-            env=dict(os.environ, PYTHONPATH=str(SOURCE_ROOT)),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        completed = runPython(_PROBE)
         self.assertEqual(completed.returncode, 0, completed.stderr)
         self.assertEqual(
             completed.stdout.splitlines(),
