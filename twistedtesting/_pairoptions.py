@@ -7,7 +7,7 @@ checks and their defaults.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal, Protocol, TypedDict, TypeVar, Union
+from typing import Any, Literal, Protocol, TypedDict, TypeVar, Union, cast
 
 import attrs
 from twisted.internet.interfaces import (
@@ -23,6 +23,7 @@ from twisted.internet.interfaces import (
     IStreamClientEndpoint,
     IStreamServerEndpoint,
 )
+from zope.interface.interface import InterfaceClass
 
 from twistedtesting._pairproxy import ProxyOptions
 from twistedtesting._teardown import DEFAULT_GRACE_PERIOD, checkGracePeriod
@@ -122,6 +123,23 @@ class PairOptions:
     faultProxy: ProxyOptions | None = None
 
 
+def _checkTLS(value: object, name: str, creator: InterfaceClass, example: str) -> None:
+    """
+    Check that the TLS option ``name``, unless ``None``, provides the
+    connection creator interface ``creator`` or ``IOpenSSLContextFactory``.
+
+    :param example: A call that makes such an object, for the message.
+    :raises TypeError: If it provides neither.
+    """
+    if value is not None and not (
+        creator.providedBy(value) or IOpenSSLContextFactory.providedBy(value)
+    ):
+        raise TypeError(
+            f"{name} must provide {creator.__name__} or IOpenSSLContextFactory "
+            f"(such as {example}), not {value!r}"
+        )
+
+
 def checkOptions(
     serverFactory: object,
     clientFactory: object,
@@ -173,24 +191,15 @@ def checkOptions(
             "give both serverTLS and clientTLS, or neither: "
             f"serverTLS is {serverTLS!r}, clientTLS is {clientTLS!r}"
         )
-    if serverTLS is not None and not (
-        IOpenSSLServerConnectionCreator.providedBy(serverTLS)
-        or IOpenSSLContextFactory.providedBy(serverTLS)
-    ):
-        raise TypeError(
-            "serverTLS must provide IOpenSSLServerConnectionCreator or "
-            "IOpenSSLContextFactory (such as PrivateCertificate.options()), "
-            f"not {serverTLS!r}"
-        )
-    if clientTLS is not None and not (
-        IOpenSSLClientConnectionCreator.providedBy(clientTLS)
-        or IOpenSSLContextFactory.providedBy(clientTLS)
-    ):
-        raise TypeError(
-            "clientTLS must provide IOpenSSLClientConnectionCreator or "
-            "IOpenSSLContextFactory (such as optionsForClientTLS()), "
-            f"not {clientTLS!r}"
-        )
+    _checkTLS(
+        serverTLS,
+        "serverTLS",
+        IOpenSSLServerConnectionCreator,
+        "PrivateCertificate.options()",
+    )
+    _checkTLS(
+        clientTLS, "clientTLS", IOpenSSLClientConnectionCreator, "optionsForClientTLS()"
+    )
     if reactor is None:
         from twisted.internet import reactor as globalReactor
 
@@ -220,8 +229,9 @@ def checkOptions(
         grace,
         serverEndpoint,
         clientEndpoint,
-        serverTLS,
-        clientTLS,
+        # Checked by _checkTLS.
+        cast("ServerTLSOptions | None", serverTLS),
+        cast("ClientTLSOptions | None", clientTLS),
         faultProxy,
     )
 
