@@ -13,10 +13,10 @@ from __future__ import annotations
 from typing import Any, cast
 
 from twisted.internet.abstract import FileDescriptor
-from twisted.internet.error import ConnectionRefusedError
+from twisted.internet.error import ConnectionLost, ConnectionRefusedError
 
 from twistedtesting import SynchronousTestCase, TestCase, startFaultProxy
-from twistedtesting._proxyconnection import ProxySide
+from twistedtesting._proxyconnection import FLUSH_AT_MOST, ProxySide
 from twistedtesting.test.proxyhelpers import (
     ProxyTestsMixin,
     connectClient,
@@ -117,16 +117,30 @@ class _Socket(FileDescriptor):
         self.connected = 1
         self.sent: list[bytes] = []
         self.shut = 0
+        self.takes: int | None = None
+        self.error: Exception | None = None
+        self.writing = False
+        self.aborted = False
 
     def startWriting(self) -> None:
-        pass
+        self.writing = True
 
     def stopWriting(self) -> None:
-        pass
+        self.writing = False
 
-    def writeSomeData(self, data: bytes) -> int:
-        self.sent.append(bytes(data))
-        return len(data)
+    def writeSomeData(self, data: bytes) -> int | Exception:
+        """
+        Send what the socket takes: everything, or at most L{takes} bytes;
+        or nothing, and return L{error}, if set.
+        """
+        if self.error is not None:
+            return self.error
+        taken = bytes(data[: self.takes])
+        self.sent.append(taken)
+        return len(taken)
+
+    def abortConnection(self) -> None:
+        self.aborted = True
 
     def _closeWriteConnection(self) -> None:
         self.shut += 1
@@ -155,6 +169,65 @@ class FlushTests(SynchronousTestCase):
         side, socket = self.connected()
         side.write(b"now")
         self.assertEqual(socket.sent, [b"now"])
+
+    def test_partSentAtOnce(self) -> None:
+        """
+        What an idle socket does not take at once waits for the reactor,
+        which sends it when the socket is writable.
+        """
+        side, socket = self.connected()
+        socket.takes = 2
+        side.write(b"abcde")
+        self.assertEqual((socket.sent, socket.writing), ([b"ab"], True))
+        socket.takes = None
+        socket.doWrite()
+        self.assertEqual((socket.sent, socket.writing), ([b"ab", b"cde"], False))
+
+    def test_failedSendWaits(self) -> None:
+        """
+        When sending at once fails, everything waits for the reactor, whose
+        next write finds the error again and returns it.
+        """
+        side, socket = self.connected()
+        lost = ConnectionLost()
+        socket.error = lost
+        side.write(b"abc")
+        self.assertEqual((socket.sent, socket.writing), ([], True))
+        self.assertIs(socket.doWrite(), lost)
+
+    def test_largeWriteWaits(self) -> None:
+        """
+        A write larger than L{FLUSH_AT_MOST} waits for the reactor, even to
+        an idle socket.
+        """
+        side, socket = self.connected()
+        side.write(b"x" * (FLUSH_AT_MOST + 1))
+        self.assertEqual((socket.sent, socket.writing), ([], True))
+        side.write(b"y")
+        socket.doWrite()
+        self.assertEqual(socket.sent, [b"x" * (FLUSH_AT_MOST + 1) + b"y"])
+
+    def test_nothingAfterAbort(self) -> None:
+        """
+        Nothing written to a side after it aborted its socket is sent or
+        buffered.
+        """
+        side, socket = self.connected()
+        side.abort()
+        side.write(b"late")
+        self.assertEqual(
+            (socket.aborted, socket.sent, socket.writing), (True, [], False)
+        )
+
+    def test_closingSocketWaits(self) -> None:
+        """
+        Bytes written to a socket that is closing are left to the reactor,
+        which sends them before it closes.
+        """
+        side, socket = self.connected()
+        socket.disconnecting = True
+        side.write(b"last")
+        self.assertEqual((socket.sent, socket.writing), ([], True))
 
     def test_busySocketWaits(self) -> None:
         """
