@@ -27,7 +27,7 @@ from twisted.internet.protocol import Factory
 from twisted.python.failure import Failure
 
 from twistedtesting._checks import checkRandom
-from twistedtesting._dialing import connectTo
+from twistedtesting._dialing import dialerTo
 from twistedtesting._proxyconnection import ProxiedConnection, ProxySide, notifyAfter
 from twistedtesting._proxypolicy import ProxyPolicy
 from twistedtesting._proxytarget import checkAddress, probeTarget
@@ -122,6 +122,8 @@ class FaultProxy:
         self._port: IListeningPort | None = None
         self._stopped: Deferred[Any] | None = None
         self._held = {"toServer": False, "toClient": False}
+        # Connects a factory to the target: made at the first connection.
+        self._dial: Callable[[Any], Any] | None = None
 
     @property
     def address(self) -> ListeningAddress:
@@ -183,11 +185,11 @@ class FaultProxy:
         connection = ProxiedConnection(
             len(self.connections),
             self._reactor,
-            random.Random(self._rng.getrandbits(64)),
+            self._rng.getrandbits(64),
             self._toServer,
             self._toClient,
             self._slowClose,
-            lambda factory: connectTo(self._reactor, self.target, factory),
+            self._dialTarget,
             self._closed,
         )
         if self._held["toServer"]:
@@ -197,6 +199,15 @@ class FaultProxy:
         self.connections.append(connection)
         self._open[connection.number] = connection
         return connection.client
+
+    def _dialTarget(self, factory: Any) -> Any:
+        """
+        Connect ``factory`` to the target, and return the connector.
+        """
+        dial = self._dial
+        if dial is None:
+            dial = self._dial = dialerTo(self._reactor, self.target)
+        return dial(factory)
 
     def _closed(self, connection: ProxiedConnection) -> None:
         """

@@ -8,7 +8,6 @@ between them, and their complete teardown.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
 from typing import Any
 
@@ -27,7 +26,7 @@ from twisted.python.failure import Failure
 from zope.interface import implementer
 
 from twistedtesting._proxypolicy import ProxyPolicy
-from twistedtesting._relay import Relay
+from twistedtesting._relay import LazyRandom, Relay
 
 HIGH_WATER = 256 * 1024
 """
@@ -55,21 +54,25 @@ class ProxySide(Protocol):
     socket that accepted the client, or on the socket to the target.
 
     It reads into the direction that leaves it, is written by the direction
-    that comes to it, shuts its writing side when that direction ends, and
-    closes once both sides are shut.  Reading pauses while any reason to
-    pause holds (waiting for the target, a full backlog, a slow peer).
+    that comes to it (it is that direction's ``RelayOutput``), shuts its
+    writing side when that direction ends, and closes once both sides are
+    shut.  Reading pauses while any reason to pause holds (waiting for the
+    target, a full backlog, a slow peer).
 
     :ivar name: ``"client"`` or ``"server"``: whose socket the proxy faces.
-    :ivar lost: Fires with the reason once the socket is closed.
     """
 
     def __init__(self, connection: ProxiedConnection, name: str) -> None:
         self.name = name
-        self.lost: Deferred[BaseException] = Deferred()
         self._connection = connection
         self._reasons: set[str] = set()
-        self._early: list[bytes] = []
+        self._early: list[bytes] | None = None
         self._endEarly: str | None = None
+        # The side whose reading a full write buffer of this side's socket
+        # pauses, once both sides connected; the producer that does it is
+        # registered with the socket the first time it buffers bytes.
+        self._slowPeer: ProxySide | None = None
+        self._producing = False
         self._ended = False
         self._abortEarly = False
         self._aborted = False
@@ -90,8 +93,8 @@ class ProxySide(Protocol):
             self.abort()
             return
         if self._early:
-            self.transport.writeSequence(self._early)  # type: ignore[union-attr]
-            self._early = []
+            early, self._early = self._early, None
+            self._buffer(self.transport, early)
         if self._endEarly is not None:
             self._end(self._endEarly)
 
@@ -112,9 +115,15 @@ class ProxySide(Protocol):
     def connectionLost(self, reason: Failure = _CONNECTION_DONE) -> None:
         self._gone = True
         self._connection.sideLost(self, reason)
-        self.lost.callback(reason.value or ConnectionDone())
 
     # For the connection.
+
+    def pairWith(self, other: ProxySide) -> None:
+        """
+        Both sides connected: from now on, while this side's socket has
+        more buffered than it holds, reading ``other`` pauses.
+        """
+        self._slowPeer = other
 
     def pauseFor(self, reason: str) -> None:
         """
@@ -144,11 +153,31 @@ class ProxySide(Protocol):
             return
         transport: Any = self.transport
         if transport is None:
+            if self._early is None:
+                self._early = []
             self._early.append(data)
         elif len(data) <= FLUSH_AT_MOST and _sendable(transport):
-            _send(transport, data)
+            rest = _send(transport, data)
+            if rest:
+                self._buffer(transport, [rest])
         else:
-            transport.write(data)
+            self._buffer(transport, [data])
+
+    def _buffer(self, transport: Any, data: list[bytes]) -> None:
+        """
+        Write ``data`` to the socket's buffer, for the reactor to send, with
+        the producer that pauses the other side while the buffer is full
+        registered first: it only matters once bytes are buffered, and only
+        a buffer that grows past what the socket holds pauses it.
+        """
+        other = self._slowPeer
+        if other is not None and not self._producing:
+            self._producing = True
+            transport.registerProducer(_SlowPeer(other), True)
+        if len(data) == 1:
+            transport.write(data[0])
+        else:
+            transport.writeSequence(data)
 
     def shutWriting(self) -> None:
         """
@@ -183,6 +212,22 @@ class ProxySide(Protocol):
         getattr(transport, how)()
         if idle:
             _flush(transport)
+
+    # What the relay that comes to this side forwards (RelayOutput).
+
+    forward = write
+
+    def forwardEnd(self) -> None:
+        self._connection.endArrived(self)
+
+    def forwardReset(self, reason: Failure) -> None:
+        self.abort()
+
+    def forwardBreak(self, reason: Failure) -> None:
+        self.close()
+
+    def backlogChanged(self) -> None:
+        self._connection.backlogChanged()
 
     def abort(self) -> None:
         """
@@ -241,14 +286,14 @@ def _sendable(transport: Any) -> bool:
     )
 
 
-def _send(transport: Any, data: bytes) -> None:
+def _send(transport: Any, data: bytes) -> bytes:
     """
     Send ``data`` on an idle socket now (see :func:`_sendable`), as the
     reactor's ``doWrite`` would on its next turn: with the socket's
     ``writeSomeData``, as much as the socket takes.  Whatever it did not
-    take, or all of it if the send failed, is written to the socket as
-    usual, for the reactor to send (or to find the error again, and
-    handle it) on its next turn.
+    take, or all of it if the send failed, is returned, to be written to
+    the socket as usual, for the reactor to send (or to find the error
+    again, and handle it) on its next turn.
 
     Sending this way rather than writing and then calling ``doWrite`` does
     the same on the wire, without registering the socket for writing and
@@ -256,10 +301,8 @@ def _send(transport: Any, data: bytes) -> None:
     """
     sent = transport.writeSomeData(data)
     if isinstance(sent, int) and sent >= 0:
-        if sent < len(data):
-            transport.write(data[sent:])
-    else:
-        transport.write(data)
+        return data[sent:] if sent < len(data) else b""
+    return data
 
 
 def _flush(transport: Any) -> None:
@@ -324,31 +367,6 @@ class _TargetFactory(ClientFactory):
         self._connection.targetFailed(reason)
 
 
-class _Output:
-    """
-    A relay's far side: a :class:`ProxySide` and the connection's rules.
-    """
-
-    def __init__(self, connection: ProxiedConnection, side: ProxySide) -> None:
-        self._connection = connection
-        self._side = side
-
-    def forward(self, data: bytes) -> None:
-        self._side.write(data)
-
-    def forwardEnd(self) -> None:
-        self._connection.endArrived(self._side)
-
-    def forwardReset(self, reason: Failure) -> None:
-        self._side.abort()
-
-    def forwardBreak(self, reason: Failure) -> None:
-        self._side.close()
-
-    def backlogChanged(self) -> None:
-        self._connection.backlogChanged()
-
-
 class ProxiedConnection:
     """
     One connection through a :class:`twistedtesting.FaultProxy`, and its
@@ -369,7 +387,7 @@ class ProxiedConnection:
         self,
         number: int,
         reactor: Any,
-        rng: random.Random,
+        seed: int,
         toServer: ProxyPolicy,
         toClient: ProxyPolicy,
         slowClose: float,
@@ -378,16 +396,14 @@ class ProxiedConnection:
     ) -> None:
         self.number = number
         self.targetError: Failure | None = None
-        self.client = ProxySide(self, "client")
-        self.server = ProxySide(self, "server")
+        self.client = client = ProxySide(self, "client")
+        self.server = server = ProxySide(self, "server")
         clock: IReactorTime = reactor
         self._clock = clock
-        self.toServer = Relay(
-            "toServer", toServer, clock, rng, _Output(self, self.server)
-        )
-        self.toClient = Relay(
-            "toClient", toClient, clock, rng, _Output(self, self.client)
-        )
+        # Both directions draw from one generator, made if one needs it.
+        rng = LazyRandom(seed)
+        self.toServer = Relay("toServer", toServer, clock, rng, server)
+        self.toClient = Relay("toClient", toClient, clock, rng, client)
         self.slowClose = slowClose
         self._connectToTarget = connectToTarget
         self._connector: Any = None
@@ -395,7 +411,7 @@ class ProxiedConnection:
         # given up.
         self._attemptOver = False
         self._onClosed = onClosed
-        self._closing: list[IDelayedCall] = []
+        self._closing: list[IDelayedCall] | None = None
         self._cancelled = False
         self._closed: Deferred[None] = Deferred()
 
@@ -432,10 +448,8 @@ class ProxiedConnection:
             self._connector = self._connectToTarget(_TargetFactory(self))
             return
         self._attemptOver = True
-        client: Any = self.client.transport
-        server: Any = self.server.transport
-        client.registerProducer(_SlowPeer(self.server), True)
-        server.registerProducer(_SlowPeer(self.client), True)
+        self.client.pairWith(self.server)
+        self.server.pairWith(self.client)
         self.client.resumeFor("target")
 
     def targetFailed(self, reason: Failure) -> None:
@@ -490,6 +504,8 @@ class ProxiedConnection:
         if not self.slowClose:
             side.shutWriting()
             return
+        if self._closing is None:
+            self._closing = []
         self._closing.append(self._clock.callLater(self.slowClose, side.shutWriting))
 
     def backlogChanged(self) -> None:
@@ -516,10 +532,10 @@ class ProxiedConnection:
             the attempt is over).
         """
         self._cancelled = True
-        for call in self._closing:
+        for call in self._closing or ():
             if call.active():
                 call.cancel()
-        self._closing = []
+        self._closing = None
         self.toServer.close()
         self.toClient.close()
         if not self._attemptOver:

@@ -45,6 +45,21 @@ class _EndRecorder:
         self.calls.append("loseWriteConnection")
 
 
+class _Reading:
+    """
+    A transport that records when its reading is paused and resumed.
+    """
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def pauseProducing(self) -> None:
+        self.calls.append("pauseProducing")
+
+    def resumeProducing(self) -> None:
+        self.calls.append("resumeProducing")
+
+
 class _SideMade:
     """
     The one call a L{ProxySide} makes on its connection when it connects.
@@ -228,6 +243,21 @@ class FlushTests(SynchronousTestCase):
         socket.disconnecting = True
         side.write(b"last")
         self.assertEqual((socket.sent, socket.writing), ([], True))
+
+    def test_fullBufferPausesOtherSide(self) -> None:
+        """
+        Once paired, a side whose socket buffers more than it holds pauses
+        reading the other side, and resumes it once the buffer is sent.
+        """
+        side, socket = self.connected()
+        other = ProxySide(cast(Any, _SideMade()), "client")
+        reading = _Reading()
+        other.makeConnection(cast(Any, reading))
+        side.pairWith(other)
+        side.write(b"x" * (socket.bufferSize + 1))
+        self.assertEqual(reading.calls, ["pauseProducing"])
+        socket.doWrite()
+        self.assertEqual(reading.calls, ["pauseProducing", "resumeProducing"])
 
     def test_busySocketWaits(self) -> None:
         """
