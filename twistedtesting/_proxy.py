@@ -29,7 +29,7 @@ from twisted.python.failure import Failure
 from twistedtesting._checks import checkRandom
 from twistedtesting._dialing import dialerTo
 from twistedtesting._proxyconnection import ProxiedConnection, ProxySide, notifyAfter
-from twistedtesting._proxypolicy import ProxyPolicy
+from twistedtesting._proxypolicy import NO_FAULTS, ProxyPolicy
 from twistedtesting._proxytarget import checkAddress, probeTarget
 from twistedtesting._sockets import socketDirectory
 
@@ -388,10 +388,10 @@ def startFaultProxy(
             f"self.addCleanup, or None, not {addCleanup!r}"
         )
     up = _checkPolicy(
-        "startFaultProxy() toServer", ProxyPolicy() if toServer is None else toServer
+        "startFaultProxy() toServer", NO_FAULTS if toServer is None else toServer
     )
     down = _checkPolicy(
-        "startFaultProxy() toClient", ProxyPolicy() if toClient is None else toClient
+        "startFaultProxy() toClient", NO_FAULTS if toClient is None else toClient
     )
     if not isinstance(listenOn, str) or listenOn not in LISTEN_ON:
         raise ValueError(

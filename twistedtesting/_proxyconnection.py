@@ -413,7 +413,8 @@ class ProxiedConnection:
         self._onClosed = onClosed
         self._closing: list[IDelayedCall] | None = None
         self._cancelled = False
-        self._closed: Deferred[None] = Deferred()
+        self._closed = False
+        self._waiters: list[Deferred[None]] | None = None
 
     @property
     def open(self) -> bool:
@@ -428,13 +429,23 @@ class ProxiedConnection:
             proxy's sockets of the connection are closed (or the client's is,
             and the connection to the target failed or was given up).
         """
-        return notifyAfter(self._closed)
+        waiter: Deferred[None] = Deferred()
+        if self._closed:
+            waiter.callback(None)
+        else:
+            if self._waiters is None:
+                self._waiters = []
+            self._waiters.append(waiter)
+        return waiter
 
     def _checkClosed(self) -> None:
-        if not self.open and self._attemptOver and not self._closed.called:
+        if not self.open and self._attemptOver and not self._closed:
+            self._closed = True
             if self._onClosed is not None:
                 self._onClosed(self)
-            self._closed.callback(None)
+            waiters, self._waiters = self._waiters, None
+            for waiter in waiters or ():
+                waiter.callback(None)
 
     # Events from the sides.
 

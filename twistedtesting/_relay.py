@@ -16,10 +16,8 @@ from twisted.internet.interfaces import IReactorTime
 from twisted.python.failure import Failure
 
 from twistedtesting._link import Link
-from twistedtesting._proxypolicy import ProxyPolicy
+from twistedtesting._proxypolicy import NO_FAULTS, ProxyPolicy
 from twistedtesting._record import DeliveryRecord
-
-_NO_FAULTS = ProxyPolicy()
 
 
 class LazyRandom:
@@ -140,7 +138,7 @@ class Relay:
     @policy.setter
     def policy(self, policy: ProxyPolicy) -> None:
         self._policy = policy
-        self._plain = policy == _NO_FAULTS
+        self._plain = policy is NO_FAULTS or policy == NO_FAULTS
 
     def _addLink(self) -> Link:
         """

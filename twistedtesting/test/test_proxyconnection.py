@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from twisted.internet.abstract import FileDescriptor
+from twisted.internet.defer import gatherResults
 from twisted.internet.error import ConnectionLost, ConnectionRefusedError
 
 from twistedtesting import SynchronousTestCase, TestCase, startFaultProxy
@@ -337,8 +338,9 @@ class ProxiedConnectionMixin(ProxyTestsMixin):
         """
         When the client closes after a round trip, the proxy forwards the
         end to the target, which closes too, and then closes both of its
-        own sockets: every byte arrived once, and the connection's record
-        says it is closed.
+        own sockets: every byte arrived once, every C{whenClosed()} asked
+        for before fires, one asked for after has fired, and the
+        connection's record says it is closed.
         """
         hub, proxy = await self.start()
         made = hub.whenMade()
@@ -346,9 +348,11 @@ class ProxiedConnectionMixin(ProxyTestsMixin):
         server = await made
         client.send(b"ping")
         self.assertEqual(await client.whenReceived(4), b"ping")
-        client.transport.loseConnection()  # type: ignore[union-attr]
         [connection] = proxy.connections
-        await connection.whenClosed()
+        waiters = [connection.whenClosed(), connection.whenClosed()]
+        client.transport.loseConnection()  # type: ignore[union-attr]
+        self.assertEqual(await gatherResults(waiters), [None, None])
+        self.assertIsNone(self.successResultOf(connection.whenClosed()))
         await server.whenLost()
         self.assertEqual((server.received, client.received), (b"ping", b"ping"))
         self.assertEqual(
