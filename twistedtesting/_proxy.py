@@ -28,8 +28,9 @@ from twisted.python.failure import Failure
 
 from twistedtesting._checks import checkRandom
 from twistedtesting._dialing import dialerTo
-from twistedtesting._proxyconnection import ProxiedConnection, ProxySide, notifyAfter
+from twistedtesting._proxyconnection import ProxiedConnection, notifyAfter
 from twistedtesting._proxypolicy import NO_FAULTS, ProxyPolicy
+from twistedtesting._proxyside import ProxySide
 from twistedtesting._proxytarget import checkAddress, probeTarget
 from twistedtesting._sockets import socketDirectory
 

@@ -8,7 +8,8 @@ The proxy is about real sockets, so these tests run over real sockets on
 127.0.0.1, ::1 and UNIX sockets, with the global reactor, and wait on
 Deferreds.  The parts of the proxy have tests of their own: the relays in
 L{twistedtesting.test.test_relay}, the connections in
-L{twistedtesting.test.test_proxyconnection}, the policies in
+L{twistedtesting.test.test_proxyconnection}, their sockets in
+L{twistedtesting.test.test_proxyside}, the policies in
 L{twistedtesting.test.test_proxypolicy} and the target in
 L{twistedtesting.test.test_proxytarget}.
 """
