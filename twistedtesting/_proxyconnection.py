@@ -18,16 +18,8 @@ from twisted.internet.protocol import ClientFactory
 from twisted.python.failure import Failure
 
 from twistedtesting._proxypolicy import ProxyPolicy
-from twistedtesting._proxyside import ProxySide
+from twistedtesting._proxyside import LOW_WATER, ProxySide
 from twistedtesting._relay import LazyRandom, Relay
-
-HIGH_WATER = 256 * 1024
-"""
-Bytes pending in a direction above which the proxy stops reading its
-sending socket, until they fall below :data:`LOW_WATER`.
-"""
-
-LOW_WATER = 64 * 1024
 
 
 class _TargetFactory(ClientFactory):
@@ -84,6 +76,8 @@ class ProxiedConnection:
         rng = LazyRandom(seed)
         self.toServer = Relay("toServer", toServer, clock, rng, server)
         self.toClient = Relay("toClient", toClient, clock, rng, client)
+        client.readInto(self.toServer)
+        server.readInto(self.toClient)
         self.slowClose = slowClose
         self._connectToTarget = connectToTarget
         self._connector: Any = None
@@ -155,15 +149,6 @@ class ProxiedConnection:
         self.client.abort()
         self._attemptOver = True
         self._checkClosed()
-
-    def received(self, side: ProxySide, data: bytes) -> None:
-        relay = self.toServer if side is self.client else self.toClient
-        relay.send(data)
-        if relay.bytesPending > HIGH_WATER:
-            side.pauseFor("backlog")
-
-    def inputEnded(self, side: ProxySide) -> None:
-        (self.toServer if side is self.client else self.toClient).sendEnd()
 
     def sideLost(self, side: ProxySide, reason: Failure) -> None:
         """

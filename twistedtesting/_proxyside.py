@@ -19,6 +19,15 @@ from zope.interface import implementer
 
 if TYPE_CHECKING:
     from twistedtesting._proxyconnection import ProxiedConnection
+    from twistedtesting._relay import Relay
+
+HIGH_WATER = 256 * 1024
+"""
+Bytes pending in a direction above which the proxy stops reading its
+sending socket, until they fall below :data:`LOW_WATER`.
+"""
+
+LOW_WATER = 64 * 1024
 
 FLUSH_AT_MOST = 16 * 1024
 """
@@ -49,6 +58,9 @@ class ProxySide(Protocol):
     def __init__(self, connection: ProxiedConnection, name: str) -> None:
         self.name = name
         self._connection = connection
+        # The direction that leaves this side: set by readInto() before the
+        # socket connects.
+        self._into: Relay | None = None
         self._reasons: set[str] = set()
         self._early: list[bytes] | None = None
         self._endEarly: str | None = None
@@ -83,11 +95,16 @@ class ProxySide(Protocol):
             self._end(self._endEarly)
 
     def dataReceived(self, data: bytes) -> None:
-        self._connection.received(self, data)
+        relay = self._into
+        assert relay is not None
+        relay.send(data)
+        if relay.bytesPending > HIGH_WATER:
+            self.pauseFor("backlog")
 
     def readConnectionLost(self) -> None:
         self._readDone = True
-        self._connection.inputEnded(self)
+        assert self._into is not None
+        self._into.sendEnd()
         if self._writeDone:
             self.transport.loseConnection()  # type: ignore[union-attr]
 
@@ -101,6 +118,13 @@ class ProxySide(Protocol):
         self._connection.sideLost(self, reason)
 
     # For the connection.
+
+    def readInto(self, relay: Relay) -> None:
+        """
+        What the socket reads goes into ``relay``, the direction that leaves
+        this side, and the end of its input too.
+        """
+        self._into = relay
 
     def pairWith(self, other: ProxySide) -> None:
         """
@@ -130,8 +154,17 @@ class ProxySide(Protocol):
     def write(self, data: bytes) -> None:
         """
         Write to the socket (or, before it connected, once it does): a
-        small write to an idle socket is sent at once (see :func:`_send`),
-        others in the reactor's next turn.
+        small write to an idle socket (see :func:`_sendable`) is sent at
+        once, others in the reactor's next turn.
+
+        It is sent as the reactor's ``doWrite`` would send it on its next
+        turn: with the socket's ``writeSomeData``, as much as the socket
+        takes.  Whatever it did not take, or all of it if the send failed,
+        is written to the socket as usual, for the reactor to send (or to
+        find the error again, and handle it) on its next turn.  Sending this
+        way rather than writing and then calling ``doWrite`` does the same
+        on the wire, without registering the socket for writing and
+        unregistering it again: two system calls fewer for every write.
         """
         if self._gone or self._ended or self._aborted:
             return
@@ -141,9 +174,11 @@ class ProxySide(Protocol):
                 self._early = []
             self._early.append(data)
         elif len(data) <= FLUSH_AT_MOST and _sendable(transport):
-            rest = _send(transport, data)
-            if rest:
-                self._buffer(transport, [rest])
+            sent = transport.writeSomeData(data)
+            if not isinstance(sent, int) or sent < 0:
+                self._buffer(transport, [data])
+            elif sent < len(data):
+                self._buffer(transport, [data[sent:]])
         else:
             self._buffer(transport, [data])
 
@@ -182,6 +217,14 @@ class ProxySide(Protocol):
         written: the producer that paused the other side goes first.
         Before the socket connected, it ends the same way as soon as it
         does (a close asked for at any point wins over a shut).
+
+        A shut of an idle socket (see :func:`_idle`) is done at once rather
+        than on the reactor's next turn, by calling the socket's ``doWrite``
+        (what the reactor calls: ``IWriteDescriptor``): it sends nothing,
+        and shuts the writing side.  Not a close: the socket's ``doWrite``
+        would finish closing it, which is the reactor's to do.  Nor a shut
+        of a socket with bytes waiting: the reactor sends them, and then
+        shuts it.
         """
         if self._gone:
             return
@@ -194,8 +237,8 @@ class ProxySide(Protocol):
         idle = _idle(transport)
         transport.unregisterProducer()
         getattr(transport, how)()
-        if idle:
-            _flush(transport)
+        if idle and not transport.disconnecting:
+            transport.doWrite()
 
     # What the relay that comes to this side forwards (RelayOutput).
 
@@ -234,17 +277,21 @@ def _idle(transport: Any) -> bool:
     """
     Whether ``transport`` is a reactor's socket with nothing buffered to
     send, and so one that the reactor is not waiting to write: only such a
-    socket may be flushed (see :func:`_flush`).
+    socket may be sent to, or shut, at once (see :meth:`ProxySide.write`
+    and :meth:`ProxySide.shutWriting`).
 
     A socket with bytes buffered is registered for writing, and the
     reactor may already hold a "writable" event for it from its last poll,
     which it delivers later in the same turn: had the proxy flushed the
     socket (and, for a half-close, shut its writing side) meanwhile, that
-    stale event would shut it a second time.  Bytes wait in
-    ``dataBuffer`` after a send the socket did not take whole, and in
-    ``_tempDataBuffer`` until the first send; a socket without the latter
-    (another Twisted than those tested) is never flushed, which is always
-    correct, only a turn slower.
+    stale event would shut it a second time.  And one whose last send left
+    bytes the socket did not take is full: the reactor sends the rest, with
+    what is written meanwhile, once it has room, in fewer system calls than
+    a send for every write.  Bytes wait in ``dataBuffer`` after a send the
+    socket did not take whole, and in ``_tempDataBuffer`` until the first
+    send; a socket without the latter (another Twisted than those tested)
+    is never sent to or shut at once, which is always correct, only a turn
+    slower.
     """
     return (
         isinstance(transport, FileDescriptor)
@@ -255,63 +302,22 @@ def _idle(transport: Any) -> bool:
 
 def _sendable(transport: Any) -> bool:
     """
-    Whether ``transport`` is a reactor's socket that :func:`_send` may send
-    to at once: idle (see :func:`_idle`), connected, neither closing nor
-    shut for writing (which Twisted's own ``write`` checks: a socket without
-    that attribute, from another Twisted than those tested, is never sent
-    to at once, which is always correct, only a turn slower).  An aborted
-    socket is never written to at all (see :meth:`ProxySide.write`).
+    Whether ``transport`` is a reactor's socket that :meth:`ProxySide.write`
+    may send to at once: idle (see :func:`_idle`, whose checks come first
+    here), connected, neither closing nor shut for writing (which Twisted's
+    own ``write`` checks: a socket without that attribute, from another
+    Twisted than those tested, is never sent to at once, which is always
+    correct, only a turn slower).  An aborted socket is never written to at
+    all (see :meth:`ProxySide.write`).
     """
     return (
-        _idle(transport)
-        and transport.connected
+        isinstance(transport, FileDescriptor)
+        and not transport.dataBuffer
+        and not getattr(transport, "_tempDataBuffer", True)
         and not transport.disconnecting
+        and transport.connected != 0
         and getattr(transport, "_writeDisconnected", True) is False
     )
-
-
-def _send(transport: Any, data: bytes) -> bytes:
-    """
-    Send ``data`` on an idle socket now (see :func:`_sendable`), as the
-    reactor's ``doWrite`` would on its next turn: with the socket's
-    ``writeSomeData``, as much as the socket takes.  Whatever it did not
-    take, or all of it if the send failed, is returned, to be written to
-    the socket as usual, for the reactor to send (or to find the error
-    again, and handle it) on its next turn.
-
-    Sending this way rather than writing and then calling ``doWrite`` does
-    the same on the wire, without registering the socket for writing and
-    unregistering it again: two system calls fewer for every write.
-    """
-    sent = transport.writeSomeData(data)
-    if isinstance(sent, int) and sent >= 0:
-        return data[sent:] if sent < len(data) else b""
-    return data
-
-
-def _flush(transport: Any) -> None:
-    """
-    Send what ``transport`` buffers now, rather than on the reactor's next
-    turn, when it is a reactor's socket that is not closing.
-
-    A reactor's socket buffers what is written until the reactor finds it
-    writable, on its next turn; a proxy that forwards that way adds a turn
-    to every hop, each way, and to every end it forwards.  Calling its
-    ``doWrite`` (what the reactor calls: ``IWriteDescriptor``) sends now,
-    as much as the socket takes; the rest waits for the reactor as before,
-    and an error is found again, and handled, on its next turn.  Not for a
-    socket that is closing: its ``doWrite`` would finish closing it, which
-    is the reactor's to do.  Nor for one whose last send left bytes the
-    socket did not take (its ``dataBuffer``): it is full, and the reactor
-    sends the rest, with what is written meanwhile, once it has room, in
-    fewer system calls than a send for every write.
-    """
-    if (
-        isinstance(transport, FileDescriptor)
-        and not transport.disconnecting
-        and not transport.dataBuffer
-    ):
-        transport.doWrite()
 
 
 @implementer(IPushProducer)
