@@ -36,20 +36,34 @@ def connectTo(reactor: Any, address: IAddress, factory: Any) -> Any:
     :raises TypeError: For an address of a kind it does not know, or a
         reactor that cannot connect to it.
     """
+    return dialerTo(reactor, address)(factory)
+
+
+def dialerTo(reactor: Any, address: IAddress) -> Callable[[Any], Any]:
+    """
+    What :func:`connectTo` does for ``address``, with its checks made once:
+    a function that connects a factory to it and returns the connector, for
+    whoever connects there many times.
+
+    :raises TypeError: For an address of a kind it does not know, or a
+        reactor that cannot connect to it.
+    """
     if isinstance(address, (IPv4Address, IPv6Address)):
         if not IReactorTCP.providedBy(reactor):
             raise TypeError(f"reactor must provide IReactorTCP: {reactor!r}")
         host = address.host
         if host in ("0.0.0.0", "::"):
             host = "127.0.0.1" if isinstance(address, IPv4Address) else "::1"
-        return reactor.connectTCP(host, address.port, factory)
+        port = address.port
+        connectTCP = reactor.connectTCP
+        return lambda factory: connectTCP(host, port, factory)
     if isinstance(address, UNIXAddress) and address.name is not None:
         if not IReactorUNIX.providedBy(reactor):
             raise TypeError(f"reactor must provide IReactorUNIX: {reactor!r}")
         name = address.name
-        return reactor.connectUNIX(
-            name.decode() if isinstance(name, bytes) else name, factory
-        )
+        path = name.decode() if isinstance(name, bytes) else name
+        connectUNIX = reactor.connectUNIX
+        return lambda factory: connectUNIX(path, factory)
     raise TypeError(
         f"cannot connect to a listening port at {address!r}: pass clientEndpoint"
     )

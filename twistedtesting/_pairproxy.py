@@ -19,7 +19,7 @@ from twisted.python.failure import Failure
 
 from twistedtesting._checks import checkRandom
 from twistedtesting._proxy import FaultProxy
-from twistedtesting._proxypolicy import ProxyPolicy
+from twistedtesting._proxypolicy import NO_FAULTS, ProxyPolicy
 
 
 def _policy(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -66,8 +66,8 @@ class ProxyOptions:
     """
 
     rng: random.Random = attrs.field(validator=_rng, repr=False, eq=False)
-    toServer: ProxyPolicy = attrs.field(factory=ProxyPolicy, validator=_policy)
-    toClient: ProxyPolicy = attrs.field(factory=ProxyPolicy, validator=_policy)
+    toServer: ProxyPolicy = attrs.field(default=NO_FAULTS, validator=_policy)
+    toClient: ProxyPolicy = attrs.field(default=NO_FAULTS, validator=_policy)
     slowClose: float = attrs.field(default=0, validator=_slowClose)
 
     def start(self, reactor: Any, target: IAddress) -> FaultProxy:

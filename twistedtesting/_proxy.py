@@ -27,9 +27,10 @@ from twisted.internet.protocol import Factory
 from twisted.python.failure import Failure
 
 from twistedtesting._checks import checkRandom
-from twistedtesting._dialing import connectTo
-from twistedtesting._proxyconnection import ProxiedConnection, ProxySide, notifyAfter
-from twistedtesting._proxypolicy import ProxyPolicy
+from twistedtesting._dialing import dialerTo
+from twistedtesting._proxyconnection import ProxiedConnection, notifyAfter
+from twistedtesting._proxypolicy import NO_FAULTS, ProxyPolicy
+from twistedtesting._proxyside import ProxySide
 from twistedtesting._proxytarget import checkAddress, probeTarget
 from twistedtesting._sockets import socketDirectory
 
@@ -122,6 +123,8 @@ class FaultProxy:
         self._port: IListeningPort | None = None
         self._stopped: Deferred[Any] | None = None
         self._held = {"toServer": False, "toClient": False}
+        # Connects a factory to the target: made at the first connection.
+        self._dial: Callable[[Any], Any] | None = None
 
     @property
     def address(self) -> ListeningAddress:
@@ -183,11 +186,11 @@ class FaultProxy:
         connection = ProxiedConnection(
             len(self.connections),
             self._reactor,
-            random.Random(self._rng.getrandbits(64)),
+            self._rng.getrandbits(64),
             self._toServer,
             self._toClient,
             self._slowClose,
-            lambda factory: connectTo(self._reactor, self.target, factory),
+            self._dialTarget,
             self._closed,
         )
         if self._held["toServer"]:
@@ -197,6 +200,15 @@ class FaultProxy:
         self.connections.append(connection)
         self._open[connection.number] = connection
         return connection.client
+
+    def _dialTarget(self, factory: Any) -> Any:
+        """
+        Connect ``factory`` to the target, and return the connector.
+        """
+        dial = self._dial
+        if dial is None:
+            dial = self._dial = dialerTo(self._reactor, self.target)
+        return dial(factory)
 
     def _closed(self, connection: ProxiedConnection) -> None:
         """
@@ -377,10 +389,10 @@ def startFaultProxy(
             f"self.addCleanup, or None, not {addCleanup!r}"
         )
     up = _checkPolicy(
-        "startFaultProxy() toServer", ProxyPolicy() if toServer is None else toServer
+        "startFaultProxy() toServer", NO_FAULTS if toServer is None else toServer
     )
     down = _checkPolicy(
-        "startFaultProxy() toClient", ProxyPolicy() if toClient is None else toClient
+        "startFaultProxy() toClient", NO_FAULTS if toClient is None else toClient
     )
     if not isinstance(listenOn, str) or listenOn not in LISTEN_ON:
         raise ValueError(

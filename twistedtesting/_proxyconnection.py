@@ -2,266 +2,24 @@
 """
 :class:`ProxiedConnection`: one connection through a
 :class:`twistedtesting.FaultProxy`: the client's socket the proxy
-accepted, its own socket to the target, the two :class:`Relay` directions
-between them, and their complete teardown.
+accepted, its own socket to the target (each a :class:`ProxySide`), the
+two :class:`Relay` directions between them, and their complete teardown.
 """
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
 from typing import Any
 
-from twisted.internet.abstract import FileDescriptor
 from twisted.internet.defer import Deferred
 from twisted.internet.error import ConnectionDone
-from twisted.internet.interfaces import (
-    IAddress,
-    IDelayedCall,
-    IHalfCloseableProtocol,
-    IPushProducer,
-    IReactorTime,
-)
-from twisted.internet.protocol import ClientFactory, Protocol
+from twisted.internet.interfaces import IAddress, IDelayedCall, IReactorTime
+from twisted.internet.protocol import ClientFactory
 from twisted.python.failure import Failure
-from zope.interface import implementer
 
 from twistedtesting._proxypolicy import ProxyPolicy
-from twistedtesting._relay import Relay
-
-HIGH_WATER = 256 * 1024
-"""
-Bytes pending in a direction above which the proxy stops reading its
-sending socket, until they fall below :data:`LOW_WATER`.
-"""
-
-LOW_WATER = 64 * 1024
-
-FLUSH_AT_MOST = 16 * 1024
-"""
-The largest write the proxy sends at once rather than on the reactor's
-next turn: small writes (requests, answers, chunks cut small) gain a turn
-a hop; large ones, most of a bulk transfer, go at the reactor's pace, which
-sends what piled up in fewer, larger system calls.
-"""
-
-_CONNECTION_DONE = Failure(ConnectionDone())
-
-
-@implementer(IHalfCloseableProtocol)
-class ProxySide(Protocol):
-    """
-    One of the proxy's two sockets of a connection: the protocol on the
-    socket that accepted the client, or on the socket to the target.
-
-    It reads into the direction that leaves it, is written by the direction
-    that comes to it, shuts its writing side when that direction ends, and
-    closes once both sides are shut.  Reading pauses while any reason to
-    pause holds (waiting for the target, a full backlog, a slow peer).
-
-    :ivar name: ``"client"`` or ``"server"``: whose socket the proxy faces.
-    :ivar lost: Fires with the reason once the socket is closed.
-    """
-
-    def __init__(self, connection: ProxiedConnection, name: str) -> None:
-        self.name = name
-        self.lost: Deferred[BaseException] = Deferred()
-        self._connection = connection
-        self._reasons: set[str] = set()
-        self._early: list[bytes] = []
-        self._endEarly: str | None = None
-        self._ended = False
-        self._abortEarly = False
-        self._readDone = False
-        self._writeDone = False
-        self._gone = False
-
-    @property
-    def gone(self) -> bool:
-        """Whether the socket is closed."""
-        return self._gone
-
-    def connectionMade(self) -> None:
-        if self._reasons:
-            self.transport.pauseProducing()  # type: ignore[union-attr]
-        self._connection.sideMade(self)
-        if self._abortEarly:
-            self.abort()
-            return
-        if self._early:
-            self.transport.writeSequence(self._early)  # type: ignore[union-attr]
-            self._early = []
-        if self._endEarly is not None:
-            self._end(self._endEarly)
-
-    def dataReceived(self, data: bytes) -> None:
-        self._connection.received(self, data)
-
-    def readConnectionLost(self) -> None:
-        self._readDone = True
-        self._connection.inputEnded(self)
-        if self._writeDone:
-            self.transport.loseConnection()  # type: ignore[union-attr]
-
-    def writeConnectionLost(self) -> None:
-        self._writeDone = True
-        if self._readDone:
-            self.transport.loseConnection()  # type: ignore[union-attr]
-
-    def connectionLost(self, reason: Failure = _CONNECTION_DONE) -> None:
-        self._gone = True
-        self._connection.sideLost(self, reason)
-        self.lost.callback(reason.value or ConnectionDone())
-
-    # For the connection.
-
-    def pauseFor(self, reason: str) -> None:
-        """
-        Stop reading the socket while ``reason`` holds.
-        """
-        if not self._reasons and self.transport is not None and not self._gone:
-            self.transport.pauseProducing()  # type: ignore[attr-defined]
-        self._reasons.add(reason)
-
-    def resumeFor(self, reason: str) -> None:
-        """
-        ``reason`` no longer holds: read again if no other reason holds.
-        """
-        if reason not in self._reasons:
-            return
-        self._reasons.discard(reason)
-        if not self._reasons and self.transport is not None and not self._gone:
-            self.transport.resumeProducing()  # type: ignore[attr-defined]
-
-    def write(self, data: bytes) -> None:
-        """
-        Write to the socket (or, before it connected, once it does).
-        """
-        if self._gone or self._ended:
-            return
-        transport: Any = self.transport
-        if transport is None:
-            self._early.append(data)
-        else:
-            idle = _idle(transport)
-            transport.write(data)
-            if idle and len(data) <= FLUSH_AT_MOST:
-                _flush(transport)
-
-    def shutWriting(self) -> None:
-        """
-        Shut the socket's writing side, after what was written.
-        """
-        self._end("loseWriteConnection")
-
-    def close(self) -> None:
-        """
-        Close the socket after what was written to it.
-        """
-        self._end("loseConnection")
-
-    def _end(self, how: str) -> None:
-        """
-        End the socket's writing with the transport's method ``how``
-        (``loseWriteConnection`` or ``loseConnection``), after what was
-        written: the producer that paused the other side goes first.
-        Before the socket connected, it ends the same way as soon as it
-        does (a close asked for at any point wins over a shut).
-        """
-        if self._gone:
-            return
-        transport: Any = self.transport
-        if transport is None:
-            if self._endEarly != "loseConnection":
-                self._endEarly = how
-            return
-        self._ended = True
-        idle = _idle(transport)
-        transport.unregisterProducer()
-        getattr(transport, how)()
-        if idle:
-            _flush(transport)
-
-    def abort(self) -> None:
-        """
-        Close the socket at once, without sending what is buffered: over
-        TCP the peer gets a reset.  Before the socket connected, it is
-        closed as soon as it does.
-        """
-        if self._gone:
-            return
-        if self.transport is None:
-            self._abortEarly = True
-            return
-        self.transport.abortConnection()  # type: ignore[attr-defined]
-
-
-def _idle(transport: Any) -> bool:
-    """
-    Whether ``transport`` is a reactor's socket with nothing buffered to
-    send, and so one that the reactor is not waiting to write: only such a
-    socket may be flushed (see :func:`_flush`).
-
-    A socket with bytes buffered is registered for writing, and the
-    reactor may already hold a "writable" event for it from its last poll,
-    which it delivers later in the same turn: had the proxy flushed the
-    socket (and, for a half-close, shut its writing side) meanwhile, that
-    stale event would shut it a second time.  Bytes wait in
-    ``dataBuffer`` after a send the socket did not take whole, and in
-    ``_tempDataBuffer`` until the first send; a socket without the latter
-    (another Twisted than those tested) is never flushed, which is always
-    correct, only a turn slower.
-    """
-    return (
-        isinstance(transport, FileDescriptor)
-        and not transport.dataBuffer
-        and not getattr(transport, "_tempDataBuffer", True)
-    )
-
-
-def _flush(transport: Any) -> None:
-    """
-    Send what ``transport`` buffers now, rather than on the reactor's next
-    turn, when it is a reactor's socket that is not closing.
-
-    A reactor's socket buffers what is written until the reactor finds it
-    writable, on its next turn; a proxy that forwards that way adds a turn
-    to every hop, each way, and to every end it forwards.  Calling its
-    ``doWrite`` (what the reactor calls: ``IWriteDescriptor``) sends now,
-    as much as the socket takes; the rest waits for the reactor as before,
-    and an error is found again, and handled, on its next turn.  Not for a
-    socket that is closing: its ``doWrite`` would finish closing it, which
-    is the reactor's to do.  Nor for one whose last send left bytes the
-    socket did not take (its ``dataBuffer``): it is full, and the reactor
-    sends the rest, with what is written meanwhile, once it has room, in
-    fewer system calls than a send for every write.
-    """
-    if (
-        isinstance(transport, FileDescriptor)
-        and not transport.disconnecting
-        and not transport.dataBuffer
-    ):
-        transport.doWrite()
-
-
-@implementer(IPushProducer)
-class _SlowPeer:
-    """
-    The producer a side's transport pauses when its write buffer is full:
-    it pauses reading the other side.
-    """
-
-    def __init__(self, reader: ProxySide) -> None:
-        self._reader = reader
-
-    def pauseProducing(self) -> None:
-        self._reader.pauseFor("slow peer")
-
-    def resumeProducing(self) -> None:
-        self._reader.resumeFor("slow peer")
-
-    def stopProducing(self) -> None:
-        self._reader.resumeFor("slow peer")
+from twistedtesting._proxyside import LOW_WATER, ProxySide
+from twistedtesting._relay import LazyRandom, Relay
 
 
 class _TargetFactory(ClientFactory):
@@ -279,31 +37,6 @@ class _TargetFactory(ClientFactory):
 
     def clientConnectionFailed(self, connector: object, reason: Failure) -> None:
         self._connection.targetFailed(reason)
-
-
-class _Output:
-    """
-    A relay's far side: a :class:`ProxySide` and the connection's rules.
-    """
-
-    def __init__(self, connection: ProxiedConnection, side: ProxySide) -> None:
-        self._connection = connection
-        self._side = side
-
-    def forward(self, data: bytes) -> None:
-        self._side.write(data)
-
-    def forwardEnd(self) -> None:
-        self._connection.endArrived(self._side)
-
-    def forwardReset(self, reason: Failure) -> None:
-        self._side.abort()
-
-    def forwardBreak(self, reason: Failure) -> None:
-        self._side.close()
-
-    def backlogChanged(self) -> None:
-        self._connection.backlogChanged()
 
 
 class ProxiedConnection:
@@ -326,7 +59,7 @@ class ProxiedConnection:
         self,
         number: int,
         reactor: Any,
-        rng: random.Random,
+        seed: int,
         toServer: ProxyPolicy,
         toClient: ProxyPolicy,
         slowClose: float,
@@ -335,16 +68,16 @@ class ProxiedConnection:
     ) -> None:
         self.number = number
         self.targetError: Failure | None = None
-        self.client = ProxySide(self, "client")
-        self.server = ProxySide(self, "server")
+        self.client = client = ProxySide(self, "client")
+        self.server = server = ProxySide(self, "server")
         clock: IReactorTime = reactor
         self._clock = clock
-        self.toServer = Relay(
-            "toServer", toServer, clock, rng, _Output(self, self.server)
-        )
-        self.toClient = Relay(
-            "toClient", toClient, clock, rng, _Output(self, self.client)
-        )
+        # Both directions draw from one generator, made if one needs it.
+        rng = LazyRandom(seed)
+        self.toServer = Relay("toServer", toServer, clock, rng, server)
+        self.toClient = Relay("toClient", toClient, clock, rng, client)
+        client.readInto(self.toServer)
+        server.readInto(self.toClient)
         self.slowClose = slowClose
         self._connectToTarget = connectToTarget
         self._connector: Any = None
@@ -352,9 +85,10 @@ class ProxiedConnection:
         # given up.
         self._attemptOver = False
         self._onClosed = onClosed
-        self._closing: list[IDelayedCall] = []
+        self._closing: list[IDelayedCall] | None = None
         self._cancelled = False
-        self._closed: Deferred[None] = Deferred()
+        self._closed = False
+        self._waiters: list[Deferred[None]] | None = None
 
     @property
     def open(self) -> bool:
@@ -369,13 +103,23 @@ class ProxiedConnection:
             proxy's sockets of the connection are closed (or the client's is,
             and the connection to the target failed or was given up).
         """
-        return notifyAfter(self._closed)
+        waiter: Deferred[None] = Deferred()
+        if self._closed:
+            waiter.callback(None)
+        else:
+            if self._waiters is None:
+                self._waiters = []
+            self._waiters.append(waiter)
+        return waiter
 
     def _checkClosed(self) -> None:
-        if not self.open and self._attemptOver and not self._closed.called:
+        if not self.open and self._attemptOver and not self._closed:
+            self._closed = True
             if self._onClosed is not None:
                 self._onClosed(self)
-            self._closed.callback(None)
+            waiters, self._waiters = self._waiters, None
+            for waiter in waiters or ():
+                waiter.callback(None)
 
     # Events from the sides.
 
@@ -389,10 +133,8 @@ class ProxiedConnection:
             self._connector = self._connectToTarget(_TargetFactory(self))
             return
         self._attemptOver = True
-        client: Any = self.client.transport
-        server: Any = self.server.transport
-        client.registerProducer(_SlowPeer(self.server), True)
-        server.registerProducer(_SlowPeer(self.client), True)
+        self.client.pairWith(self.server)
+        self.server.pairWith(self.client)
         self.client.resumeFor("target")
 
     def targetFailed(self, reason: Failure) -> None:
@@ -407,15 +149,6 @@ class ProxiedConnection:
         self.client.abort()
         self._attemptOver = True
         self._checkClosed()
-
-    def received(self, side: ProxySide, data: bytes) -> None:
-        relay = self.toServer if side is self.client else self.toClient
-        relay.send(data)
-        if relay.bytesPending > HIGH_WATER:
-            side.pauseFor("backlog")
-
-    def inputEnded(self, side: ProxySide) -> None:
-        (self.toServer if side is self.client else self.toClient).sendEnd()
 
     def sideLost(self, side: ProxySide, reason: Failure) -> None:
         """
@@ -447,6 +180,8 @@ class ProxiedConnection:
         if not self.slowClose:
             side.shutWriting()
             return
+        if self._closing is None:
+            self._closing = []
         self._closing.append(self._clock.callLater(self.slowClose, side.shutWriting))
 
     def backlogChanged(self) -> None:
@@ -473,10 +208,10 @@ class ProxiedConnection:
             the attempt is over).
         """
         self._cancelled = True
-        for call in self._closing:
+        for call in self._closing or ():
             if call.active():
                 call.cancel()
-        self._closing = []
+        self._closing = None
         self.toServer.close()
         self.toClient.close()
         if not self._attemptOver:

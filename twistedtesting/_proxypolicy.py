@@ -148,3 +148,10 @@ class ProxyPolicy:
             fault=fault,
             label="ProxyPolicy() ",
         )
+
+
+NO_FAULTS = ProxyPolicy()
+"""
+The policy with no faults, a direction's default: what a proxy reads, it
+forwards at once, as it came.
+"""

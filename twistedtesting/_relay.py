@@ -9,16 +9,40 @@ from __future__ import annotations
 
 import random
 from collections import deque
+from collections.abc import Callable
 from typing import Protocol
 
 from twisted.internet.interfaces import IReactorTime
 from twisted.python.failure import Failure
 
 from twistedtesting._link import Link
-from twistedtesting._proxypolicy import ProxyPolicy
+from twistedtesting._proxypolicy import NO_FAULTS, ProxyPolicy
 from twistedtesting._record import DeliveryRecord
 
-_NO_FAULTS = ProxyPolicy()
+
+class LazyRandom:
+    """
+    A random generator seeded with ``seed``, made the first time it is
+    asked for: a connection through a proxy gets its seed when it is
+    accepted, but most never draw from it (only jitter does), and seeding a
+    generator costs more than the rest of accepting a connection.  Made
+    later, it draws the same numbers as made at once.
+
+    :ivar seed: The seed.
+    """
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self._made: random.Random | None = None
+
+    def __call__(self) -> random.Random:
+        """
+        The generator: the same one every time.
+        """
+        made = self._made
+        if made is None:
+            made = self._made = random.Random(self.seed)
+        return made
 
 
 class RelayOutput(Protocol):
@@ -68,7 +92,6 @@ class Relay:
     in flight do.
 
     :ivar name: The direction's name, ``"toServer"`` or ``"toClient"``.
-    :ivar policy: The policy of the bytes sent now.
     :ivar chunkSizes: The size of every chunk forwarded, in order.
     :ivar chunkTimes: The reactor's time when each was forwarded.
     :ivar bytesReceived: How many bytes the direction was sent.
@@ -83,9 +106,13 @@ class Relay:
         name: str,
         policy: ProxyPolicy,
         clock: IReactorTime,
-        rng: random.Random,
+        rng: Callable[[], random.Random],
         output: RelayOutput,
     ) -> None:
+        """
+        :param rng: Gives the generator the links draw from, when one needs
+            it (such as a :class:`LazyRandom`).
+        """
         self.name = name
         self.policy = policy
         self.chunkSizes: list[int] = []
@@ -103,12 +130,22 @@ class Relay:
         self._resetting = False
         self._closed = False
 
+    @property
+    def policy(self) -> ProxyPolicy:
+        """The policy of the bytes sent now."""
+        return self._policy
+
+    @policy.setter
+    def policy(self, policy: ProxyPolicy) -> None:
+        self._policy = policy
+        self._plain = policy is NO_FAULTS or policy == NO_FAULTS
+
     def _addLink(self) -> Link:
         """
         Make a link with the policy for the bytes sent from now on; it waits
         until the links before it have delivered everything.
         """
-        link = self.policy.makeLink(self._clock, self._rng, self.bytesReceived)
+        link = self._policy.makeLink(self._clock, self._rng(), self.bytesReceived)
         link.receiver = self
         link.onDrained = self._output.backlogChanged
         if self._links:
@@ -127,7 +164,10 @@ class Relay:
     @property
     def bytesPending(self) -> int:
         """How many bytes were sent and are neither forwarded nor dropped."""
-        return sum(link.bytesPending for link in self._links)
+        links = self._links
+        if not links:
+            return 0
+        return sum(link.bytesPending for link in links)
 
     @property
     def held(self) -> bool:
@@ -157,7 +197,7 @@ class Relay:
         """
         links = self._links
         return (
-            self.policy == _NO_FAULTS
+            self._plain
             and not self._held
             and not self._resetting
             and (not links or (len(links) == 1 and not links[0].bytesPending))

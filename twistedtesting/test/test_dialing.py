@@ -14,7 +14,7 @@ from twisted.internet.protocol import ClientFactory
 from twisted.internet.testing import MemoryReactor
 
 from twistedtesting import Clock, SynchronousTestCase
-from twistedtesting._dialing import connectTo
+from twistedtesting._dialing import connectTo, dialerTo
 
 
 @attrs.define
@@ -91,3 +91,39 @@ class ConnectToTests(SynchronousTestCase):
             TypeError, connectTo, clock, UNIXAddress("/tmp/z"), ClientFactory()
         )
         self.assertEqual(str(error), f"reactor must provide IReactorUNIX: {clock!r}")
+
+
+class DialerToTests(SynchronousTestCase):
+    """
+    L{dialerTo} checks an address once and gives a function that connects
+    factories to it as L{connectTo} does.
+    """
+
+    def test_connectsEachFactory(self) -> None:
+        """
+        Each call of the dialer connects the factory given to the address,
+        with the connector the reactor's method returned.
+        """
+        reactor = MemoryReactor()
+        first, second = ClientFactory(), ClientFactory()
+        dial = dialerTo(reactor, IPv4Address("TCP", "0.0.0.0", 4321))
+        connectors = [dial(first), dial(second)]
+        self.assertEqual(
+            [client[:3] for client in reactor.tcpClients],
+            [("127.0.0.1", 4321, first), ("127.0.0.1", 4321, second)],
+        )
+        self.assertEqual(connectors, reactor.connectors)
+        unix = dialerTo(reactor, UNIXAddress(b"/tmp/w.sock"))
+        unix(first)
+        self.assertEqual(reactor.unixClients[-1][:2], ("/tmp/w.sock", first))
+
+    def test_checksAtOnce(self) -> None:
+        """
+        An address the reactor cannot connect to is refused when the dialer
+        is made, with L{connectTo}'s error.
+        """
+        clock = Clock()
+        error = self.assertRaises(
+            TypeError, dialerTo, clock, IPv6Address("TCP", "::1", 1)
+        )
+        self.assertEqual(str(error), f"reactor must provide IReactorTCP: {clock!r}")

@@ -8,7 +8,8 @@ The proxy is about real sockets, so these tests run over real sockets on
 127.0.0.1, ::1 and UNIX sockets, with the global reactor, and wait on
 Deferreds.  The parts of the proxy have tests of their own: the relays in
 L{twistedtesting.test.test_relay}, the connections in
-L{twistedtesting.test.test_proxyconnection}, the policies in
+L{twistedtesting.test.test_proxyconnection}, their sockets in
+L{twistedtesting.test.test_proxyside}, the policies in
 L{twistedtesting.test.test_proxypolicy} and the target in
 L{twistedtesting.test.test_proxytarget}.
 """
@@ -16,6 +17,7 @@ L{twistedtesting.test.test_proxytarget}.
 from __future__ import annotations
 
 import os
+import random
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -148,6 +150,30 @@ class TCPFaultProxyTests(FaultProxyMixin, TestCase):
     """
     A L{FaultProxy} on 127.0.0.1.
     """
+
+    async def test_oneDrawPerConnection(self) -> None:
+        """
+        Each connection the proxy accepts draws the seed of its own
+        generator from the proxy's generator as it is accepted, once, even
+        when it never uses it: the test's generator is left where the
+        number of connections says.
+        """
+        hub, port = listenTarget(self)
+        rng = random.Random(99)
+        proxy = await startFaultProxy(
+            port.getHost(), rng=rng, addCleanup=self.addCleanup, checkTarget=False
+        )
+        for _ in range(2):
+            made = hub.whenMade()
+            client = await connectClient(self, proxy.address)
+            client.send(b"x")
+            await client.whenReceived(1)
+            await made
+        expected = random.Random(99)
+        expected.getrandbits(64)
+        expected.getrandbits(64)
+        self.assertEqual(len(proxy.connections), 2)
+        self.assertEqual(rng.getrandbits(64), expected.getrandbits(64))
 
 
 class TCP6FaultProxyTests(FaultProxyMixin, TestCase):

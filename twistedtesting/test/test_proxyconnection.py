@@ -10,13 +10,12 @@ reactor.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import cast
 
-from twisted.internet.abstract import FileDescriptor
+from twisted.internet.defer import gatherResults
 from twisted.internet.error import ConnectionRefusedError
 
-from twistedtesting import SynchronousTestCase, TestCase, startFaultProxy
-from twistedtesting._proxyconnection import ProxySide
+from twistedtesting import TestCase, startFaultProxy
 from twistedtesting.test.proxyhelpers import (
     ProxyTestsMixin,
     connectClient,
@@ -25,170 +24,6 @@ from twistedtesting.test.proxyhelpers import (
 from twistedtesting.test.reactorhelpers import reactorTime
 from twistedtesting.test.recorders import HalfCloser
 from twistedtesting.test.skips import IPV6_SKIP, UNIX_SKIP
-
-
-class _EndRecorder:
-    """
-    A transport that records which of its ending methods were called.
-    """
-
-    def __init__(self) -> None:
-        self.calls: list[str] = []
-
-    def unregisterProducer(self) -> None:
-        self.calls.append("unregisterProducer")
-
-    def loseConnection(self) -> None:
-        self.calls.append("loseConnection")
-
-    def loseWriteConnection(self) -> None:
-        self.calls.append("loseWriteConnection")
-
-
-class _SideMade:
-    """
-    The one call a L{ProxySide} makes on its connection when it connects.
-    """
-
-    def __init__(self) -> None:
-        self.made: list[ProxySide] = []
-
-    def sideMade(self, side: ProxySide) -> None:
-        self.made.append(side)
-
-
-class EarlyEndTests(SynchronousTestCase):
-    """
-    A L{ProxySide} asked to end before its socket connected ends the way
-    it was asked to once the socket connects.
-    """
-
-    def connectAfter(self, *asks: str) -> list[str]:
-        """
-        Make a side, call its methods named C{asks} before it connects,
-        connect it to an L{_EndRecorder}, and return what the transport
-        was asked to do.
-        """
-        side = ProxySide(cast(Any, _SideMade()), "server")
-        for ask in asks:
-            getattr(side, ask)()
-        transport = _EndRecorder()
-        side.makeConnection(cast(Any, transport))
-        return transport.calls
-
-    def test_closeBeforeConnect(self) -> None:
-        """
-        A close asked for before the socket connected closes the whole
-        connection once it connects, not just its writing side.
-        """
-        self.assertEqual(
-            self.connectAfter("close"), ["unregisterProducer", "loseConnection"]
-        )
-
-    def test_shutWritingBeforeConnect(self) -> None:
-        """
-        A shut asked for before the socket connected shuts only the
-        writing side once it connects.
-        """
-        self.assertEqual(
-            self.connectAfter("shutWriting"),
-            ["unregisterProducer", "loseWriteConnection"],
-        )
-
-    def test_closeWinsOverShut(self) -> None:
-        """
-        A close asked for before the socket connected wins over a shut
-        asked for before or after it, in either order.
-        """
-        closed = ["unregisterProducer", "loseConnection"]
-        self.assertEqual(self.connectAfter("shutWriting", "close"), closed)
-        self.assertEqual(self.connectAfter("close", "shutWriting"), closed)
-
-
-class _Socket(FileDescriptor):
-    """
-    A reactor's socket that sends everything it is given at once, never
-    registers with a reactor, and records what it sent and when its
-    writing side was shut.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(reactor=cast(Any, object()))
-        self.connected = 1
-        self.sent: list[bytes] = []
-        self.shut = 0
-
-    def startWriting(self) -> None:
-        pass
-
-    def stopWriting(self) -> None:
-        pass
-
-    def writeSomeData(self, data: bytes) -> int:
-        self.sent.append(bytes(data))
-        return len(data)
-
-    def _closeWriteConnection(self) -> None:
-        self.shut += 1
-
-
-class FlushTests(SynchronousTestCase):
-    """
-    A L{ProxySide} sends what it forwards, and a half-close, in the reactor
-    turn it gets them, but only on a socket with nothing waiting to be
-    sent: the reactor may hold a stale "writable" event for one that has.
-    """
-
-    def connected(self) -> tuple[ProxySide, _Socket]:
-        """
-        A side connected to a L{_Socket}.
-        """
-        side = ProxySide(cast(Any, _SideMade()), "server")
-        socket = _Socket()
-        side.makeConnection(socket)
-        return side, socket
-
-    def test_idleSocketSendsAtOnce(self) -> None:
-        """
-        Written to a socket with nothing waiting, bytes are sent at once.
-        """
-        side, socket = self.connected()
-        side.write(b"now")
-        self.assertEqual(socket.sent, [b"now"])
-
-    def test_busySocketWaits(self) -> None:
-        """
-        Written to a socket with bytes already waiting, bytes wait for the
-        reactor with them.
-        """
-        side, socket = self.connected()
-        socket.write(b"waiting")
-        side.write(b"later")
-        self.assertEqual(socket.sent, [])
-        socket.doWrite()
-        self.assertEqual(socket.sent, [b"waitinglater"])
-
-    def test_idleSocketShutsAtOnce(self) -> None:
-        """
-        A half-close of a socket with nothing waiting shuts its writing side
-        at once, once.
-        """
-        side, socket = self.connected()
-        side.shutWriting()
-        self.assertEqual(socket.shut, 1)
-
-    def test_busySocketShutsOnTheReactorsTurn(self) -> None:
-        """
-        A half-close of a socket with bytes waiting leaves the bytes and the
-        shut to the reactor's next write: neither happens early, and the shut
-        happens once, after the bytes.
-        """
-        side, socket = self.connected()
-        socket.write(b"waiting")
-        side.shutWriting()
-        self.assertEqual((socket.sent, socket.shut), ([], 0))
-        socket.doWrite()
-        self.assertEqual((socket.sent, socket.shut), ([b"waiting"], 1))
 
 
 class ProxiedConnectionMixin(ProxyTestsMixin):
@@ -234,8 +69,9 @@ class ProxiedConnectionMixin(ProxyTestsMixin):
         """
         When the client closes after a round trip, the proxy forwards the
         end to the target, which closes too, and then closes both of its
-        own sockets: every byte arrived once, and the connection's record
-        says it is closed.
+        own sockets: every byte arrived once, every C{whenClosed()} asked
+        for before fires, one asked for after has fired, and the
+        connection's record says it is closed.
         """
         hub, proxy = await self.start()
         made = hub.whenMade()
@@ -243,9 +79,11 @@ class ProxiedConnectionMixin(ProxyTestsMixin):
         server = await made
         client.send(b"ping")
         self.assertEqual(await client.whenReceived(4), b"ping")
-        client.transport.loseConnection()  # type: ignore[union-attr]
         [connection] = proxy.connections
-        await connection.whenClosed()
+        waiters = [connection.whenClosed(), connection.whenClosed()]
+        client.transport.loseConnection()  # type: ignore[union-attr]
+        self.assertEqual(await gatherResults(waiters), [None, None])
+        self.assertIsNone(self.successResultOf(connection.whenClosed()))
         await server.whenLost()
         self.assertEqual((server.received, client.received), (b"ping", b"ping"))
         self.assertEqual(

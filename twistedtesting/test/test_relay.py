@@ -13,6 +13,8 @@ than it should, never that it came in time.
 
 from __future__ import annotations
 
+import random
+
 from twisted.internet.defer import gatherResults
 
 from twistedtesting import (
@@ -20,11 +22,33 @@ from twistedtesting import (
     OneByteChunks,
     ProxyPolicy,
     RandomChunks,
+    SynchronousTestCase,
     TestCase,
 )
+from twistedtesting._relay import LazyRandom
 from twistedtesting.test.proxyhelpers import ProxyTestsMixin, connectClient
 from twistedtesting.test.reactorhelpers import reactorTime, reactorTurns, reactorUntil
 from twistedtesting.test.skips import IPV6_SKIP, UNIX_SKIP
+
+
+class LazyRandomTests(SynchronousTestCase):
+    """
+    L{LazyRandom} gives one generator, seeded with its seed.
+    """
+
+    def test_sameGenerator(self) -> None:
+        """
+        Every call gives the same generator, which draws what a generator
+        made with the seed at once draws.
+        """
+        lazy = LazyRandom(1234)
+        made = lazy()
+        self.assertIs(lazy(), made)
+        expected = random.Random(1234)
+        self.assertEqual(
+            [made.random() for _ in range(5)], [expected.random() for _ in range(5)]
+        )
+        self.assertEqual(lazy.seed, 1234)
 
 
 class RelayMixin(ProxyTestsMixin):
