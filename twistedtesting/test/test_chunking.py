@@ -25,7 +25,7 @@ from twistedtesting import (
     seed,
 )
 from twistedtesting._chunking import NO_CUT
-from twistedtesting._cutter import sizeBatches
+from twistedtesting._sizebatches import sizeBatches
 from twistedtesting.test.transportsuite import RecordingProtocol
 
 
