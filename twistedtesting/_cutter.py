@@ -7,21 +7,20 @@ the hot path of chunked delivery, with no notion of time.
 from __future__ import annotations
 
 import itertools
-from array import array
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterator
 from io import BytesIO
 from operator import length_hint
-from struct import pack
 
 from twistedtesting._chunking import AsFed, ChunkingPolicy, HalfOfPending
+from twistedtesting._record import SizeRecord
 from twistedtesting._sizebatches import largestSize, sizeBatches
 
 RECORD_LIMIT = 1_000_000
 """
-How many chunk sizes a link records (8 bytes each): it stops recording at
-the first delivery that finds this many recorded.
+How many chunk sizes a link records (at most 8 bytes each): it stops
+recording at the first delivery that finds this many recorded.
 """
 
 
@@ -81,7 +80,7 @@ class ChunkCutter:
         self._dropped = 0
         self._joinPieces = not isinstance(chunking, AsFed)
         self._halving = isinstance(chunking, HalfOfPending)
-        self.sizes = array("q")
+        self.sizes = SizeRecord()
         self.recordLimit = RECORD_LIMIT
 
     def _position(self) -> int:
@@ -295,7 +294,7 @@ class ChunkCutter:
         dataReceived: Callable[[bytes], object],
         index: int,
         run: int,
-        sizes: array[int] | None,
+        sizes: SizeRecord | None,
     ) -> int:
         """
         Hand out, until :attr:`halted`, the ``run`` chunks whose sizes are
@@ -332,9 +331,7 @@ class ChunkCutter:
                 self._live = None
                 self._pos = reader.tell()
             if given and sizes is not None:
-                # From packed bytes: array.extend parses each int with a
-                # format string, several times slower.
-                sizes.frombytes(pack(f"{given}q", *runSizes[:given]))
+                sizes.extend(batch, index, given)
         return given
 
     def _deliverHalves(
@@ -342,7 +339,7 @@ class ChunkCutter:
         dataReceived: Callable[[bytes], object],
         limit: int,
         maxChunks: int | None,
-        sizes: array[int] | None,
+        sizes: SizeRecord | None,
     ) -> int:
         """
         :meth:`deliver` for :class:`HalfOfPending`: each chunk is half of

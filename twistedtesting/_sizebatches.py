@@ -21,6 +21,7 @@ from twistedtesting._chunking import (
     OneByteChunks,
     RandomChunks,
     ScriptedChunks,
+    SizeList,
     SplitAt,
     inLists,
 )
@@ -55,9 +56,9 @@ def sizeBatches(policy: ChunkingPolicy) -> Iterator[list[int]]:
     """
     kind = type(policy)
     if kind is OneByteChunks:
-        return itertools.repeat([1] * BATCH)
+        return itertools.repeat(SizeList(bytes(BATCH), 1))
     if kind is FixedChunks:
-        return itertools.repeat([cast(FixedChunks, policy).size] * BATCH)
+        return itertools.repeat(SizeList(bytes(BATCH), cast(FixedChunks, policy).size))
     if kind is RandomChunks:
         return cast(RandomChunks, policy).sizeLists()
     if kind not in _BUILTIN:

@@ -71,7 +71,7 @@ class RunTests(SynchronousTestCase):
         expected = policySizes(7, len(self.data))
         self.assertEqual([len(chunk) for chunk in chunks], expected)
         self.assertEqual(b"".join(chunks), self.data)
-        self.assertEqual(cutter.sizes.tolist(), expected)
+        self.assertEqual(list(cutter.sizes), expected)
         self.assertEqual(cutter.chunksDelivered, len(expected))
         self.assertEqual((cutter.delivered, cutter.pending), (len(self.data), 0))
 
@@ -108,7 +108,7 @@ class RunTests(SynchronousTestCase):
         self.assertEqual(cutter.deliver(dataReceived, ends[-2], True, None), 699)
         self.assertEqual([len(chunk) for chunk in chunks], expected[:699])
         self.assertEqual(cuts, ends[1:])
-        self.assertEqual(cutter.sizes.tolist(), expected[:699])
+        self.assertEqual(list(cutter.sizes), expected[:699])
 
     def test_haltDuringRun(self) -> None:
         """
@@ -131,7 +131,7 @@ class RunTests(SynchronousTestCase):
         expected = policySizes(10, len(self.data))
         self.assertEqual(counts, [3, 297, len(expected) - 300])
         self.assertEqual([len(chunk) for chunk in chunks], expected)
-        self.assertEqual(cutter.sizes.tolist(), expected)
+        self.assertEqual(list(cutter.sizes), expected)
 
     def test_dropDuringRun(self) -> None:
         """
@@ -156,7 +156,7 @@ class RunTests(SynchronousTestCase):
         cutter.append(b"y" * 15)
         self.assertEqual(cutter.deliver(dataReceived, 115, True, None), 2)
         self.assertEqual(chunks, [b"x" * 10, b"x" * 10, b"y" * 10, b"y" * 5])
-        self.assertEqual(cutter.sizes.tolist(), [10, 10, 10, 5])
+        self.assertEqual(list(cutter.sizes), [10, 10, 10, 5])
         self.assertEqual((cutter.delivered, cutter.chunksDelivered), (35, 4))
 
     def test_errorDuringRun(self) -> None:
@@ -178,7 +178,7 @@ class RunTests(SynchronousTestCase):
             ZeroDivisionError, cutter.deliver, dataReceived, 9, True, None
         )
         self.assertEqual(
-            (cutter.delivered, cutter.chunksDelivered, cutter.sizes.tolist()),
+            (cutter.delivered, cutter.chunksDelivered, list(cutter.sizes)),
             (6, 2, [3, 3]),
         )
         self.assertEqual(cutter.deliver(dataReceived, 9, True, None), 1)
