@@ -1,4 +1,4 @@
-# -*- test-case-name: twistedtesting.test.test_link -*-
+# -*- test-case-name: twistedtesting.test.test_link,twistedtesting.test.test_cutter -*-
 """
 :class:`DeliveryRecord`: how a link cut what it delivered, and when, to show
 in failure messages and to replay.

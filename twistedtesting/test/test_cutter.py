@@ -1,17 +1,21 @@
 # -*- test-case-name: twistedtesting.test.test_cutter -*-
 """
 Tests for L{twistedtesting._cutter.ChunkCutter}: the runs of whole chunks
-it hands out, and what a protocol sees of it while a run is under way.
+it hands out, and what a protocol sees of it while a run is under way; and
+for L{twistedtesting._record.SizeRecord}, its record of the sizes.
 """
 
 from __future__ import annotations
 
 import itertools
 import random
+from array import array
 from collections.abc import Callable
 
 from twistedtesting import FixedChunks, RandomChunks, SynchronousTestCase
+from twistedtesting._chunking import SizeList
 from twistedtesting._cutter import ChunkCutter
+from twistedtesting._record import SizeRecord
 
 
 def policySizes(seed: int, total: int) -> list[int]:
@@ -209,3 +213,40 @@ class RunTests(SynchronousTestCase):
         self.assertEqual(cutter.deliver(dataReceived, 6, False, None), 1)
         self.assertEqual(cutter.deliver(dataReceived, 12, False, None), 2)
         self.assertEqual(chunks, [b"abcd", b"ef12", b"3456"])
+
+
+class SizeRecordTests(SynchronousTestCase):
+    """
+    Tests for L{SizeRecord}, the record of the chunk sizes a cutter handed
+    out.
+    """
+
+    def test_partsInOrder(self) -> None:
+        """
+        Sizes appended one by one, runs of a L{SizeList} (kept as its words
+        and offset) and runs of a plain list come back in the order they
+        were added, each exactly; the length counts them all.
+        """
+        record = SizeRecord()
+        record.append(5)
+        words = array("H", [0, 9, 4095, 7])
+        record.extend(SizeList(words, 1), 1, 2)
+        record.append(2**40)
+        record.extend([3, 4, 6, 8], 1, 3)
+        record.extend(SizeList(bytes(4), 7), 0, 4)
+        record.append(1)
+        self.assertEqual(list(record), [5, 10, 4096, 2**40, 4, 6, 8, 7, 7, 7, 7, 1])
+        self.assertEqual(len(record), 12)
+
+    def test_keepsWords(self) -> None:
+        """
+        A whole L{SizeList} is kept as its words, not copied: a record of
+        many random chunks takes about two bytes a chunk.
+        """
+        record = SizeRecord()
+        batch = SizeList(array("H", range(256)), 3)
+        for _ in range(1000):
+            record.extend(batch, 0, 256)
+        self.assertEqual(len(record), 256_000)
+        self.assertEqual(list(record)[255:258], [258, 3, 4])
+        self.assertEqual({id(part) for part in record._parts}, {id(batch.words)})
