@@ -95,14 +95,23 @@ class DeliveryRecord:
         return f"<DeliveryRecord {self.describe()}>"
 
 
+_WORDS_AT_LEAST = 32
+"""
+The fewest sizes of a :class:`~twistedtesting._chunking.SizeList` kept as
+its words: fewer are packed, so that a record of single chunks (delivered
+one at a time, as with a bandwidth) takes no more than 8 bytes a chunk.
+"""
+
+
 class SizeRecord:
     """
     The sizes of the chunks a link delivered, in order, kept compactly and
     added to cheaply: in parts, each a sequence of unsigned ints and an
     offset added to each of them.  A run of sizes from a
     :class:`~twistedtesting._chunking.SizeList` is kept as its words and
-    offset (a slice of them: one or two bytes a size, no conversion); other
-    sizes are kept in arrays of 64-bit ints, with the offset 0.
+    offset (a slice of them: one or two bytes a size, no conversion), if
+    there are at least ``_WORDS_AT_LEAST`` of them; other sizes are kept in
+    arrays of 64-bit ints, with the offset 0.
     """
 
     def __init__(self) -> None:
@@ -144,7 +153,7 @@ class SizeRecord:
         """
         Add ``count`` sizes of ``sizes`` from ``start`` on.
         """
-        if type(sizes) is SizeList:
+        if count >= _WORDS_AT_LEAST and type(sizes) is SizeList:
             words = sizes.words
             self._parts.append(
                 words if count == len(words) else words[start : start + count]

@@ -229,14 +229,30 @@ class SizeRecordTests(SynchronousTestCase):
         """
         record = SizeRecord()
         record.append(5)
-        words = array("H", [0, 9, 4095, 7])
-        record.extend(SizeList(words, 1), 1, 2)
+        words = array("H", [0, 9, 4095, 7] * 10)
+        record.extend(SizeList(words, 1), 1, 34)
         record.append(2**40)
         record.extend([3, 4, 6, 8], 1, 3)
-        record.extend(SizeList(bytes(4), 7), 0, 4)
+        record.extend(SizeList(bytes(40), 7), 0, 40)
+        record.extend(SizeList(words, 2), 2, 2)
         record.append(1)
-        self.assertEqual(list(record), [5, 10, 4096, 2**40, 4, 6, 8, 7, 7, 7, 7, 1])
-        self.assertEqual(len(record), 12)
+        expected = [5, *[10, 4096, 8, 1] * 8, 10, 4096, 2**40, 4, 6, 8]
+        expected += [7] * 40 + [4097, 9, 1]
+        self.assertEqual(list(record), expected)
+        self.assertEqual(len(record), len(expected))
+
+    def test_fewSizesPacked(self) -> None:
+        """
+        Fewer than 32 sizes of a L{SizeList} are packed as 64-bit ints, as
+        other sizes are: chunks delivered one at a time add no part each.
+        """
+        record = SizeRecord()
+        batch = SizeList(array("H", range(256)), 3)
+        for index in range(256):
+            record.extend(batch, index, 1)
+        record.extend(batch, 0, 31)
+        self.assertEqual(list(record), list(batch) + list(batch)[:31])
+        self.assertEqual(len(record._parts), 1)
 
     def test_keepsWords(self) -> None:
         """
