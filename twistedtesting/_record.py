@@ -95,7 +95,7 @@ class DeliveryRecord:
         return f"<DeliveryRecord {self.describe()}>"
 
 
-_WORDS_AT_LEAST = 32
+_WORDS_AT_LEAST = 16
 """
 The fewest sizes of a :class:`~twistedtesting._chunking.SizeList` kept as
 its words: fewer are packed, so that a record of single chunks (delivered

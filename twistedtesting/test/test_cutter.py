@@ -243,15 +243,15 @@ class SizeRecordTests(SynchronousTestCase):
 
     def test_fewSizesPacked(self) -> None:
         """
-        Fewer than 32 sizes of a L{SizeList} are packed as 64-bit ints, as
+        Fewer than 16 sizes of a L{SizeList} are packed as 64-bit ints, as
         other sizes are: chunks delivered one at a time add no part each.
         """
         record = SizeRecord()
         batch = SizeList(array("H", range(256)), 3)
         for index in range(256):
             record.extend(batch, index, 1)
-        record.extend(batch, 0, 31)
-        self.assertEqual(list(record), list(batch) + list(batch)[:31])
+        record.extend(batch, 0, 15)
+        self.assertEqual(list(record), list(batch) + list(batch)[:15])
         self.assertEqual(len(record._parts), 1)
 
     def test_keepsWords(self) -> None:
