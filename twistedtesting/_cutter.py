@@ -24,6 +24,46 @@ recording at the first delivery that finds this many recorded.
 """
 
 
+class _Remaining:
+    """
+    An iterator over a list that says how many items it has left, by
+    ``__length_hint__``: for an interpreter whose list iterators do not (see
+    :func:`_listIteratorsTell`).
+    """
+
+    def __init__(self, items: list[int]) -> None:
+        self._items = items
+        self._next = 0
+
+    def __iter__(self) -> _Remaining:
+        return self
+
+    def __next__(self) -> int:
+        index = self._next
+        if index >= len(self._items):
+            raise StopIteration
+        self._next = index + 1
+        return self._items[index]
+
+    def __length_hint__(self) -> int:
+        return len(self._items) - self._next
+
+
+def _listIteratorsTell() -> bool:
+    """
+    Whether a list's iterator says exactly how many items it has left
+    (CPython's and PyPy's do): a run counts its chunks by it.
+    """
+    iterator = iter([1, 2, 3])
+    next(iterator)
+    return length_hint(iterator, -1) == 2
+
+
+_remaining: Callable[[list[int]], Iterator[int]] = (
+    iter if _listIteratorsTell() else _Remaining
+)
+
+
 class ChunkCutter:
     """
     A queue of bytes in stream order, handed out in the chunks a chunking
@@ -314,7 +354,7 @@ class ChunkCutter:
             reader = self._reader = BytesIO(self._head)
         reader.seek(self._pos)
         runSizes = batch if run == len(batch) else batch[index : index + run]
-        remaining = iter(runSizes)
+        remaining = _remaining(runSizes)
         self._index = index + run
         self._live = (reader, remaining)
         try:

@@ -8,11 +8,12 @@ for L{twistedtesting._record.SizeRecord}, its record of the sizes.
 from __future__ import annotations
 
 import itertools
+import operator
 import random
 from array import array
 from collections.abc import Callable
 
-from twistedtesting import FixedChunks, RandomChunks, SynchronousTestCase
+from twistedtesting import FixedChunks, RandomChunks, SynchronousTestCase, _cutter
 from twistedtesting._chunking import SizeList
 from twistedtesting._cutter import ChunkCutter
 from twistedtesting._record import SizeRecord
@@ -213,6 +214,65 @@ class RunTests(SynchronousTestCase):
         self.assertEqual(cutter.deliver(dataReceived, 6, False, None), 1)
         self.assertEqual(cutter.deliver(dataReceived, 12, False, None), 2)
         self.assertEqual(chunks, [b"abcd", b"ef12", b"3456"])
+
+
+class CountingFallbackTests(SynchronousTestCase):
+    """
+    On an interpreter whose list iterators do not say how many items they
+    have left, the runs count their chunks with an iterator that does.
+    """
+
+    def test_listIteratorsTell(self) -> None:
+        """
+        The self-check says whether a list iterator's length hint is the
+        number of items left; the fallback's always is.
+        """
+        self.assertEqual(
+            _cutter._listIteratorsTell(),
+            operator.length_hint(iter([1, 2]), -1) == 2,
+        )
+        remaining = _cutter._Remaining([4, 5, 6])
+        self.assertEqual((next(remaining), operator.length_hint(remaining)), (4, 2))
+        self.assertEqual(list(remaining), [5, 6])
+        self.assertEqual(operator.length_hint(remaining), 0)
+
+    def haltedRun(self) -> tuple[list[int], list[int], list[int], list[int]]:
+        """
+        Deliver 1,000,000 bytes in random chunks, halting after the 300th
+        chunk from C{dataReceived}, which asks for the next cut each time.
+
+        @return: The counts the two deliveries returned, the chunk sizes,
+            the cuts and the record.
+        """
+        cutter = randomCutter(11)
+        cutter.append(RunTests.data)
+        chunks: list[int] = []
+        cuts: list[int] = []
+
+        def dataReceived(chunk: bytes) -> None:
+            chunks.append(len(chunk))
+            cuts.append(cutter.nextCut())
+            if len(chunks) == 300:
+                cutter.halted = True
+
+        counts = [cutter.deliver(dataReceived, 1_000_000, True, None)]
+        cutter.halted = False
+        counts.append(cutter.deliver(dataReceived, 1_000_000, True, None))
+        return counts, chunks, cuts, list(cutter.sizes)
+
+    def test_fallback(self) -> None:
+        """
+        With the fallback, a delivery halted from C{dataReceived}, and the
+        next cuts asked for from it, are as with a list iterator.
+        """
+        self.patch(_cutter, "_remaining", iter)
+        expected = self.haltedRun()
+        self.patch(_cutter, "_remaining", _cutter._Remaining)
+        self.assertEqual(self.haltedRun(), expected)
+        counts, chunks, cuts, sizes = expected
+        self.assertEqual((counts[0], sum(chunks), sizes), (300, 1_000_000, chunks))
+        # The last chunk is cut short at the limit: the cuts before it.
+        self.assertEqual(cuts[:-2], list(itertools.accumulate(chunks))[1:-1])
 
 
 class SizeRecordTests(SynchronousTestCase):
