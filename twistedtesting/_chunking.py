@@ -333,7 +333,7 @@ class RandomChunks:
         """
         span = self.maxSize - self.minSize + 1
         if span == 1:
-            return itertools.repeat([self.minSize] * BATCH)
+            return itertools.repeat(SizeList(bytes(BATCH), self.minSize))
         bits = (span - 1).bit_length()
         if bits <= 16 and span * 4 >= 3 << bits:
             return _drawnMasked(self.rng, self.minSize, span, bits)
@@ -349,6 +349,26 @@ class RandomChunks:
         ``None``: the policy cuts a stream of any length.
         """
         return None
+
+
+class SizeList(list[int]):
+    """
+    A batch of chunk sizes that keeps what it was made from: the size at
+    each index is ``offset`` more than the word at that index in
+    ``words`` (random words, or zeros for a constant size), so that a
+    link's record of the sizes keeps the words, one or two bytes a size.
+
+    :ivar words: The words, unsigned, in a :class:`bytes` or an
+        :class:`array.array`; never changed.
+    :ivar offset: What is added to each word, at least 1.
+    """
+
+    __slots__ = ("offset", "words")
+
+    def __init__(self, words: bytes | array.array[int], offset: int) -> None:
+        super().__init__([word + offset for word in words])
+        self.words = words
+        self.offset = offset
 
 
 def _word32Typecode() -> str | None:
@@ -405,34 +425,31 @@ def _drawnMasked(
     The words are made by C code: random bytes, masked by
     :meth:`bytes.translate` to ``bits`` bits, read as little-endian 16-bit
     words (the same on every platform) when ``bits`` exceeds 8.  The one
-    list comprehension per batch is the only Python code per size.
+    list comprehension per batch is the only Python code per size.  The
+    batches are :class:`SizeList` objects (but for 16-bit words of which
+    some are skipped), so that a link records the words, not the sizes.
     """
     if bits <= 8:
         byteMask = bytes(value & ((1 << bits) - 1) for value in range(256))
+        # The words of at least span, deleted by C code too.
+        skipped = bytes(range(span, 1 << bits))
         while True:
-            words: bytes | array.array[int] = rng.randbytes(BATCH).translate(byteMask)
-            yield _offsetWords(words, minSize, span, bits)
+            words = rng.randbytes(BATCH).translate(byteMask)
+            yield SizeList(
+                words.translate(None, skipped) if skipped else words, minSize
+            )
     highMask = bytes(value & ((1 << (bits - 8)) - 1) for value in range(256))
     swap = sys.byteorder == "big"
     while True:
         raw = bytearray(rng.randbytes(2 * BATCH))
         raw[1::2] = raw[1::2].translate(highMask)
-        words = array.array("H", raw)
+        wide = array.array("H", raw)
         if swap:
-            words.byteswap()
-        yield _offsetWords(words, minSize, span, bits)
-
-
-def _offsetWords(
-    words: bytes | array.array[int], minSize: int, span: int, bits: int
-) -> list[int]:
-    """
-    The sizes made from masked random words: ``minSize`` more than each
-    word below ``span``.
-    """
-    if span == 1 << bits:
-        return [word + minSize for word in words]
-    return [word + minSize for word in words if word < span]
+            wide.byteswap()
+        if span == 1 << bits:
+            yield SizeList(wide, minSize)
+        else:
+            yield [word + minSize for word in wide if word < span]
 
 
 def _drawnOneByOne(rng: random.Random, minSize: int, maxSize: int) -> Iterator[int]:

@@ -1,4 +1,4 @@
-# -*- test-case-name: twistedtesting.test.test_link -*-
+# -*- test-case-name: twistedtesting.test.test_cutter,twistedtesting.test.test_link -*-
 """
 The bytes waiting in a one-way link, and where they are cut into chunks:
 the hot path of chunked delivery, with no notion of time.
@@ -7,33 +7,61 @@ the hot path of chunked delivery, with no notion of time.
 from __future__ import annotations
 
 import itertools
-from array import array
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterator
+from io import BytesIO
 from operator import length_hint
-from struct import pack
-from typing import cast
 
-from twistedtesting._checks import positiveInt
-from twistedtesting._chunking import (
-    BATCH,
-    NO_CUT,
-    AsFed,
-    ChunkingPolicy,
-    FixedChunks,
-    HalfOfPending,
-    OneByteChunks,
-    RandomChunks,
-    ScriptedChunks,
-    SplitAt,
-    inLists,
-)
+from twistedtesting._chunking import AsFed, ChunkingPolicy, HalfOfPending
+from twistedtesting._record import SizeRecord
+from twistedtesting._sizebatches import largestSize, sizeBatches
 
 RECORD_LIMIT = 1_000_000
 """
-How many chunk sizes a link records (8 bytes each): it stops recording at
-the first delivery that finds this many recorded.
+How many chunk sizes a link records (at most 8 bytes each): it stops
+recording at the first delivery that finds this many recorded.
 """
+
+
+class _Remaining:
+    """
+    An iterator over a list that says how many items it has left, by
+    ``__length_hint__``: for an interpreter whose list iterators do not (see
+    :func:`_listIteratorsTell`).
+    """
+
+    def __init__(self, items: list[int]) -> None:
+        self._items = items
+        self._next = 0
+
+    def __iter__(self) -> _Remaining:
+        return self
+
+    def __next__(self) -> int:
+        index = self._next
+        if index >= len(self._items):
+            raise StopIteration
+        self._next = index + 1
+        return self._items[index]
+
+    def __length_hint__(self) -> int:
+        return len(self._items) - self._next
+
+
+def _listIteratorsTell() -> bool:
+    """
+    Whether a list's iterator says exactly how many items it has left
+    (CPython's and PyPy's do): a run counts its chunks by it.
+    """
+    iterator = iter([1, 2, 3])
+    next(iterator)
+    return length_hint(iterator, -1) == 2
+
+
+_remaining: Callable[[list[int]], Iterator[int]] = (
+    iter if _listIteratorsTell() else _Remaining
+)
 
 
 class ChunkCutter:
@@ -42,7 +70,13 @@ class ChunkCutter:
     policy cuts.
 
     The bytes pending are ``_head[_pos:]`` followed by the bytes in
-    ``_queue``; ``_head`` starts at stream offset ``_headBase``.
+    ``_queue``; ``_head`` starts at stream offset ``_headBase``.  The next
+    cut is ``_untilCut`` bytes after ``_pos`` if that is not 0, else
+    ``_batch[_index]`` bytes after it.  While :meth:`deliver` hands out a
+    run of whole chunks, the position is kept by a reader over ``_head``
+    and the index by the iterator over the run's sizes (``_live``), not
+    in ``_pos`` and ``_index``: what a protocol asks meanwhile (the bytes
+    delivered or pending, the next cut) is read from them.
 
     :ivar halted: While ``True``, :meth:`deliver` stops before its next
         chunk; the owner sets it (a paused, held or closed link).
@@ -70,33 +104,45 @@ class ChunkCutter:
         self._inputName = inputName
         self._totalBytes = chunking.totalBytes
         self._batches = sizeBatches(chunking)
-        self._batch: Iterator[int] = iter(())
-        self._batchList: list[int] = []
+        self._maxSize = largestSize(chunking)
+        self._ahead: deque[list[int]] = deque()
+        self._batch: list[int] = []
+        self._index = 0
+        self._ends: list[int] | None = None
         self._untilCut = 0
         self._head = b""
         self._pos = 0
         self._headBase = 0
+        self._reader: BytesIO | None = None
+        self._live: tuple[BytesIO, Iterator[int]] | None = None
         self._queue: deque[bytes] = deque()
         self._delivering = False
         self._dropped = 0
         self._joinPieces = not isinstance(chunking, AsFed)
         self._halving = isinstance(chunking, HalfOfPending)
-        self.sizes = array("q")
+        self.sizes = SizeRecord()
         self.recordLimit = RECORD_LIMIT
+
+    def _position(self) -> int:
+        """
+        Where the bytes not handed out start in ``_head``.
+        """
+        live = self._live
+        return self._pos if live is None else live[0].tell()
 
     @property
     def delivered(self) -> int:
         """
         How many bytes were handed out (not counting those dropped).
         """
-        return self._headBase + self._pos - self._dropped
+        return self._headBase + self._position() - self._dropped
 
     @property
     def pending(self) -> int:
         """
         How many bytes wait to be handed out.
         """
-        return self.fed - self._headBase - self._pos
+        return self.fed - self._headBase - self._position()
 
     def checkEnd(self) -> None:
         """
@@ -129,24 +175,22 @@ class ChunkCutter:
                 "use SplitAt(offsets) instead"
             )
         if not self._delivering and self._pos == len(self._head) and not self._queue:
-            self._headBase += self._pos
-            self._head = data
-            self._pos = 0
+            self._setHead(data, self._headBase + self._pos, 0)
         else:
             self._queue.append(data)
         self.fed += len(data)
 
     def drop(self) -> int:
         """
-        Discard every byte pending.
+        Discard every byte pending.  A delivery under way hands out no
+        more: the owner halts it.
 
         :returns: How many were discarded.
         """
         dropped = self.pending
         self._dropped += dropped
-        self._headBase = self.fed
-        self._head = b""
-        self._pos = 0
+        self._live = None
+        self._setHead(b"", self.fed, 0)
         self._queue.clear()
         return dropped
 
@@ -155,13 +199,33 @@ class ChunkCutter:
         The stream offset of the next cut after the bytes handed out: the
         end of the next chunk, if enough bytes come.
         """
-        untilCut = self._untilCut
-        while not untilCut:
-            untilCut = next(self._batch, 0)
-            if not untilCut:
-                self._newBatch()
-        self._untilCut = untilCut
-        return self.delivered + untilCut
+        return self.delivered + (self._untilCut or self._peekSize())
+
+    def _peekSize(self) -> int:
+        """
+        The size of the next chunk to be cut from the batches, drawing the
+        next batch if need be (kept for :meth:`_newBatch`).
+        """
+        index = self._index
+        live = self._live
+        if live is not None:
+            index -= length_hint(live[1])
+        if index < len(self._batch):
+            return self._batch[index]
+        for batch in self._ahead:
+            if batch:
+                return batch[0]
+        while True:
+            batch = next(self._batches)
+            self._ahead.append(batch)
+            if batch:
+                return batch[0]
+
+    def _setHead(self, head: bytes, base: int, pos: int) -> None:
+        self._head = head
+        self._headBase = base
+        self._pos = pos
+        self._reader = None
 
     def deliver(
         self,
@@ -175,10 +239,9 @@ class ChunkCutter:
         bytes before the stream offset ``limit`` are handed out, or
         ``maxChunks`` chunks were.
 
-        This is the hot path.  Per chunk it slices the bytes once, stores
-        the position and calls ``dataReceived``; the cut points come from C
-        iterators over a list of sizes, and the chunks are counted from how
-        far that list was read, after the loop.
+        This is the hot path: the chunks that end within the bytes in
+        ``_head`` are handed out in runs by :meth:`_deliverRun`; a chunk
+        that crosses the end of ``_head`` or ``limit`` is cut here.
 
         :param limit: The offset not to hand out bytes past, at most
             :attr:`fed`.
@@ -187,12 +250,11 @@ class ChunkCutter:
             kept whole until a later call.
         :returns: How many chunks were handed out.
         """
-        queue = self._queue
-        count = 0
         sizes = self.sizes if len(self.sizes) < self.recordLimit else None
         if self._halving:
             return self._deliverHalves(dataReceived, limit, maxChunks, sizes)
-        joinPieces = self._joinPieces
+        queue = self._queue
+        count = 0
         self._delivering = True
         try:
             while not self.halted and (maxChunks is None or count < maxChunks):
@@ -203,89 +265,121 @@ class ChunkCutter:
                 if base + pos >= limit:
                     break
                 if pos == end:
-                    self._headBase = base + end
-                    self._head = queue.popleft()
-                    self._pos = 0
+                    self._setHead(queue.popleft(), base + end, 0)
                     continue
                 stop = limit - base if limit - base < end else end
-                batch = self._batch
-                untilCut = self._untilCut or next(batch, 0)
+                untilCut = self._untilCut
                 if not untilCut:
-                    self._newBatch()
-                    continue
-                self._untilCut = 0
-                # Cut points as offsets into head: the next cut, then one
-                # more per size read from the batch.
-                unread = length_hint(batch)
-                cuts: Iterator[int] = itertools.accumulate(
-                    batch, initial=pos + untilCut
-                )
-                if maxChunks is not None:
-                    cuts = itertools.islice(cuts, maxChunks - count)
-                tail = -1
-                try:
-                    for cut in cuts:
-                        if cut >= stop:
-                            tail = cut
-                            break
-                        chunk = head[pos:cut]
-                        pos = self._pos = cut
-                        dataReceived(chunk)
-                        # dataReceived may have halted delivery; mypy
-                        # assumes the attribute is what the loop found.
-                        if self.halted:
-                            break  # type: ignore[unreachable]
-                finally:
-                    # Every cut read was a chunk handed out, but the one at
-                    # or past the stop.
-                    consumed = unread - length_hint(batch)
-                    given = consumed + (tail < 0)
-                    count += given
-                    if given and sizes is not None:
-                        start = len(self._batchList) - unread
-                        sizes.append(untilCut)
-                        # From packed bytes: array.extend parses each int
-                        # with a format string, several times slower.
-                        more = given - 1
-                        sizes.frombytes(
-                            pack(f"{more}q", *self._batchList[start : start + more])
-                        )
-                if tail < 0:
-                    continue
-                if tail == stop or stop < end or base + end == limit or not joinPieces:
-                    # The chunk ends at the stop, or crosses the limit
-                    # within head.
-                    if tail > stop and not cutShort:
-                        self._untilCut = tail - pos
+                    index = self._index
+                    if index == len(self._batch):
+                        self._newBatch()
+                        continue
+                    run = self._fitting(index, stop - pos)
+                    if maxChunks is not None and run > maxChunks - count:
+                        run = maxChunks - count
+                    if run:
+                        count += self._deliverRun(dataReceived, index, run, sizes)
+                        continue
+                    # The next chunk crosses the stop.
+                    untilCut = self._batch[index]
+                    self._index = index + 1
+                cut = pos + untilCut
+                if cut <= stop:
+                    # What was left of a chunk cut short.
+                    chunk = head[pos:cut]
+                    self._pos = cut
+                    self._untilCut = 0
+                elif stop < end or base + end == limit or not self._joinPieces:
+                    # The chunk crosses the limit within head.
+                    if not cutShort:
+                        self._untilCut = untilCut
                         break
+                    chunk = head[pos:stop]
                     self._pos = stop
-                    self._untilCut = tail - stop
-                    count += 1
-                    if sizes is not None:
-                        sizes.append(stop - pos)
-                    dataReceived(head[pos:stop])
-                    continue
-                # The chunk goes on into the bytes queued after head.
-                reach = base + tail if base + tail < limit else limit
-                if reach < base + tail and not cutShort:
-                    self._untilCut = tail - pos
-                    break
-                chunk = self._joinAcross(head, pos, base + tail, reach)
+                    self._untilCut = cut - stop
+                else:
+                    # The chunk goes on into the bytes queued after head.
+                    reach = base + cut if base + cut < limit else limit
+                    if reach < base + cut and not cutShort:
+                        self._untilCut = untilCut
+                        break
+                    chunk = self._joinAcross(head, pos, base + cut, reach)
                 count += 1
+                self.chunksDelivered += 1
                 if sizes is not None:
                     sizes.append(len(chunk))
                 dataReceived(chunk)
         finally:
             self._delivering = False
-            self.chunksDelivered += count
         return count
+
+    def _fitting(self, index: int, room: int) -> int:
+        """
+        How many of the batch's sizes from ``index`` on end within ``room``
+        bytes.
+        """
+        batch = self._batch
+        left = len(batch) - index
+        maxSize = self._maxSize
+        if maxSize is not None and left * maxSize <= room:
+            return left
+        ends = self._ends
+        if ends is None:
+            ends = self._ends = list(itertools.accumulate(batch))
+        before = ends[index - 1] if index else 0
+        return bisect_right(ends, before + room, index) - index
+
+    def _deliverRun(
+        self,
+        dataReceived: Callable[[bytes], object],
+        index: int,
+        run: int,
+        sizes: SizeRecord | None,
+    ) -> int:
+        """
+        Hand out, until :attr:`halted`, the ``run`` chunks whose sizes are
+        the batch's from ``index`` on, all of them within ``_head``.
+
+        Per chunk, this is a C iterator that reads the chunk from a
+        :class:`io.BytesIO` over ``_head`` (which shares its bytes), the
+        call of ``dataReceived`` and the check of :attr:`halted`.  The
+        chunks are counted, and recorded, after the loop (also when
+        ``dataReceived`` raises), from how far the sizes were read.
+
+        :returns: How many chunks were handed out.
+        """
+        batch = self._batch
+        reader = self._reader
+        if reader is None:
+            reader = self._reader = BytesIO(self._head)
+        reader.seek(self._pos)
+        runSizes = batch if run == len(batch) else batch[index : index + run]
+        remaining = _remaining(runSizes)
+        self._index = index + run
+        self._live = (reader, remaining)
+        try:
+            for chunk in map(reader.read, remaining):
+                dataReceived(chunk)
+                if self.halted:
+                    break
+        finally:
+            given = run - length_hint(remaining)
+            self._index = index + given
+            self.chunksDelivered += given
+            # Not if drop() discarded the bytes meanwhile.
+            if self._live is not None:
+                self._live = None
+                self._pos = reader.tell()
+            if given and sizes is not None:
+                sizes.extend(batch, index, given)
+        return given
 
     def _deliverHalves(
         self,
         dataReceived: Callable[[bytes], object],
         limit: int,
         maxChunks: int | None,
-        sizes: array[int] | None,
+        sizes: SizeRecord | None,
     ) -> int:
         """
         :meth:`deliver` for :class:`HalfOfPending`: each chunk is half of
@@ -295,16 +389,14 @@ class ChunkCutter:
         self._delivering = True
         try:
             while not self.halted and (maxChunks is None or count < maxChunks):
-                position = self._headBase + self._pos
+                head, pos = self._head, self._pos
+                position = self._headBase + pos
                 if position >= limit:
                     break
-                if self._pos == len(self._head):
-                    self._headBase += len(self._head)
-                    self._head = self._queue.popleft()
-                    self._pos = 0
+                if pos == len(head):
+                    self._setHead(self._queue.popleft(), position, 0)
                     continue
                 size = (limit - position + 1) // 2
-                head, pos = self._head, self._pos
                 if pos + size <= len(head):
                     chunk = head[pos : pos + size]
                     self._pos = pos + size
@@ -321,9 +413,10 @@ class ChunkCutter:
         return count
 
     def _newBatch(self) -> None:
-        batchList = next(self._batches)
-        self._batchList = batchList
-        self._batch = iter(batchList)
+        ahead = self._ahead
+        self._batch = ahead.popleft() if ahead else next(self._batches)
+        self._index = 0
+        self._ends = None
 
     def _joinAcross(self, head: bytes, pos: int, cut: int, reach: int) -> bytes:
         """
@@ -350,112 +443,6 @@ class ChunkCutter:
                 break
             parts.append(piece)
             base += len(piece)
-        self._head = newHead
-        self._headBase = base
-        self._pos = newPos
+        self._setHead(newHead, base, newPos)
         self._untilCut = cut - base - newPos
         return b"".join(parts)
-
-
-_BUILTIN = (
-    OneByteChunks,
-    FixedChunks,
-    ScriptedChunks,
-    SplitAt,
-    RandomChunks,
-    AsFed,
-    HalfOfPending,
-)
-
-
-def sizeBatches(policy: ChunkingPolicy) -> Iterator[list[int]]:
-    """
-    Return the chunk sizes of ``policy`` in lists, endlessly: the form that
-    :class:`twistedtesting.ChunkedTransport` iterates fastest.
-
-    The sizes of a policy that is not one of this module's are checked as
-    they are drawn: a size that is not an ``int`` of at least 1, or sizes
-    that end before :attr:`~ChunkingPolicy.totalBytes` bytes (or, for a
-    policy without a total, at all), are an error that names the policy
-    and the size, raised when the sizes before it are used up, and raised
-    again by every later draw.
-    The sizes of a policy with a total are followed by sizes that no stream
-    reaches.
-
-    :param policy: The policy whose sizes to iterate.
-    :returns: An endless iterator of non-empty lists of chunk sizes.
-    """
-    kind = type(policy)
-    if kind is OneByteChunks:
-        return itertools.repeat([1] * BATCH)
-    if kind is FixedChunks:
-        return itertools.repeat([cast(FixedChunks, policy).size] * BATCH)
-    if kind is RandomChunks:
-        return cast(RandomChunks, policy).sizeLists()
-    if kind not in _BUILTIN:
-        return _CheckedBatches(policy)
-    sizes = policy.chunkSizes()
-    if policy.totalBytes is not None:
-        sizes = itertools.chain(sizes, itertools.repeat(NO_CUT))
-    return inLists(sizes)
-
-
-class _CheckedBatches:
-    """
-    The sizes of a policy that is not one of this module's, in lists, each
-    size checked as it is drawn.
-
-    A list ends just before a bad size (or the end of the sizes), so the
-    chunks before it are delivered; the next draw raises the error that
-    names the policy and the size, and every draw after it raises it again,
-    saying that the sizes are broken.
-    """
-
-    def __init__(self, policy: ChunkingPolicy) -> None:
-        self._policy = policy
-        self._sizes = policy.chunkSizes()
-        self._drawn = 0
-        self._covered = 0
-        self._done = False
-        self._error: Exception | None = None
-        self._raised = False
-
-    def __iter__(self) -> _CheckedBatches:
-        return self
-
-    def __next__(self) -> list[int]:
-        error = self._error
-        if error is not None:
-            if self._raised:
-                raise type(error)(f"the transport is broken: {error}")
-            self._raised = True
-            raise error
-        if self._done:
-            return [NO_CUT] * BATCH
-        batch: list[int] = []
-        policy = self._policy
-        for size in itertools.islice(self._sizes, BATCH):
-            self._drawn += 1
-            try:
-                positiveInt(f"chunk size {self._drawn} from {policy!r}", size)
-            except (TypeError, ValueError) as e:
-                self._error = e
-                break
-            self._covered += size
-            batch.append(size)
-        else:
-            if len(batch) < BATCH:
-                total = policy.totalBytes
-                if total is None or self._covered < total:
-                    self._error = ValueError(
-                        f"the sizes of {policy!r} ended after {self._covered} bytes"
-                        + (
-                            ""
-                            if total is None
-                            else f", short of its totalBytes {total}"
-                        )
-                    )
-                else:
-                    self._done = True
-                    batch.append(NO_CUT)
-        return batch if batch else next(self)

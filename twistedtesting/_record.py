@@ -1,4 +1,4 @@
-# -*- test-case-name: twistedtesting.test.test_link -*-
+# -*- test-case-name: twistedtesting.test.test_link,twistedtesting.test.test_cutter -*-
 """
 :class:`DeliveryRecord`: how a link cut what it delivered, and when, to show
 in failure messages and to replay.
@@ -6,11 +6,13 @@ in failure messages and to replay.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from struct import pack
 
 import attrs
 
-from twistedtesting._chunking import ScriptedChunks
+from twistedtesting._chunking import ScriptedChunks, SizeList
 
 _SHOWN = 12
 
@@ -91,3 +93,75 @@ class DeliveryRecord:
 
     def __repr__(self) -> str:
         return f"<DeliveryRecord {self.describe()}>"
+
+
+_WORDS_AT_LEAST = 16
+"""
+The fewest sizes of a :class:`~twistedtesting._chunking.SizeList` kept as
+its words: fewer are packed, so that a record of single chunks (delivered
+one at a time, as with a bandwidth) takes no more than 8 bytes a chunk.
+"""
+
+
+class SizeRecord:
+    """
+    The sizes of the chunks a link delivered, in order, kept compactly and
+    added to cheaply: in parts, each a sequence of unsigned ints and an
+    offset added to each of them.  A run of sizes from a
+    :class:`~twistedtesting._chunking.SizeList` is kept as its words and
+    offset (a slice of them: one or two bytes a size, no conversion), if
+    there are at least ``_WORDS_AT_LEAST`` of them; other sizes are kept in
+    arrays of 64-bit ints, with the offset 0.
+    """
+
+    def __init__(self) -> None:
+        self._parts: list[Sequence[int]] = []
+        self._offsets: list[int] = []
+        self._sizes: array[int] | None = None
+        self._length = 0
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self) -> Iterator[int]:
+        for part, offset in zip(self._parts, self._offsets, strict=True):
+            if offset:
+                for word in part:
+                    yield word + offset
+            else:
+                yield from part
+
+    def _last(self) -> array[int]:
+        """
+        The array of sizes at the end of the parts, added if need be.
+        """
+        sizes = self._sizes
+        if sizes is None:
+            sizes = self._sizes = array("q")
+            self._parts.append(sizes)
+            self._offsets.append(0)
+        return sizes
+
+    def append(self, size: int) -> None:
+        """
+        Add one size.
+        """
+        self._last().append(size)
+        self._length += 1
+
+    def extend(self, sizes: list[int], start: int, count: int) -> None:
+        """
+        Add ``count`` sizes of ``sizes`` from ``start`` on.
+        """
+        if count >= _WORDS_AT_LEAST and type(sizes) is SizeList:
+            words = sizes.words
+            self._parts.append(
+                words if count == len(words) else words[start : start + count]
+            )
+            self._offsets.append(sizes.offset)
+            self._sizes = None
+        else:
+            # From packed bytes: array.extend parses each int with a format
+            # string, several times slower.
+            self._last().frombytes(pack(f"{count}q", *sizes[start : start + count]))
+        self._length += count

@@ -24,8 +24,8 @@ from twistedtesting import (
     allSplits,
     seed,
 )
-from twistedtesting._chunking import NO_CUT
-from twistedtesting._cutter import sizeBatches
+from twistedtesting._chunking import NO_CUT, SizeList
+from twistedtesting._sizebatches import sizeBatches
 from twistedtesting.test.transportsuite import RecordingProtocol
 
 
@@ -228,6 +228,29 @@ class RandomChunksTests(SynchronousTestCase):
             firstSizes(RandomChunks(1, 4096, random.Random(1234)), 5),
             [4026, 1898, 3935, 1846, 2592],
         )
+        # Spans of at most 8 bits that skip some words.
+        self.assertEqual(
+            firstSizes(RandomChunks(1, 200, random.Random(1234)), 10),
+            [186, 128, 106, 95, 54, 200, 32, 113, 103, 30],
+        )
+        self.assertEqual(
+            firstSizes(RandomChunks(3, 7, random.Random(1234)), 10),
+            [5, 5, 5, 5, 7, 6, 4, 5, 4, 3],
+        )
+
+    def test_batchesKeepWords(self) -> None:
+        """
+        The batches of sizes drawn from words that are all used, or of at
+        most 8 bits, are L{SizeList}s: each size is the offset (the least
+        size) more than its word.
+        """
+        for minSize, maxSize in [(1, 4096), (1, 200), (5, 12), (7, 7)]:
+            batches = RandomChunks(minSize, maxSize, self.random).sizeLists()
+            for batch in itertools.islice(batches, 3):
+                assert isinstance(batch, SizeList)
+                self.assertEqual(batch.offset, minSize)
+                self.assertEqual(batch, [word + minSize for word in batch.words])
+                self.assertTrue(all(minSize <= size <= maxSize for size in batch))
 
     def test_repr(self) -> None:
         """
