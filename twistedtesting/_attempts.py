@@ -19,8 +19,9 @@ from typing import Generic, Literal, Protocol, TypeVar
 
 import attrs
 
+from twistedtesting._derive import deriveSeed
 from twistedtesting._replay import FailingSeed, FailingSeeds, trialFailingSeeds
-from twistedtesting._seeds import deriveSeed
+from twistedtesting._runoptions import pluginOptions
 from twistedtesting._seedsummary import SeedsSummary, trialSummary
 
 __all__ = [
@@ -433,7 +434,8 @@ _environmentOptions: list[AttemptOptions] = []
 
 def currentOptions() -> AttemptOptions:
     """
-    This process's options: those the pytest plugin set, or else those of
+    This process's options: those set with :func:`useOptions`, else those
+    the pytest plugin set (:mod:`twistedtesting._runoptions`), or else those of
     the environment, read once per process; a summary of a run with many
     seeds is then written to standard error when the process exits (by the
     process trial was started in, with its ``-j`` workers' counts).
@@ -442,6 +444,9 @@ def currentOptions() -> AttemptOptions:
     """
     if _pluginOptions:
         return _pluginOptions[-1]
+    made = pluginOptions()
+    if made is not None:
+        return made
     if not _environmentOptions:
         _environmentOptions.append(optionsFromEnvironment(os.environ, trialSummary))
     return _environmentOptions[0]
