@@ -13,7 +13,7 @@ no work beyond a test's seed unless it fails.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -99,7 +99,7 @@ def pinnedSeed(item: pytest.Item) -> int | None:
     return pinned if isinstance(pinned, int) else None
 
 
-def _restoreAfter(self: PlainSeeding, item: pytest.Item) -> Generator[None, Any, Any]:
+def restoreAfter(self: PlainSeeding, item: pytest.Item) -> Generator[None, Any, Any]:
     # As a new-style hook wrapper (pluggy 1.2 and later): after the test's
     # fixtures are torn down, the generators are as they were before it.
     try:
@@ -108,7 +108,7 @@ def _restoreAfter(self: PlainSeeding, item: pytest.Item) -> Generator[None, Any,
         self.restore()
 
 
-def _restoreAfterOldStyle(
+def restoreAfterOldStyle(
     self: PlainSeeding, item: pytest.Item
 ) -> Generator[None, Any, None]:
     # The same for an older pluggy (pytest 7.3 allows pluggy 1.0), which
@@ -117,17 +117,20 @@ def _restoreAfterOldStyle(
     self.restore()
 
 
-def _teardownWrapper() -> Any:
+def teardownWrapper(hookimpl: Callable[..., Any] = pytest.hookimpl) -> Any:
     """
     The hook wrapper of ``pytest_runtest_teardown`` that restores the
     generators: new-style when the installed pluggy has them, else
     old-style; chosen once, when this module is imported.
+
+    :param hookimpl: pytest's (that is, pluggy's) hook marker, whose
+        ``wrapper`` argument a pluggy older than 1.2 refuses.
     """
     try:
-        marker = pytest.hookimpl(wrapper=True, tryfirst=True)
+        marker = hookimpl(wrapper=True, tryfirst=True)
     except TypeError:
-        return pytest.hookimpl(hookwrapper=True, tryfirst=True)(_restoreAfterOldStyle)
-    return marker(_restoreAfter)
+        return hookimpl(hookwrapper=True, tryfirst=True)(restoreAfterOldStyle)
+    return marker(restoreAfter)
 
 
 class PlainSeeding:
@@ -157,7 +160,7 @@ class PlainSeeding:
         if not isinstance(item, TestCaseFunction):
             self.seed(item)
 
-    pytest_runtest_teardown = _teardownWrapper()
+    pytest_runtest_teardown = teardownWrapper()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.failed:
