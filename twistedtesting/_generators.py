@@ -136,8 +136,9 @@ class SeededGenerators:
             _GLOBAL_ATTRIBUTES["gauss_next"] = None
         else:
             random.seed(value)
-        for generator in _registered:
-            seeded.adopt(generator)
+        if _registered:
+            for generator in _registered:
+                seeded.adopt(generator)
         _running.append(seeded)
         return seeded
 
@@ -153,8 +154,9 @@ class SeededGenerators:
         Put back the states saved by :meth:`seedAll` and :meth:`adopt`.
         """
         _running.remove(self)
-        for generator, state in reversed(self._saved):
-            generator.setstate(state)
+        if self._saved:
+            for generator, state in reversed(self._saved):
+                generator.setstate(state)
         GLOBAL_STATE.restore(self._globalState)
 
 

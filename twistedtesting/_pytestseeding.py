@@ -172,6 +172,7 @@ class PlainSeeding:
         Seed the generators for ``item``, a plain test, as it is set up,
         until :meth:`restore`.
         """
+        nodeid = item.nodeid
         pinned = pinnedSeed(item)
         attempt = self.attempt
         runSeed: int | None
@@ -181,10 +182,12 @@ class PlainSeeding:
             runSeed = self.plan.runSeed
             if attempt is not None and attempt.runSeed is not None:
                 runSeed = attempt.runSeed
-            value = deriveSeed(runSeed, item.nodeid)
-        self.restore()
+            value = deriveSeed(runSeed, nodeid)
+        if self._generators is not None:
+            # A test whose teardown never ran (a plugin that stopped it).
+            self.restore()
         self._generators = SeededGenerators.seedAll(value)
-        self.current = ItemSeed(item.nodeid, value, runSeed, attempt is not None)
+        self.current = ItemSeed(nodeid, value, runSeed, attempt is not None)
 
     def restore(self) -> None:
         """
