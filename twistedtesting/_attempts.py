@@ -6,7 +6,7 @@ seed decides its outcome.
 
 This module decides which run seeds a test is tried with and what its
 report says; the trial side (:mod:`twistedtesting._trialattempts`) and the
-pytest plugin (:mod:`twistedtesting._pytestplugin`) run the attempts.
+pytest plugin (:mod:`twistedtesting._pytestattempts`) run the attempts.
 """
 
 from __future__ import annotations
@@ -454,9 +454,10 @@ def currentOptions() -> AttemptOptions:
 
 def useOptions(options: AttemptOptions | None) -> None:
     """
-    Make ``options`` this process's options (the pytest plugin's), or with
-    ``None`` go back to those of the environment, which are read only once
-    in a process, so that a run has one summary.
+    Make ``options`` this process's options, ahead of those the pytest
+    plugin gives (see :mod:`twistedtesting._runoptions`), or with ``None``
+    go back to those, or else to those of the environment, which are read
+    only once in a process, so that a run has one summary.
     """
     del _pluginOptions[:]
     if options is not None:
