@@ -162,6 +162,9 @@ class PlainSeeding:
 
     pytest_runtest_teardown = teardownWrapper()
 
+    # First: the note is in the report before other plugins see it
+    # (pytest-xdist's worker sends it to the controller from this hook).
+    @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.failed:
             # Three times a test; a passing report needs nothing.
