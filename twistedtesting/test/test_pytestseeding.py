@@ -19,7 +19,7 @@ from twisted.trial.unittest import SynchronousTestCase
 from twistedtesting import seed
 from twistedtesting._derive import deriveSeed
 from twistedtesting.test.pluginsuite import NODE_IDS, PluginTestCase, expectedDraw
-from twistedtesting.test.pytestruns import PYTEST_SKIP
+from twistedtesting.test.pytestruns import PYTEST_SKIP, XDIST_SKIP
 
 if TYPE_CHECKING or PYTEST_SKIP is None:
     # The module imports pytest; its tests are skipped without it.
@@ -215,6 +215,33 @@ class PlainTestTests(PluginTestCase):
         [again] = project.takeRecords()
         self.assertEqual(
             (again["seed"], again["draw"]), (testSeed, expectedDraw(testSeed))
+        )
+
+    def test_failureReportFromWorker(self) -> None:
+        """
+        With pytest-xdist, a failing plain test's report, sent by its worker
+        to the controller, gives its seed once.
+        """
+        if XDIST_SKIP:
+            self.skipTest(XDIST_SKIP)
+        project = self.project()
+        status, output = project.pytest(
+            "-n",
+            "2",
+            "--twistedtesting-seed=21",
+            "--twistedtesting-no-replay",
+            environ={"FAIL": "test_fails"},
+            plugins=("twistedtesting._pytestplugin", "xdist.plugin"),
+        )
+        self.assertEqual(status, 1, output)
+        testSeed = deriveSeed(21, NODE_IDS["test_fails"])
+        self.assertEqual(
+            output.count(
+                f"twistedtesting: this test ran with random seed {testSeed}, "
+                "derived from run seed 21.\n"
+            ),
+            1,
+            output,
         )
 
 
