@@ -7,6 +7,8 @@ L{twistedtesting.test.pytestruns}), and the run's plan.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -179,6 +181,15 @@ class RunPlanTests(SynchronousTestCase):
 
     skip = PYTEST_SKIP
 
+    def temporary(self) -> Path:
+        """
+        A new empty directory, removed after the test (not C{mktemp()},
+        which under pytest would leave it in the working directory).
+        """
+        directory = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, directory, True)
+        return directory
+
     def plan(
         self, seeds: int = 1, check: bool = False, directory: Path | None = None
     ) -> RunPlan:
@@ -189,9 +200,8 @@ class RunPlanTests(SynchronousTestCase):
         With one seed, no determinism check and no failing seeds kept (no
         directory, or an empty one), no test is planned.
         """
-        empty = Path(self.mktemp())
-        empty.mkdir()
-        for directory in (None, empty, Path(self.mktemp())):
+        empty = self.temporary()
+        for directory in (None, empty, empty / "missing"):
             plan = self.plan(directory=directory)
             self.assertEqual((plan.replaying, plan.planned), (False, False))
 
@@ -200,8 +210,7 @@ class RunPlanTests(SynchronousTestCase):
         Many seeds, the determinism check, or anything in the directory of
         failing seeds plans the run's tests.
         """
-        kept = Path(self.mktemp())
-        kept.mkdir()
+        kept = self.temporary()
         (kept / "entry.json").write_text("{}")
         self.assertTrue(self.plan(seeds=2).planned)
         self.assertTrue(self.plan(check=True).planned)
@@ -213,7 +222,7 @@ class RunPlanTests(SynchronousTestCase):
         The attempt options follow the plan, keep failing seeds in its
         directory, know tests by node id, and are made once.
         """
-        directory = Path(self.mktemp())
+        directory = self.temporary() / "seeds"
         plan = self.plan(seeds=3, check=True, directory=directory)
         options = plan.options()
         assert options.store is not None
