@@ -25,9 +25,15 @@ if TYPE_CHECKING:
     from twistedtesting._conformance import TransportPairTestsMixin
     from twistedtesting._connections import ConnectedPair, connectedPair
     from twistedtesting._delays import DelayPolicy, FixedDelay, RandomDelay
+    from twistedtesting._derive import SEED_VARIABLE
     from twistedtesting._determinism import NondeterminismError, checkDeterminism
     from twistedtesting._faults import BreakAfter
     from twistedtesting._faultschedule import PlannedFault, randomFaults
+    from twistedtesting._generators import (
+        SeedableRandom,
+        registerRandom,
+        unregisterRandom,
+    )
     from twistedtesting._host import Host, HostState
     from twistedtesting._hostreactor import HostReactor
     from twistedtesting._lifecycle import ConnectionState
@@ -44,14 +50,7 @@ if TYPE_CHECKING:
     from twistedtesting._proxytarget import ProxyTargetError
     from twistedtesting._record import DeliveryRecord
     from twistedtesting._relay import Relay
-    from twistedtesting._seeds import (
-        SEED_VARIABLE,
-        SeedableRandom,
-        registerRandom,
-        runSeed,
-        seed,
-        unregisterRandom,
-    )
+    from twistedtesting._seeds import runSeed, seed
     from twistedtesting._sockets import refusingAddress
     from twistedtesting._splits import allSplits
     from twistedtesting._teardown import DEFAULT_GRACE_PERIOD, DisconnectTimeout
@@ -178,9 +177,9 @@ _DEFINED_IN = {
     "RandomChunks": "_chunking",
     "RandomDelay": "_delays",
     "Relay": "_relay",
-    "SEED_VARIABLE": "_seeds",
+    "SEED_VARIABLE": "_derive",
     "ScriptedChunks": "_chunking",
-    "SeedableRandom": "_seeds",
+    "SeedableRandom": "_generators",
     "SplitAt": "_chunking",
     "SynchronousTestCase": "_testcase",
     "TestCase": "_testcase",
@@ -196,11 +195,11 @@ _DEFINED_IN = {
     "connectedPair": "_connections",
     "randomFaults": "_faultschedule",
     "refusingAddress": "_sockets",
-    "registerRandom": "_seeds",
+    "registerRandom": "_generators",
     "runSeed": "_seeds",
     "seed": "_seeds",
     "startFaultProxy": "_proxy",
-    "unregisterRandom": "_seeds",
+    "unregisterRandom": "_generators",
 }
 
 

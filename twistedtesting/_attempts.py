@@ -6,7 +6,7 @@ seed decides its outcome.
 
 This module decides which run seeds a test is tried with and what its
 report says; the trial side (:mod:`twistedtesting._trialattempts`) and the
-pytest plugin (:mod:`twistedtesting._pytestplugin`) run the attempts.
+pytest plugin (:mod:`twistedtesting._pytestattempts`) run the attempts.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from typing import Generic, Literal, Protocol, TypeVar
 
 import attrs
 
+from twistedtesting._derive import deriveSeed
 from twistedtesting._replay import FailingSeed, FailingSeeds, trialFailingSeeds
-from twistedtesting._seeds import deriveSeed
+from twistedtesting._runoptions import pluginOptions
 from twistedtesting._seedsummary import SeedsSummary, trialSummary
 
 __all__ = [
@@ -433,7 +434,8 @@ _environmentOptions: list[AttemptOptions] = []
 
 def currentOptions() -> AttemptOptions:
     """
-    This process's options: those the pytest plugin set, or else those of
+    This process's options: those set with :func:`useOptions`, else those
+    the pytest plugin set (:mod:`twistedtesting._runoptions`), or else those of
     the environment, read once per process; a summary of a run with many
     seeds is then written to standard error when the process exits (by the
     process trial was started in, with its ``-j`` workers' counts).
@@ -442,6 +444,9 @@ def currentOptions() -> AttemptOptions:
     """
     if _pluginOptions:
         return _pluginOptions[-1]
+    made = pluginOptions()
+    if made is not None:
+        return made
     if not _environmentOptions:
         _environmentOptions.append(optionsFromEnvironment(os.environ, trialSummary))
     return _environmentOptions[0]
@@ -449,9 +454,10 @@ def currentOptions() -> AttemptOptions:
 
 def useOptions(options: AttemptOptions | None) -> None:
     """
-    Make ``options`` this process's options (the pytest plugin's), or with
-    ``None`` go back to those of the environment, which are read only once
-    in a process, so that a run has one summary.
+    Make ``options`` this process's options, ahead of those the pytest
+    plugin gives (see :mod:`twistedtesting._runoptions`), or with ``None``
+    go back to those, or else to those of the environment, which are read
+    only once in a process, so that a run has one summary.
     """
     del _pluginOptions[:]
     if options is not None:

@@ -1,6 +1,7 @@
 # -*- test-case-name: twistedtesting.test.test_seeds -*-
 """
-Where a test's random seed comes from, and which generators it seeds.
+Where a test's random seed comes from: ``@seed``, the run seed, and the
+choice between them.
 
 A test's seed is, first match wins: the value of ``@seed(N)`` on the test
 method; the value of ``@seed(N)`` on its class (or a base class); otherwise a
@@ -8,30 +9,63 @@ value derived from the *run seed* and the test's id.  The run seed is read
 from the ``TWISTEDTESTING_SEED`` environment variable, or chosen from the
 operating system's randomness once per process and exported in that variable
 so that trial's worker processes (``trial -j``) share it.
+
+How a seed is derived from the run seed is :mod:`twistedtesting._derive`'s,
+and which generators a test seeds is :mod:`twistedtesting._generators`';
+both are imported from here too.
 """
 
 from __future__ import annotations
 
-import hashlib
-import importlib
 import os
-import random
 from collections.abc import Callable, MutableMapping
-from typing import Any, Literal, Protocol, TypeVar, cast
+from typing import Literal, TypeVar
 
 import attrs
 
-from twistedtesting._checks import checkInt
-from twistedtesting._globalrandom import DIRECT_SEED, GLOBAL_STATE
+from twistedtesting._derive import (
+    METHOD_SEED,
+    SEED_VARIABLE,
+    checkSeed,
+    deriveSeed,
+    fastSha256,
+    parseRunSeed,
+)
+from twistedtesting._generators import (
+    SeedableRandom,
+    SeededGenerators,
+    insideTest,
+    registerRandom,
+    unregisterRandom,
+)
 
-SEED_VARIABLE = "TWISTEDTESTING_SEED"
-"""
-The name of the environment variable that holds the run seed.
-"""
+# Defined in _derive and _generators (which the pytest plugin imports
+# without this module and its attrs), and used from here too.
+__all__ = [
+    "SEED_MANAGED",
+    "SEED_VARIABLE",
+    "RunSeedChooser",
+    "SeedChoice",
+    "SeedableRandom",
+    "SeededGenerators",
+    "checkSeed",
+    "chooseSeed",
+    "deriveSeed",
+    "fastSha256",
+    "insideTest",
+    "parseRunSeed",
+    "registerRandom",
+    "runSeed",
+    "runSeedOverride",
+    "seed",
+    "unregisterRandom",
+    "useRunSeed",
+]
 
-# Where @seed stores its value: a function attribute on test methods, a class
-# attribute (found through the MRO, so inherited) on test classes.
-_METHOD_SEED = "__twistedtesting_seed__"
+# Where @seed stores its value: a function attribute on test methods (the
+# name is _derive's, which the pytest plugin reads), a class attribute
+# (found through the MRO, so inherited) on test classes.
+_METHOD_SEED = METHOD_SEED
 _CLASS_SEED = "_twistedtestingClassSeed"
 
 # Set to True on the test case classes that manage seeds, so that @seed can
@@ -41,22 +75,6 @@ SEED_MANAGED = "_twistedtestingSeedManaged"
 _T = TypeVar("_T")
 
 _NO_ATTRIBUTES: dict[str, object] = {}
-
-
-def checkSeed(value: object, name: str) -> int:
-    """
-    Check that ``value`` is usable as a seed.
-
-    :param value: The candidate seed.
-    :param name: How to name the value in an error message.
-    :returns: ``value``, typed as an ``int``.
-    :raises TypeError: If ``value`` is not an ``int`` (``bool`` is refused).
-    :raises ValueError: If ``value`` is negative.
-    """
-    number = checkInt(name, value, "a non-negative int")
-    if number < 0:
-        raise ValueError(f"{name} must be a non-negative int, got {number}")
-    return number
 
 
 def seed(value: int) -> Callable[[_T], _T]:
@@ -121,72 +139,6 @@ def _refuseSecondPin(value: int, target: object, existing: int | None) -> None:
             f"@seed({value}) applied to {target!r}, which @seed({existing}) "
             "already pins; keep one of them"
         )
-
-
-def fastSha256(
-    names: tuple[str, ...] = ("_sha2", "_sha256"),
-) -> Callable[[bytes], Any]:
-    """
-    CPython's own SHA-256, when it has one that agrees with
-    :func:`hashlib.sha256`, else :func:`hashlib.sha256`.
-
-    :func:`hashlib.sha256` usually goes through OpenSSL, whose set-up for
-    each hash, between tests whose work has pushed it out of the processor's
-    caches, costs several times what CPython's own implementation does for
-    a test id.  That implementation is a private module (``_sha2`` from
-    Python 3.12 on, ``_sha256`` before), so it is checked before it is used.
-
-    :param names: The modules to look in, in order.
-    """
-    expected = hashlib.sha256(b"twistedtesting").digest()
-    for name in names:
-        try:
-            candidate = getattr(importlib.import_module(name), "sha256", None)
-            if candidate is not None and candidate(b"twistedtesting").digest() == (
-                expected
-            ):
-                return cast("Callable[[bytes], Any]", candidate)
-        except Exception:
-            continue
-    return hashlib.sha256
-
-
-_sha256 = fastSha256()
-
-
-def deriveSeed(runSeed: int, testId: str) -> int:
-    """
-    Derive a test's seed from the run seed and the test's id.
-
-    The derivation is a cryptographic hash, so it is the same in every
-    process, on every platform and in every test order (unlike Python's
-    salted ``hash()``), and distinct tests get unrelated seeds.
-
-    :param runSeed: The run seed.
-    :param testId: The test's id, such as ``pkg.test.test_x.XTests.test_y``.
-    :returns: A seed in ``range(2 ** 32)``, so that generators with a 32-bit
-        seed (such as NumPy's legacy one) accept it.
-    """
-    digest = _sha256(f"{runSeed}\0{testId}".encode()).digest()
-    return int.from_bytes(digest[:4], "big")
-
-
-def parseRunSeed(raw: str) -> int:
-    """
-    Parse the text of the ``TWISTEDTESTING_SEED`` variable.
-
-    :param raw: The variable's value.
-    :returns: The run seed.
-    :raises ValueError: If ``raw`` is not a non-negative decimal integer;
-        the message names the variable.
-    """
-    text = raw.strip()
-    if not (text.isascii() and text.isdigit()):
-        raise ValueError(
-            f"the environment variable {SEED_VARIABLE} must be a non-negative "
-            f"integer (the run seed), got {raw!r}; unset it for a random run seed"
-        )
-    return int(text)
 
 
 @attrs.define
@@ -339,145 +291,3 @@ def _pinnedChoice(value: int, source: Literal["method", "class"]) -> SeedChoice:
 # The run seed that a test is being run with instead of this process's, while
 # twistedtesting._attempts runs it with a replayed seed or with many seeds.
 runSeedOverride: list[int] = []
-
-
-def insideTest() -> bool:
-    """
-    Whether a seeded test is running now (so a test starting now is run by
-    another test, as this project's own tests run theirs).
-    """
-    return bool(_running)
-
-
-class SeedableRandom(Protocol):
-    """
-    A random generator that can be seeded and whose state can be saved and
-    restored, such as a :class:`random.Random`.
-    """
-
-    def seed(self, a: int, /) -> None:
-        """
-        Seed the generator.
-
-        :param a: The seed, a non-negative ``int``.
-        """
-
-    def getstate(self) -> Any:
-        """
-        :returns: The generator's state, for :meth:`setstate`.
-        """
-
-    def setstate(self, state: Any, /) -> None:
-        """
-        Restore a state.
-
-        :param state: A state that :meth:`getstate` returned.
-        """
-
-
-_registered: list[SeedableRandom] = []
-
-
-def registerRandom(generator: SeedableRandom) -> None:
-    """
-    Seed ``generator`` with each test's seed and restore it after the test,
-    as is done for the global :mod:`random` module.
-
-    Register a project's generators once, when the module that defines them
-    (or a test package's ``__init__``) is imported.  A generator registered
-    while a test runs is seeded with that test's seed at once, and its state
-    from before the registration is put back when the test ends.
-    Registering a generator that is already registered changes nothing.
-
-    :param generator: An object with ``seed(int)``, ``getstate()`` and
-        ``setstate(state)`` methods, such as a :class:`random.Random`.  For a
-        generator with other method names, register a small adapter.
-    :raises TypeError: If ``generator`` lacks one of those methods.
-    """
-    missing = [
-        name
-        for name in ("seed", "getstate", "setstate")
-        if not callable(getattr(generator, name, None))
-    ]
-    if missing:
-        raise TypeError(
-            f"registerRandom() generator must have seed(), getstate() and "
-            f"setstate() methods; {generator!r} lacks {', '.join(missing)}"
-        )
-    if not any(generator is known for known in _registered):
-        _registered.append(generator)
-        if _running:
-            _running[-1].adopt(generator)
-
-
-def unregisterRandom(generator: SeedableRandom) -> None:
-    """
-    Stop seeding a generator that :func:`registerRandom` registered.
-
-    :param generator: The registered generator.
-    :raises ValueError: If ``generator`` is not registered.
-    """
-    for index, known in enumerate(_registered):
-        if known is generator:
-            del _registered[index]
-            return
-    raise ValueError(f"unregisterRandom() generator {generator!r} is not registered")
-
-
-@attrs.define(eq=False)
-class SeededGenerators:
-    """
-    The generators seeded for a running test, and the states to put back
-    when it ends.
-
-    :ivar value: The running test's seed.
-    """
-
-    value: int
-    _globalState: Any
-    _saved: list[tuple[SeedableRandom, Any]]
-
-    @classmethod
-    def seedAll(cls, value: int) -> SeededGenerators:
-        """
-        Save the state of every generator, then seed each with ``value``,
-        until :meth:`restore`.
-        """
-        seeded = cls(value, GLOBAL_STATE.save(), [])
-        if DIRECT_SEED is not None and random.seed is _MODULE_SEED:
-            # As random.seed(value) does, without its Python layer.
-            DIRECT_SEED(_GLOBAL, value)
-            _GLOBAL_ATTRIBUTES["gauss_next"] = None
-        else:
-            random.seed(value)
-        for generator in _registered:
-            seeded.adopt(generator)
-        _running.append(seeded)
-        return seeded
-
-    def adopt(self, generator: SeedableRandom) -> None:
-        """
-        Save the state of ``generator``, then seed it with :attr:`value`.
-        """
-        self._saved.append((generator, generator.getstate()))
-        generator.seed(self.value)
-
-    def restore(self) -> None:
-        """
-        Put back the states saved by :meth:`seedAll` and :meth:`adopt`.
-        """
-        _running.remove(self)
-        for generator, state in reversed(self._saved):
-            generator.setstate(state)
-        GLOBAL_STATE.restore(self._globalState)
-
-
-# The global generator, its own seed method (which random.seed is, unless
-# replaced) and its attributes (where it keeps gauss_next).
-_GLOBAL = random._inst
-_MODULE_SEED = random.seed
-_GLOBAL_ATTRIBUTES = vars(_GLOBAL)
-
-# The seeded generators of the tests running now, innermost last (a test may
-# run another test, as this project's own tests do).
-_running: list[SeededGenerators] = []

@@ -13,6 +13,7 @@ from pathlib import Path
 import attrs
 from twisted.trial.unittest import SynchronousTestCase
 
+from twistedtesting import _runoptions
 from twistedtesting._attempts import (
     DETERMINISM_VARIABLE,
     SEEDS_VARIABLE,
@@ -28,6 +29,7 @@ from twistedtesting._attempts import (
     useOptions,
 )
 from twistedtesting._replay import FAILING_SEEDS_VARIABLE, FailingSeed, FailingSeeds
+from twistedtesting._runoptions import useOptionsMaker
 from twistedtesting._seeds import deriveSeed
 from twistedtesting.test.pytestruns import PYTEST_SKIP, XDIST_SKIP, Project
 
@@ -406,6 +408,36 @@ class EnvironmentTests(SynchronousTestCase):
         self.assertEqual(currentOptions().seeds, 3)
         useOptions(None)
         self.assertIs(currentOptions(), first)
+
+    def test_pluginOptionsMadeWhenAsked(self) -> None:
+        """
+        The options that the pytest plugin gives as a maker
+        (L{useOptionsMaker}) are made only when first asked for, and are
+        this process's options unless L{useOptions} set others.
+        """
+        options = AttemptOptions(seeds=4)
+        made: list[AttemptOptions] = []
+
+        def maker() -> AttemptOptions:
+            made.append(options)
+            return options
+
+        plugin = list(_pluginOptions)
+        self.addCleanup(useOptions, plugin[-1] if plugin else None)
+        makers = list(_runoptions._makers)
+        self.addCleanup(useOptionsMaker, makers[-1] if makers else None)
+        useOptions(None)
+        useOptionsMaker(maker)
+        self.assertEqual(made, [])
+        self.assertIs(currentOptions(), options)
+        self.assertEqual(made, [options])
+        other = AttemptOptions(seeds=2)
+        useOptions(other)
+        self.assertIs(currentOptions(), other)
+        useOptions(None)
+        useOptionsMaker(None)
+        self.assertIsNot(currentOptions(), options)
+        self.assertEqual(made, [options])
 
     def test_badCount(self) -> None:
         """

@@ -1,18 +1,12 @@
 # -*- test-case-name: twistedtesting.test.test_seeds -*-
 """
-Tests for L{twistedtesting._seeds}: the @seed decorator, the run seed, seed
-derivation and the registry of generators.
+Tests for L{twistedtesting._seeds}: the @seed decorator, the run seed and
+the choice of a test's seed.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import random
-import subprocess
-import sys
-import types
-from typing import Any
 
 from twisted.trial.unittest import TestCase as TrialTestCase
 
@@ -20,19 +14,14 @@ from twistedtesting import (
     SEED_VARIABLE,
     SynchronousTestCase,
     TestCase,
-    registerRandom,
     runSeed,
     seed,
-    unregisterRandom,
 )
 from twistedtesting._seeds import (
     RunSeedChooser,
     SeedChoice,
-    SeededGenerators,
     chooseSeed,
     deriveSeed,
-    fastSha256,
-    parseRunSeed,
 )
 
 BAD_SEED_TYPES: list[object] = [True, False, 1.0, "1", None, b"1"]
@@ -204,71 +193,6 @@ class _PinnedClass(SynchronousTestCase):
     """
 
 
-class DeriveSeedTests(SynchronousTestCase):
-    """
-    Tests for L{deriveSeed}.
-    """
-
-    def test_knownValues(self) -> None:
-        """
-        The derivation never changes between releases: a seed that a user
-        wrote down keeps meaning the same test seed.  These are the first four
-        bytes of SHA-256 of C{"<run seed>\\0<test id>"}, read big-endian.
-        """
-        self.assertEqual(deriveSeed(0, "pkg.test_x.XTests.test_y"), 0xB70CA46F)
-        self.assertEqual(deriveSeed(12345, "a"), 0xA3BE0BC8)
-
-    def test_sameHashEverywhere(self) -> None:
-        """
-        The SHA-256 that seeds are derived with is the standard one: CPython's
-        own where it agrees with L{hashlib.sha256}, else L{hashlib.sha256}
-        itself.
-        """
-        for data in [b"", b"pkg.test_x.XTests.test_y", bytes(range(256)) * 5]:
-            self.assertEqual(fastSha256()(data).digest(), hashlib.sha256(data).digest())
-        self.assertIs(fastSha256(("twistedtesting_no_such_module",)), hashlib.sha256)
-        # A module whose sha256 gives other digests is not used.
-        wrong = types.ModuleType("twistedtesting_wrong_sha256")
-        wrong.sha256 = hashlib.md5  # type: ignore[attr-defined]
-        sys.modules[wrong.__name__] = wrong
-        self.addCleanup(sys.modules.pop, wrong.__name__)
-        self.assertIs(fastSha256((wrong.__name__,)), hashlib.sha256)
-
-    def test_dependsOnBothInputs(self) -> None:
-        """
-        Different run seeds or different test ids give different seeds, and
-        every seed is in C{range(2 ** 32)}.
-        """
-        seeds = {
-            deriveSeed(run, testId)
-            for run in range(20)
-            for testId in ("a.A.test_a", "a.A.test_b", "b.A.test_a")
-        }
-        self.assertEqual(len(seeds), 60)
-        self.assertTrue(all(0 <= s < 2**32 for s in seeds))
-
-    def test_stableAcrossProcesses(self) -> None:
-        """
-        Another interpreter, with a different string hash salt, derives the
-        same seed.
-        """
-        code = (
-            "from twistedtesting._seeds import deriveSeed;"
-            "print(deriveSeed(99, 'pkg.XTests.test_y'))"
-        )
-        env = dict(os.environ, PYTHONHASHSEED="12345")
-        env["PYTHONPATH"] = os.pathsep.join(sys.path)
-        output = subprocess.run(
-            [sys.executable, "-c", code],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=60,
-        ).stdout
-        self.assertEqual(int(output), deriveSeed(99, "pkg.XTests.test_y"))
-
-
 class ChooseSeedMemoTests(SynchronousTestCase):
     """
     Tests for the last choice that L{chooseSeed} remembers.
@@ -310,31 +234,8 @@ class ChooseSeedMemoTests(SynchronousTestCase):
 
 class RunSeedTests(SynchronousTestCase):
     """
-    Tests for L{parseRunSeed}, L{RunSeedChooser} and L{runSeed}.
+    Tests for L{RunSeedChooser} and L{runSeed}.
     """
-
-    def test_parse(self) -> None:
-        """
-        A decimal integer, with surrounding white space, is a run seed.
-        """
-        self.assertEqual(parseRunSeed("0"), 0)
-        self.assertEqual(parseRunSeed(" 42\n"), 42)
-        self.assertEqual(parseRunSeed("12345678901234567890"), 12345678901234567890)
-
-    def test_parseRefuses(self) -> None:
-        """
-        Anything else is a L{ValueError} that names the variable and quotes
-        the value.
-        """
-        for raw in ["", " ", "-1", "+1", "abc", "1.5", "0x10", "1e3", "\uff14\uff12"]:
-            with self.assertRaises(ValueError) as caught:
-                parseRunSeed(raw)
-            self.assertEqual(
-                str(caught.exception),
-                f"the environment variable {SEED_VARIABLE} must be a "
-                f"non-negative integer (the run seed), got {raw!r}; unset it "
-                "for a random run seed",
-            )
 
     def test_chosenOnceAndExported(self) -> None:
         """
@@ -376,159 +277,3 @@ class RunSeedTests(SynchronousTestCase):
         """
         self.assertEqual(os.environ[SEED_VARIABLE], str(runSeed()))
         self.assertEqual(self.seed, deriveSeed(runSeed(), self.id()))
-
-
-class _Counting(random.Random):
-    """
-    A generator that counts how often it was seeded.
-    """
-
-    seeded: list[Any]
-
-    def seed(self, a: Any = None, version: int = 2) -> None:
-        if not hasattr(self, "seeded"):
-            self.seeded = []
-        self.seeded.append(a)
-        super().seed(a, version)
-
-
-class RegistryTests(SynchronousTestCase):
-    """
-    Tests for L{registerRandom}, L{unregisterRandom} and
-    L{SeededGenerators}.
-    """
-
-    def test_seedAllAndRestore(self) -> None:
-        """
-        L{SeededGenerators.seedAll} seeds the global generator and each
-        registered one with the seed; C{restore} puts back the states they
-        had, so they continue as if nothing had happened.
-        """
-        mine = random.Random()
-        registerRandom(mine)
-        self.addCleanup(unregisterRandom, mine)
-        mine.seed(1)
-        random.seed(2)
-        expectedGlobal = random.Random(2).random()
-        expectedMine = random.Random(1).random()
-
-        saved = SeededGenerators.seedAll(77)
-        self.assertEqual(random.random(), random.Random(77).random())
-        self.assertEqual(mine.random(), random.Random(77).random())
-        saved.restore()
-
-        self.assertEqual(random.random(), expectedGlobal)
-        self.assertEqual(mine.random(), expectedMine)
-
-    def test_seedAllSeedsAsRandomSeed(self) -> None:
-        """
-        L{SeededGenerators.seedAll} leaves the global generator in exactly
-        the state that C{random.seed(value)} gives, C{gauss_next} cleared,
-        for values of several sizes.
-        """
-        for value in (0, 5, 2**32 + 7, 3**70):
-            random.gauss(0, 1)
-            saved = SeededGenerators.seedAll(value)
-            state = random.getstate()
-            saved.restore()
-            expected = random.Random()
-            expected.gauss(0, 1)
-            expected.seed(value)
-            self.assertEqual(state, expected.getstate())
-
-    def test_seedAllUsesReplacedSeed(self) -> None:
-        """
-        While C{random.seed} is replaced (as a test may replace it),
-        L{SeededGenerators.seedAll} calls the replacement rather than
-        seeding the generator directly.
-        """
-        calls: list[int] = []
-        self.patch(random, "seed", calls.append)
-        saved = SeededGenerators.seedAll(41)
-        saved.restore()
-        self.assertEqual(calls, [41])
-
-    def test_registeredSeededForEachTest(self) -> None:
-        """
-        A registered generator is seeded with each test's seed, once.
-        """
-        counting = _Counting()
-        registerRandom(counting)
-        self.addCleanup(unregisterRandom, counting)
-        counting.seeded = []
-
-        class Inner(SynchronousTestCase):
-            def test_a(self) -> None:
-                pass
-
-        test = Inner("test_a")
-        test.run(_quietResult())
-        self.assertEqual(counting.seeded, [test.seed])
-
-    def test_registerDuringTest(self) -> None:
-        """
-        A generator registered while a test runs is seeded with that test's
-        seed at once, and after the test it is back in the state it had
-        before the registration, even when the test unregistered it.
-        """
-        mine = random.Random(5)
-        drawn: list[float] = []
-
-        class Inner(SynchronousTestCase):
-            def setUp(self) -> None:
-                registerRandom(mine)
-                self.addCleanup(unregisterRandom, mine)
-
-            def test_a(self) -> None:
-                drawn.append(mine.random())
-
-        test = Inner("test_a")
-        test.run(_quietResult())
-        self.assertEqual(drawn, [random.Random(test.seed).random()])
-        self.assertEqual(mine.random(), random.Random(5).random())
-        self.assertRaises(ValueError, unregisterRandom, mine)
-
-    def test_registerTwice(self) -> None:
-        """
-        Registering a generator twice registers it once: one unregistration
-        removes it.
-        """
-        mine = random.Random()
-        registerRandom(mine)
-        registerRandom(mine)
-        unregisterRandom(mine)
-        self.assertRaises(ValueError, unregisterRandom, mine)
-
-    def test_registerRefusesNonGenerators(self) -> None:
-        """
-        Registering an object without C{seed}, C{getstate} and C{setstate}
-        methods is a L{TypeError} naming the missing ones.
-        """
-
-        class OnlySeed:
-            def seed(self, a: int) -> None:
-                pass
-
-        with self.assertRaises(TypeError) as caught:
-            registerRandom(OnlySeed())  # type: ignore[arg-type]
-        self.assertIn("lacks getstate, setstate", str(caught.exception))
-        with self.assertRaises(TypeError):
-            registerRandom(None)  # type: ignore[arg-type]
-
-    def test_unregisterUnknown(self) -> None:
-        """
-        Unregistering a generator that is not registered is a L{ValueError}.
-        """
-        mine = random.Random()
-        with self.assertRaises(ValueError) as caught:
-            unregisterRandom(mine)
-        self.assertEqual(
-            str(caught.exception),
-            f"unregisterRandom() generator {mine!r} is not registered",
-        )
-
-
-def _quietResult() -> Any:
-    from twisted.trial.reporter import TestResult
-
-    return TestResult()

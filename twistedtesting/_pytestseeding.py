@@ -1,0 +1,225 @@
+# -*- test-case-name: twistedtesting.test.test_pytestseeding -*-
+"""
+The pytest plugin's seeding of plain pytest tests: each runs with the global
+:mod:`random` module and the registered generators seeded from its own seed
+and restored after it, and a failure's report names the seed and the rerun
+command (see :mod:`twistedtesting._pytestplugin`).
+
+This runs for every test, so it is kept cheap: plain classes with slots (no
+attrs, which is not even imported), nothing stored in pytest's stashes, and
+no work beyond a test's seed unless it fails.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+# unittest's (and so trial's) test cases, which pytest's own unittest plugin
+# collects; already imported by pytest.
+from _pytest.unittest import TestCaseFunction
+
+from twistedtesting._derive import METHOD_SEED, deriveSeed
+from twistedtesting._generators import SeededGenerators
+
+if TYPE_CHECKING:
+    from twistedtesting._attempts import Attempt
+    from twistedtesting._pytestoptions import RunPlan
+
+_NO_ATTRIBUTES: dict[str, object] = {}
+
+
+class ItemSeed:
+    """
+    The seed of a plain pytest test.
+
+    :ivar nodeid: The test's node id.
+    :ivar value: The seed.
+    :ivar runSeed: The run seed it was derived from, or ``None`` when
+        ``@seed`` pinned it.
+    :ivar attempted: Whether the test is run by the plugin's attempts (a
+        replayed seed, many seeds, the determinism check), which keep its
+        failing seed themselves.
+    """
+
+    __slots__ = ("attempted", "nodeid", "runSeed", "value")
+
+    def __init__(
+        self, nodeid: str, value: int, runSeed: int | None, attempted: bool
+    ) -> None:
+        self.nodeid = nodeid
+        self.value = value
+        self.runSeed = runSeed
+        self.attempted = attempted
+
+    def note(self) -> str:
+        """
+        The section that a failure's report gets: the seed, and how to get it
+        again.
+        """
+        if self.runSeed is None:
+            return (
+                f"twistedtesting: this test ran with random seed {self.value}, "
+                f"pinned by @seed({self.value}); rerunning it reproduces the "
+                "same random values."
+            )
+        command = (
+            f"python -m pytest {shlex.quote(self.nodeid)} "
+            f"--twistedtesting-seed={self.runSeed}"
+        )
+        return (
+            f"twistedtesting: this test ran with random seed {self.value}, "
+            f"derived from run seed {self.runSeed}.\n"
+            f"  Rerun it with: {command}\n"
+            f"  or pin it: add @seed({self.value}) to the test function "
+            "(from twistedtesting import seed)."
+        )
+
+
+def managed(item: pytest.Item) -> bool:
+    """
+    Whether ``item`` is a unittest (or trial) test case, which the plugin
+    leaves alone: twistedtesting's seed themselves, others run as they would
+    without it.
+    """
+    return isinstance(item, TestCaseFunction)
+
+
+def pinnedSeed(item: pytest.Item) -> int | None:
+    """
+    The seed that ``@seed`` pinned on the test function of ``item``, if any.
+    """
+    # The function's attributes (a bound method gives its function's):
+    # quicker than a failed lookup of the one attribute, the usual case.
+    function = getattr(item, "obj", None)
+    pinned = getattr(function, "__dict__", _NO_ATTRIBUTES).get(METHOD_SEED)
+    return pinned if isinstance(pinned, int) else None
+
+
+def restoreAfter(self: PlainSeeding, item: pytest.Item) -> Generator[None, Any, Any]:
+    # As a new-style hook wrapper (pluggy 1.2 and later): after the test's
+    # fixtures are torn down, the generators are as they were before it.
+    try:
+        return (yield)
+    finally:
+        self.restore()
+
+
+def restoreAfterOldStyle(
+    self: PlainSeeding, item: pytest.Item
+) -> Generator[None, Any, None]:
+    # The same for an older pluggy (pytest 7.3 allows pluggy 1.0), which
+    # has only old-style hook wrappers; they cost more for each test.
+    yield
+    self.restore()
+
+
+def teardownWrapper(hookimpl: Callable[..., Any] = pytest.hookimpl) -> Any:
+    """
+    The hook wrapper of ``pytest_runtest_teardown`` that restores the
+    generators: new-style when the installed pluggy has them, else
+    old-style; chosen once, when this module is imported.
+
+    :param hookimpl: pytest's (that is, pluggy's) hook marker, whose
+        ``wrapper`` argument a pluggy older than 1.2 refuses.
+    """
+    try:
+        marker = hookimpl(wrapper=True, tryfirst=True)
+    except TypeError:
+        return hookimpl(hookwrapper=True, tryfirst=True)(restoreAfterOldStyle)
+    return marker(restoreAfter)
+
+
+class PlainSeeding:
+    """
+    Seeds the plain tests of one run, one at a time: the plugin object, of
+    one run, whose hooks run for every test.
+
+    :ivar plan: The run's plan.
+    :ivar current: The seed of the plain test seeded last, or ``None``.
+    :ivar attempt: While the plugin's attempts run a test, the attempt
+        running, else ``None``.
+    :ivar logNotes: Whether a failure's report gets its note when it is
+        logged (the attempts add it themselves to reports they log later).
+    """
+
+    __slots__ = ("_generators", "attempt", "current", "logNotes", "plan")
+
+    def __init__(self, plan: RunPlan) -> None:
+        self.plan = plan
+        self.current: ItemSeed | None = None
+        self.attempt: Attempt | None = None
+        self.logNotes = True
+        self._generators: SeededGenerators | None = None
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        if not isinstance(item, TestCaseFunction):
+            self.seed(item)
+
+    pytest_runtest_teardown = teardownWrapper()
+
+    # First: the note is in the report before other plugins see it
+    # (pytest-xdist's worker sends it to the controller from this hook).
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.failed:
+            # Three times a test; a passing report needs nothing.
+            self.noteFailure(report)
+
+    def seed(self, item: pytest.Item) -> None:
+        """
+        Seed the generators for ``item``, a plain test, as it is set up,
+        until :meth:`restore`.
+        """
+        nodeid = item.nodeid
+        pinned = pinnedSeed(item)
+        attempt = self.attempt
+        runSeed: int | None
+        if pinned is not None:
+            value, runSeed = pinned, None
+        else:
+            runSeed = self.plan.runSeed
+            if attempt is not None and attempt.runSeed is not None:
+                runSeed = attempt.runSeed
+            value = deriveSeed(runSeed, nodeid)
+        if self._generators is not None:
+            # A test whose teardown never ran (a plugin that stopped it).
+            self.restore()
+        self._generators = SeededGenerators.seedAll(value)
+        self.current = ItemSeed(nodeid, value, runSeed, attempt is not None)
+
+    def restore(self) -> None:
+        """
+        Put back the states the generators had before the plain test.
+        """
+        generators = self._generators
+        if generators is not None:
+            self._generators = None
+            generators.restore()
+
+    def seedOf(self, item: pytest.Item) -> ItemSeed | None:
+        """
+        The seed of ``item`` if it is the plain test seeded last.
+        """
+        current = self.current
+        if current is None or current.nodeid != item.nodeid:
+            return None
+        return current
+
+    def noteFailure(self, report: pytest.TestReport) -> None:
+        """
+        Add the seed's note to the failed ``report`` of the plain test seeded
+        last, and keep its failing seed when it runs once.
+        """
+        current = self.current
+        if not self.logNotes or current is None or current.nodeid != report.nodeid:
+            # Not a test of this process: pytest-xdist's controller logs
+            # its workers' reports, which have their note already.
+            return
+        report.sections.append(("twistedtesting", current.note()))
+        if current.runSeed is not None and not current.attempted:
+            self.plan.keep(current.nodeid, current.runSeed, current.value)
