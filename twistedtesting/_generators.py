@@ -129,7 +129,19 @@ class SeededGenerators:
         Save the state of every generator, then seed each with ``value``,
         until :meth:`restore`.
         """
-        seeded = cls(value, GLOBAL_STATE.save(), [])
+        seeded = cls(value, None, [])
+        seeded.seedAgain(value)
+        return seeded
+
+    def seedAgain(self, value: int) -> None:
+        """
+        Save the state of every generator, then seed each with ``value``,
+        until :meth:`restore`, as :meth:`seedAll` does, with this object,
+        which is restored already (a run's outermost tests take turns with
+        one, rather than each allocating its own).
+        """
+        self.value = value
+        self._globalState = GLOBAL_STATE.save()
         if DIRECT_SEED is not None and random.seed is _MODULE_SEED:
             # As random.seed(value) does, without its Python layer.
             DIRECT_SEED(_GLOBAL, value)
@@ -138,9 +150,8 @@ class SeededGenerators:
             random.seed(value)
         if _registered:
             for generator in _registered:
-                seeded.adopt(generator)
-        _running.append(seeded)
-        return seeded
+                self.adopt(generator)
+        _running.append(self)
 
     def adopt(self, generator: SeedableRandom) -> None:
         """
@@ -154,10 +165,13 @@ class SeededGenerators:
         Put back the states saved by :meth:`seedAll` and :meth:`adopt`.
         """
         _running.remove(self)
-        if self._saved:
-            for generator, state in reversed(self._saved):
+        saved = self._saved
+        if saved:
+            for generator, state in reversed(saved):
                 generator.setstate(state)
+            del saved[:]
         GLOBAL_STATE.restore(self._globalState)
+        self._globalState = None
 
 
 # The global generator, its own seed method (which random.seed is, unless

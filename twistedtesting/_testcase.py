@@ -28,8 +28,8 @@ from twistedtesting._pairoptions import (
     ProtocolFactoryOf,
     ServerProtocolT,
 )
-from twistedtesting._seednote import SeedReporter
-from twistedtesting._seeds import SeededGenerators, chooseSeed, runSeed
+from twistedtesting._runplan import RunPlan, sharedPlan
+from twistedtesting._seeds import chooseSeed, runSeed
 from twistedtesting._timeouts import (
     DEFAULT_TIMEOUT_EXCEPTIONS,
     Condition,
@@ -62,6 +62,8 @@ class _TestRandom:
             return self
         generator = random.Random(instance.seed)
         vars(instance)["random"] = generator
+        # Tests of this class drop it as they start (most never use it).
+        type(instance)._twistedtestingRandomKept = True
         return generator
 
 
@@ -96,7 +98,9 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
     # attribute would be looked for through the whole class hierarchy.
     _twistedtestingClassSeed: ClassVar[int | None] = None
     # The test's id and the method name it was made for (see id()).
-    _twistedtestingId: tuple[object, ...] = (None, None, None, None, "")
+    # Whether a test of this class has kept a generator in self.random,
+    # which the next run drops (see _TestRandom).
+    _twistedtestingRandomKept: ClassVar[bool] = False
 
     def __init__(self, methodName: str = "runTest") -> None:
         super().__init__(methodName)  # type: ignore[no-untyped-call]
@@ -111,22 +115,23 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
 
     def id(self) -> str:
         """
-        The test's id, as trial gives it: made on the first call and kept
-        (for the test method, class, module and class name it was made
-        for), since it is asked for several times as each test starts.
+        The test's id, as trial gives it: kept from the last call (for the
+        test, method name, class, module and class name it was made for),
+        since it is asked for several times as each test starts.
         """
         cls = type(self)
-        name, module, className = self._testMethodName, cls.__module__, cls.__qualname__
-        known = self._twistedtestingId
+        name = self._testMethodName
+        known = _lastId[0]
         if (
-            known[0] is name
-            and known[1] is cls
-            and known[2] is module
-            and known[3] is className
+            known[0] is self
+            and known[1] is name
+            and known[2] is cls
+            and known[3] is cls.__module__
+            and known[4] is cls.__qualname__
         ):
-            return cast(str, known[4])
+            return known[5]
         testId = str(super().id())
-        self._twistedtestingId = (name, cls, module, className, testId)
+        _lastId[0] = (self, name, cls, cls.__module__, cls.__qualname__, testId)
         return testId
 
     @overload
@@ -193,43 +198,65 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
         """
         if result is None:
             result = self.defaultTestResult()
+        plan = sharedPlan[0] if sharedPlan else None
+        if plan is None or not plan.fits(result):
+            plan = self._plan(result)
+            if plan is None:
+                # It ran once per attempt (replayed seed, many seeds, twice).
+                return
+        testId = self.id()
+        try:
+            choice = chooseSeed(type(self), getattr(self, self._testMethodName), testId)
+        except ValueError:
+            reporter = plan.original
+            reporter.startTest(self)
+            reporter.addError(self, Failure())
+            reporter.stopTest(self)
+            return
+        self.seed = choice.value
+        if self._twistedtestingRandomKept:
+            vars(self).pop("random", None)
+        plan.test = self
+        plan.choice = choice
+        generators = plan.generators
+        generators.seedAgain(choice.value)
+        try:
+            super().run(plan.reporter)  # type: ignore[no-untyped-call]
+        finally:
+            generators.restore()
+
+    def _plan(self, result: Any) -> RunPlan | None:
+        """
+        Run the test once per attempt, if it has planned attempts (and
+        return ``None``); else return the plan it runs with: the run's
+        shared plan, made now, when it can share one (see
+        L{RunPlan.fits}), else one of its own.
+        """
         watch = takeOver(self, result)
         if watch is None:
-            # It ran once per attempt (replayed seed, many seeds, twice).
-            return
+            return None
         # As trial adapts it, but a trial reporter, the usual result, is
-        # taken as it is: asking zope.interface to adapt it costs more, and
-        # asking whether it is one costs more than remembering the last.
+        # taken as it is.
         adapted = False
         reporter: IReporter
-        if result is _lastReporter[0]:
+        if IReporter.providedBy(result):
             reporter = result
-        elif IReporter.providedBy(result):
-            reporter = _lastReporter[0] = result
         else:
             found = cast("IReporter | None", IReporter(result, None))
             adapted = found is None
             if found is None:
                 found = cast(IReporter, unittest.PyUnitResultAdapter(result))
             reporter = found
-        testId = self.id()
-        try:
-            choice = chooseSeed(type(self), getattr(self, self._testMethodName), testId)
-        except ValueError:
-            reporter.startTest(self)
-            reporter.addError(self, Failure())
-            reporter.stopTest(self)
-            return
-        self.seed = choice.value
-        vars(self).pop("random", None)
-        generators = SeededGenerators.seedAll(choice.value)
-        try:
-            note = functools.partial(watch.note, self, choice, result)
-            super().run(  # type: ignore[no-untyped-call]
-                SeedReporter(reporter, note, __file__, adapted)
-            )
-        finally:
-            generators.restore()
+        plan = RunPlan(result, watch, reporter, __file__, adapted)
+        if (
+            not adapted
+            and reporter is result
+            and watch.nothingPlanned
+            and watch.options is not None
+            and plan.fits(result)
+        ):
+            sharedPlan[:] = [plan]
+        return plan
 
     def _run(
         self,
@@ -355,9 +382,10 @@ class TestCase(SynchronousTestCase, unittest.TestCase):
 # The fixtures that trial runs through SynchronousTestCase._run.
 _FIXTURES = frozenset(["setUp", "tearDown"])
 
-# The last result that run() found to be a trial reporter (each test of a
-# run is given the same one).
-_lastReporter: list[Any] = [None]
+# The last test id that id() made, for the test, method name, class, module
+# and qualified name it was made for: a test's id is asked for several
+# times as it starts.
+_lastId: list[tuple[Any, str, type, str, str, str]] = [(None, "", type, "", "", "")]
 
 # trial's own SynchronousTestCase._run, called directly (quicker than
 # through super(), three times a test).
