@@ -24,6 +24,20 @@ SEED_VARIABLE = "TWISTEDTESTING_SEED"
 The name of the environment variable that holds the run seed.
 """
 
+FAILING_SEEDS_VARIABLE = "TWISTEDTESTING_FAILING_SEEDS"
+"""
+The name of the environment variable that says where trial runs keep the
+seeds of failed tests: a directory, or ``off`` to neither keep nor replay
+them (under pytest too).  Unset, it is ``.twistedtesting/failing-seeds`` in
+the directory that trial was started in.
+"""
+
+OFF_WORDS = ("off", "0", "no", "false")
+"""
+The values of :data:`FAILING_SEEDS_VARIABLE` that turn keeping and replaying
+failing seeds off, in lower case.
+"""
+
 METHOD_SEED = "__twistedtesting_seed__"
 """
 Where ``@seed`` stores its value on a test method (a function attribute).

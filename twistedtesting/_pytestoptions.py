@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from twistedtesting._derive import SEED_VARIABLE, checkSeed, parseRunSeed
+from twistedtesting._derive import (
+    FAILING_SEEDS_VARIABLE,
+    OFF_WORDS,
+    SEED_VARIABLE,
+    checkSeed,
+    parseRunSeed,
+)
 
 if TYPE_CHECKING:
     from twistedtesting._attempts import AttemptOptions
@@ -27,12 +33,6 @@ if TYPE_CHECKING:
 CACHE_KEY = "twistedtesting/run-seed"
 CACHE_DIRECTORY = "twistedtesting-failing-seeds"
 WORKER_KEY = "twistedtesting_seed"
-
-# The variable that says where trial keeps failing seeds, and its values
-# that turn replaying off under pytest too: _replay's FAILING_SEEDS_VARIABLE
-# and _OFF (this module does not import _replay, nor its attrs).
-_FAILING_SEEDS_VARIABLE = "TWISTEDTESTING_FAILING_SEEDS"
-_OFF = ("off", "0", "no", "false")
 
 
 def _seedOption(text: str) -> int | str:
@@ -158,8 +158,12 @@ def useRunSeed(value: int) -> None:
 
 def _failingSeedsDirectory(config: pytest.Config) -> Path | None:
     cache = getattr(config, "cache", None)
-    off = os.environ.get(_FAILING_SEEDS_VARIABLE, "").strip().lower()
-    if cache is None or config.getoption("twistedtesting_no_replay") or off in _OFF:
+    off = os.environ.get(FAILING_SEEDS_VARIABLE, "").strip().lower()
+    if (
+        cache is None
+        or config.getoption("twistedtesting_no_replay")
+        or off in OFF_WORDS
+    ):
         return None
     directory: Path = cache.mkdir(CACHE_DIRECTORY)
     return directory

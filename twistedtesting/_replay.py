@@ -22,17 +22,9 @@ from pathlib import Path
 
 import attrs
 
-FAILING_SEEDS_VARIABLE = "TWISTEDTESTING_FAILING_SEEDS"
-"""
-The name of the environment variable that says where trial runs keep the
-seeds of failed tests: a directory, or ``off`` to neither keep nor replay
-them.  Unset, it is ``.twistedtesting/failing-seeds`` in the directory that
-trial was started in.
-"""
+from twistedtesting._derive import FAILING_SEEDS_VARIABLE, OFF_WORDS
 
 DEFAULT_DIRECTORY = Path(".twistedtesting", "failing-seeds")
-
-_OFF = ("off", "0", "no", "false")
 
 
 @attrs.frozen
@@ -135,6 +127,6 @@ def trialFailingSeeds(environ: MutableMapping[str, str]) -> FailingSeeds | None:
         directory = Path.cwd() / DEFAULT_DIRECTORY
         environ[FAILING_SEEDS_VARIABLE] = str(directory)
         return FailingSeeds(directory)
-    if raw.strip().lower() in _OFF or not raw.strip():
+    if raw.strip().lower() in OFF_WORDS or not raw.strip():
         return None
     return FailingSeeds(Path(raw).absolute())

@@ -28,7 +28,8 @@ from twistedtesting._attempts import (
     parseCount,
     useOptions,
 )
-from twistedtesting._replay import FAILING_SEEDS_VARIABLE, FailingSeed, FailingSeeds
+from twistedtesting._derive import FAILING_SEEDS_VARIABLE
+from twistedtesting._replay import FailingSeed, FailingSeeds
 from twistedtesting._runoptions import useOptionsMaker
 from twistedtesting._seeds import deriveSeed
 from twistedtesting.test.pytestruns import PYTEST_SKIP, XDIST_SKIP, Project

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from twisted.trial.unittest import SynchronousTestCase
 
+from twistedtesting._derive import FAILING_SEEDS_VARIABLE
 from twistedtesting._replay import (
     DEFAULT_DIRECTORY,
-    FAILING_SEEDS_VARIABLE,
     FailingSeed,
     FailingSeeds,
     trialFailingSeeds,
