@@ -24,6 +24,7 @@ from twistedtesting._attempts import (
     currentOptions,
     seedsProperty,
 )
+from twistedtesting._notes import addNote
 from twistedtesting._seednote import NotedFailure, WorkerNotedFailure, reproduction
 from twistedtesting._seeds import (
     SeedChoice,
@@ -364,8 +365,9 @@ class _Delivery:
         if note is not None:
             failure = _addNote(failure, note)
         own = getattr(failure, "note", None)
-        if self.formatsException and isinstance(own, str):
-            _addExceptionNote(failure.value, own)
+        value = failure.value
+        if self.formatsException and isinstance(own, str) and value is not None:
+            addNote(value, own)
         if self.worker and not isinstance(failure, WorkerNotedFailure):
             failure = _copy(failure, WorkerNotedFailure, own)
         _keepTraceback(failure)
@@ -409,18 +411,3 @@ def _addNote(failure: Failure, note: str) -> Failure:
     if note not in own:
         failure.note = f"{own}\n{note}"  # type: ignore[attr-defined]
     return failure
-
-
-def _addExceptionNote(value: BaseException | None, note: str) -> None:
-    """
-    Add ``note`` to the notes of ``value`` (PEP 678), unless it has it
-    already.
-    """
-    if value is None:
-        return
-    notes = getattr(value, "__notes__", None)
-    if notes is None:
-        notes = []
-        setattr(value, "__notes__", notes)  # noqa: B010
-    if isinstance(notes, list) and note not in notes:
-        notes.append(note)
