@@ -70,6 +70,14 @@ def nonNegativeInt(name: str, value: object, kind: str = "an int") -> int:
     return number
 
 
+def missingMethods(value: object, methods: tuple[str, ...]) -> list[str]:
+    """
+    The names among ``methods`` that ``value`` has no callable attribute
+    of, in their order.
+    """
+    return [method for method in methods if not callable(getattr(value, method, None))]
+
+
 def checkRandom(name: str, value: object, *methods: str) -> None:
     """
     Check that ``value`` is usable as a random generator: that it has
@@ -79,7 +87,7 @@ def checkRandom(name: str, value: object, *methods: str) -> None:
     :param methods: The methods of :class:`random.Random` that are used.
     :raises TypeError: If it lacks one of them.
     """
-    if not all(callable(getattr(value, method, None)) for method in methods):
+    if missingMethods(value, methods):
         raise TypeError(
             f"{name} must be a random.Random (such as a test's self.random), "
             f"not {type(value).__name__} {value!r}"

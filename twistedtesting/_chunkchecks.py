@@ -13,7 +13,7 @@ from twisted.internet.address import IPv4Address, IPv6Address
 from twisted.internet.interfaces import IReactorTime
 
 from twistedtesting._arrivals import checkBandwidth, checkLatency
-from twistedtesting._checks import nonNegativeInt
+from twistedtesting._checks import missingMethods, nonNegativeInt
 from twistedtesting._chunking import ChunkingPolicy
 from twistedtesting._delays import DelayPolicy, FixedDelay
 from twistedtesting._faults import BreakAfter
@@ -66,11 +66,9 @@ def checkProtocol(name: str, value: object) -> None:
     :raises TypeError: If it is a class, or lacks a method of ``IProtocol``.
     """
     _classGiven(name, value, "a protocol")
-    missing = [
-        method
-        for method in ("makeConnection", "dataReceived", "connectionLost")
-        if not callable(getattr(value, method, None))
-    ]
+    missing = missingMethods(
+        value, ("makeConnection", "dataReceived", "connectionLost")
+    )
     if missing:
         raise TypeError(
             f"{name} must be an IProtocol provider (a "

@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 from typing import Any, Protocol
 
+from twistedtesting._checks import missingMethods
 from twistedtesting._globalrandom import DIRECT_SEED, GLOBAL_STATE
 
 
@@ -70,11 +71,7 @@ def registerRandom(generator: SeedableRandom) -> None:
         generator with other method names, register a small adapter.
     :raises TypeError: If ``generator`` lacks one of those methods.
     """
-    missing = [
-        name
-        for name in ("seed", "getstate", "setstate")
-        if not callable(getattr(generator, name, None))
-    ]
+    missing = missingMethods(generator, ("seed", "getstate", "setstate"))
     if missing:
         raise TypeError(
             f"registerRandom() generator must have seed(), getstate() and "
