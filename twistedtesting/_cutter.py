@@ -169,8 +169,9 @@ class ChunkCutter:
         if total is not None and self.fed + len(data) > total:
             raise ValueError(
                 f"{self._label}{self.chunking!r} covers {total} bytes, but "
-                f"{len(data)} more after {self.fed} make {self.fed + len(data)}: "
-                f"the script does not add up to {self._inputName}.  To cut the "
+                f"{len(data)} more bytes after the {self.fed} already given make "
+                f"{self.fed + len(data)}: the script does not add up to "
+                f"{self._inputName}.  To cut the "
                 "first bytes at given offsets and pass the rest as it comes, "
                 "use SplitAt(offsets) instead"
             )

@@ -47,6 +47,7 @@ def checkDeterminism(
         ``scenario`` does not return a :class:`Network`.
     :raises ValueError: If ``runs`` is less than 2.
     """
+    __tracebackhide__ = True  # pytest shows the caller's line instead
     checkInt("checkDeterminism() seed", seed, "an int")
     checkInt("checkDeterminism() runs", runs, "an int")
     if runs < 2:

@@ -54,6 +54,7 @@ class NetworkRunner:
         A context in which any exception gets the trace's latest events as
         a note: wrap a test's assertions about the network in it.
         """
+        __tracebackhide__ = True  # pytest shows the caller's line instead
         try:
             yield
         except WaitError as error:
@@ -75,6 +76,7 @@ class NetworkRunner:
         """
         Move the clock ``seconds`` on.
         """
+        __tracebackhide__ = True
         amount = checkSeconds(seconds, "seconds")
         with self.explained():
             self.clock.advance(amount)
@@ -85,6 +87,7 @@ class NetworkRunner:
         """
         Advance from one event to the next until ``condition`` holds.
         """
+        __tracebackhide__ = True
         checkSeconds(limit, "limit")
         with self.explained():
             return advanceUntil(self.clock, condition, limit)
@@ -93,6 +96,7 @@ class NetworkRunner:
         """
         Advance until nothing is scheduled, at most ``limit`` seconds.
         """
+        __tracebackhide__ = True
         seconds = checkSeconds(limit, "limit")
         clock = self.clock
         start = clock.seconds()

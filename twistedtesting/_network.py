@@ -314,6 +314,7 @@ class Network:
         """
         Move the network's clock ``seconds`` on.
         """
+        __tracebackhide__ = True  # pytest shows the caller's line instead
         self.runner.advance(seconds)
 
     def advanceUntil(
@@ -327,6 +328,7 @@ class Network:
         :raises twistedtesting.WaitError: If nothing is left to happen, or
             ``limit`` seconds pass first; the message ends with the trace.
         """
+        __tracebackhide__ = True
         return self.runner.advanceUntil(condition, limit)
 
     def runUntilQuiet(self, limit: float = 3600.0) -> float:
@@ -338,6 +340,7 @@ class Network:
             ``limit`` seconds (hosts that never stop: heartbeats, retry
             loops); the message ends with the last events of the trace.
         """
+        __tracebackhide__ = True
         return self.runner.runUntilQuiet(limit)
 
     def __repr__(self) -> str:

@@ -84,6 +84,7 @@ class ChunkedPair:
             ``maxRounds`` rounds; the message gives what was delivered and
             what is still pending.
         """
+        __tracebackhide__ = True  # pytest shows the caller's line instead
         positiveInt("flush() maxRounds", maxRounds)
         toServer, toClient = self.toServer, self.toClient
         before = toServer.bytesDelivered, toClient.bytesDelivered

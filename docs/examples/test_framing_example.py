@@ -121,7 +121,7 @@ class ConversationTests(SynchronousTestCase):
         client = LineClient([b"hello", b"world"])
         server = UpperServer()
         pair = connectChunked(
-            client, server, RandomChunks(1, 3, self.random), OneByteChunks()
+            server, client, RandomChunks(1, 3, self.random), OneByteChunks()
         )
         pair.flush()
         self.assertEqual(server.lines, [b"hello", b"world"])

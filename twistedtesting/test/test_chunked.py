@@ -391,8 +391,9 @@ class FeedTests(SynchronousTestCase):
         error = self.assertRaises(ValueError, transport.peer.feed, b"ef")
         self.assertEqual(
             str(error),
-            "ScriptedChunks(sizes=(2, 3)) covers 5 bytes, but 2 more after 4 make "
-            "6: the script does not add up to the input.  To cut the first bytes "
+            "ScriptedChunks(sizes=(2, 3)) covers 5 bytes, but 2 more bytes after "
+            "the 4 already given make 6: the script does not add up to the "
+            "input.  To cut the first bytes "
             "at given offsets and pass the rest as it comes, use "
             "SplitAt(offsets) instead",
         )

@@ -744,7 +744,8 @@ class ScriptedPairTests(SynchronousTestCase):
         self.assertEqual(
             str(error),
             "connectChunked() toClient ScriptedChunks(sizes=(1,)) covers 1 bytes, "
-            "but 2 more after 0 make 2: the script does not add up to what the "
+            "but 2 more bytes after the 0 already given make 2: the script does "
+            "not add up to what the "
             "server wrote.  To cut the first bytes at given offsets and pass the "
             "rest as it comes, use SplitAt(offsets) instead",
         )

@@ -58,28 +58,82 @@ class FixtureTests(PluginTestCase):
     def test_helperFramesHidden(self) -> None:
         """
         A failing assertion helper's report ends at the test's own line:
-        the helper's frames are hidden from pytest's traceback.
+        the frames of C{assertTimesOut}, C{ChunkedPair.flush},
+        L{Network}'s C{advanceUntil} and C{runUntilQuiet}, and
+        C{checkDeterminism} are hidden from pytest's traceback.
         """
         project = self.project(
             {
                 "test_helper.py": """
-                    from twisted.internet.defer import Deferred
+                    import itertools
 
-                    from twistedtesting import Clock, assertTimesOut
+                    from twisted.internet.defer import Deferred
+                    from twisted.internet.protocol import Protocol
+
+                    from twistedtesting import (
+                        Clock,
+                        FixedChunks,
+                        Network,
+                        assertTimesOut,
+                        checkDeterminism,
+                        connectChunked,
+                    )
+
+
+                    class Echo(Protocol):
+                        def connectionMade(self):
+                            self.transport.write(b"x")
+
+                        def dataReceived(self, data):
+                            self.transport.write(data)
 
 
                     def test_neverTimesOut():
                         clock = Clock()
                         assertTimesOut(Deferred(), clock, 5)  # the user's line
+
+
+                    def test_neverQuiet():
+                        pair = connectChunked(Echo(), Echo(), FixedChunks(1))
+                        pair.flush(3)  # the user's flush
+
+
+                    def test_neverHolds():
+                        network = Network(Clock(), 1)
+                        network.advanceUntil(lambda: False, limit=1)  # the user's wait
+
+
+                    def test_neverQuietNetwork():
+                        network = Network(Clock(), 1)
+                        network.addHost("a").reactor.callLater(5, lambda: None)
+                        network.runUntilQuiet(1)  # the user's run
+
+
+                    def test_notDeterministic():
+                        counter = itertools.count()
+
+                        def scenario(seed):
+                            network = Network(Clock(), seed, traceLimit=None)
+                            network.addHost(f"host{next(counter)}")
+                            return network
+
+                        checkDeterminism(scenario, 7)  # the user's check
                     """
             }
         )
         status, output = project.pytest("-q")
         self.assertEqual(status, 1, output)
-        self.assertIn(
-            ">       assertTimesOut(Deferred(), clock, 5)  # the user's line", output
-        )
-        self.assertNotIn("_timeouts.py", output)
+        self.assertIn("5 failed", output)
+        for line in [
+            "assertTimesOut(Deferred(), clock, 5)  # the user's line",
+            "pair.flush(3)  # the user's flush",
+            "network.advanceUntil(lambda: False, limit=1)  # the user's wait",
+            "network.runUntilQuiet(1)  # the user's run",
+            "checkDeterminism(scenario, 7)  # the user's check",
+        ]:
+            self.assertIn(f">       {line}\n", output)
+        self.assertNotIn("twistedtesting/_", output)
+        self.assertNotIn("twistedtesting\\_", output)
 
 
 # Records, as the run ends, which of the modules that a straight run need

@@ -29,6 +29,7 @@ from twisted.python.failure import Failure
 from twisted.python.reflect import fullyQualifiedName
 from twisted.trial import reporter, unittest
 from twisted.trial.itrial import IReporter
+from zope.interface import implementer
 from zope.interface.verify import verifyObject
 
 import twistedtesting
@@ -639,6 +640,40 @@ class ReportTests(_FixedRunSeed, unittest.SynchronousTestCase):
             reporter.Reporter(stream=StringIO()), lambda: "note", __file__, False
         )
         self.assertTrue(verifyObject(IReporter, wrapped))
+
+    def test_reporterWithoutAddSuccess(self) -> None:
+        """
+        A reporter that provides L{IReporter} but has only the methods its
+        test calls (as Twisted's own tests' stubs do) gets a failing test's
+        error, with the seed's note, as under trial: the methods passed on
+        unchanged are looked up only when called.
+        """
+        errors: list[Failure] = []
+
+        @implementer(IReporter)
+        class StubReporter:  # type: ignore[misc]
+            shouldStop = False
+
+            def startTest(self, test: object) -> None:
+                pass
+
+            def stopTest(self, test: object) -> None:
+                pass
+
+            def addError(self, test: object, error: Failure) -> None:
+                errors.append(error)
+
+        class Inner(SynchronousTestCase):
+            def test_error(self) -> None:
+                raise ValueError("boom")
+
+        test = Inner("test_error")
+        test.run(StubReporter())
+        [error] = errors
+        self.assertEqual(error.getErrorMessage(), "boom")
+        self.assertIn(derivedNote(test), error.getTraceback())
+        wrapped = SeedReporter(StubReporter(), lambda: "note", __file__, False)
+        self.assertRaises(AttributeError, lambda: wrapped.addSuccess)
 
 
 class SynchronousOnlyTests(_FixedRunSeed, unittest.SynchronousTestCase):
