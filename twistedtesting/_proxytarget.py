@@ -189,18 +189,27 @@ def targetDialer(reactor: Any, target: IAddress) -> Callable[[ClientFactory], An
     adopt: Any = reactor.adoptStreamConnection
 
     def dial(factory: ClientFactory) -> Any:
-        skt = socket.socket(family, _NON_BLOCKING_STREAM)
+        try:
+            skt = socket.socket(family, _NON_BLOCKING_STREAM)
+        except OSError:
+            # Out of descriptors, say: the reactor's attempt reports it.
+            return fallback(factory)
         waiting = False
         try:
-            if not _NON_BLOCKING:
-                skt.setblocking(False)
-            result = skt.connect_ex(address)
-            if result in _PENDING and family != socket.AF_UNIX:
-                # Over loopback, the handshake is usually over by now.
+            try:
+                if not _NON_BLOCKING:
+                    skt.setblocking(False)
                 result = skt.connect_ex(address)
-                if result in _PENDING:
-                    waiting = True
-                    return _Connecting(reactor, skt, address, factory)
+                if result in _PENDING and family != socket.AF_UNIX:
+                    # Over loopback, the handshake is usually over by now.
+                    result = skt.connect_ex(address)
+            except OSError:
+                # An address the socket cannot connect to (a UNIX path too
+                # long, say).
+                result = -1
+            if result in _PENDING and family != socket.AF_UNIX:
+                waiting = True
+                return _Connecting(reactor, skt, address, factory)
             if result in _CONNECTED:
                 adopt(skt.fileno(), family, factory)
                 return _CONNECTED_ALREADY

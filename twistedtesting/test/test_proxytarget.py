@@ -24,6 +24,7 @@ from twistedtesting import (
     ProxyTargetError,
     SynchronousTestCase,
     TestCase,
+    _proxytarget,
     startFaultProxy,
 )
 from twistedtesting._proxytarget import (
@@ -216,6 +217,24 @@ class TargetDialerTests(TestCase):
             targetDialer(memory, address)(factory)
             [(host, port, given, _, _)] = memory.tcpClients
             self.assertEqual((host, port, given), (address.host, 1234, factory))
+
+    def test_socketErrorsLeftToTheReactor(self) -> None:
+        """
+        When the dialer cannot connect its socket to the address (a UNIX
+        path too long), or cannot make its socket, the reactor's
+        C{connectUNIX} or C{connectTCP} is given the factory, to report it
+        as it does.
+        """
+        memory = MemoryReactor()
+        factory = Refusal()
+        path = "/tmp/" + "x" * 200
+        targetDialer(memory, UNIXAddress(path))(factory)
+        [(name, given, _, _)] = memory.unixClients
+        self.assertEqual((name, given), (path, factory))
+        self.patch(_proxytarget, "_NON_BLOCKING_STREAM", -1)
+        targetDialer(memory, IPv4Address("TCP", "127.0.0.1", 1234))(factory)
+        [(host, port, given, _, _)] = memory.tcpClients
+        self.assertEqual((host, port, given), ("127.0.0.1", 1234, factory))
 
 
 @implementer_only(IReactorTCP)
