@@ -202,7 +202,9 @@ class FaultProxy:
 
     def _dialTarget(self, factory: Any) -> Any:
         """
-        Connect ``factory`` to the target, and return the connector.
+        Connect ``factory`` to the target (see
+        :func:`twistedtesting._proxytarget.targetDialer`), and return what
+        gives the attempt up with its ``disconnect()``.
         """
         dial = self._dial
         if dial is None:
