@@ -27,11 +27,10 @@ from twisted.internet.protocol import Factory
 from twisted.python.failure import Failure
 
 from twistedtesting._checks import checkRandom
-from twistedtesting._dialing import dialerTo
 from twistedtesting._proxyconnection import ProxiedConnection, notifyAfter
 from twistedtesting._proxypolicy import NO_FAULTS, ProxyPolicy
 from twistedtesting._proxyside import ProxySide
-from twistedtesting._proxytarget import checkAddress, probeTarget
+from twistedtesting._proxytarget import checkAddress, probeTarget, targetDialer
 from twistedtesting._sockets import socketDirectory
 
 LISTEN_ON = ("tcp", "tcp6", "unix")
@@ -203,11 +202,13 @@ class FaultProxy:
 
     def _dialTarget(self, factory: Any) -> Any:
         """
-        Connect ``factory`` to the target, and return the connector.
+        Connect ``factory`` to the target (see
+        :func:`twistedtesting._proxytarget.targetDialer`), and return what
+        gives the attempt up with its ``disconnect()``.
         """
         dial = self._dial
         if dial is None:
-            dial = self._dial = dialerTo(self._reactor, self.target)
+            dial = self._dial = targetDialer(self._reactor, self.target)
         return dial(factory)
 
     def _closed(self, connection: ProxiedConnection) -> None:

@@ -126,11 +126,15 @@ class ProxiedConnection:
     def sideMade(self, side: ProxySide) -> None:
         """
         A socket connected: the client's starts the connection to the
-        target, the target's lets the client's be read.
+        target, the target's lets the client's be read.  The client's is
+        paused until then only if the connection to the target is still
+        under way when the dialer returns (one to a loopback target is
+        usually made in the call).
         """
         if side is self.client:
-            self.client.pauseFor("target")
             self._connector = self._connectToTarget(_TargetFactory(self))
+            if not self._attemptOver:
+                self.client.pauseFor("target")
             return
         self._attemptOver = True
         self.client.pairWith(self.server)

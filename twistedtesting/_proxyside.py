@@ -214,7 +214,8 @@ class ProxySide(Protocol):
         """
         End the socket's writing with the transport's method ``how``
         (``loseWriteConnection`` or ``loseConnection``), after what was
-        written: the producer that paused the other side goes first.
+        written: the producer that paused the other side goes first, if
+        one was registered.
         Before the socket connected, it ends the same way as soon as it
         does (a close asked for at any point wins over a shut).
 
@@ -235,7 +236,8 @@ class ProxySide(Protocol):
             return
         self._ended = True
         idle = _idle(transport)
-        transport.unregisterProducer()
+        if self._producing:
+            transport.unregisterProducer()
         getattr(transport, how)()
         if idle and not transport.disconnecting:
             transport.doWrite()

@@ -5,17 +5,21 @@ L{twistedtesting.FaultProxy}, its two sockets, how it forwards the end of
 each side's input and a close, and what it does when the target refuses.
 
 Over real sockets on 127.0.0.1, ::1 and UNIX sockets, with the global
-reactor.
+reactor; and, with transports that record what they are asked, when the
+client's socket is read while the proxy connects to the target.
 """
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from twisted.internet.defer import gatherResults
 from twisted.internet.error import ConnectionRefusedError
+from twisted.internet.protocol import ClientFactory
 
-from twistedtesting import TestCase, startFaultProxy
+from twistedtesting import SynchronousTestCase, TestCase, startFaultProxy
+from twistedtesting._proxyconnection import ProxiedConnection
+from twistedtesting._proxypolicy import NO_FAULTS
 from twistedtesting.test.proxyhelpers import (
     ProxyTestsMixin,
     connectClient,
@@ -138,3 +142,85 @@ class UNIXProxiedConnectionTests(ProxiedConnectionMixin, TestCase):
 
     transport = "unix"
     skip = UNIX_SKIP
+
+
+class _Reading:
+    """
+    A transport that records when its reading is paused and resumed.
+    """
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def pauseProducing(self) -> None:
+        self.calls.append("pauseProducing")
+
+    def resumeProducing(self) -> None:
+        self.calls.append("resumeProducing")
+
+
+class _Dialer:
+    """
+    Connects the target's side of a connection when told to: at once, in
+    the call (as a loopback connection is), or later.
+    """
+
+    def __init__(self, atOnce: bool) -> None:
+        self.atOnce = atOnce
+        self.factory: ClientFactory | None = None
+        self.server = _Reading()
+
+    def __call__(self, factory: ClientFactory) -> object:
+        self.factory = factory
+        if self.atOnce:
+            self.connect()
+        return self
+
+    def connect(self) -> None:
+        assert self.factory is not None
+        side = self.factory.buildProtocol(None)
+        assert side is not None
+        side.makeConnection(cast(Any, self.server))
+
+    def disconnect(self) -> None:
+        pass
+
+
+class WaitForTargetTests(SynchronousTestCase):
+    """
+    The client's socket is read only once the connection to the target is
+    made.
+    """
+
+    def made(self, atOnce: bool) -> tuple[_Reading, _Dialer]:
+        """
+        Connect the client's side of a connection whose dialer connects
+        the target's side at once or not.
+        """
+        dialer = _Dialer(atOnce)
+        connection = ProxiedConnection(
+            0, cast(Any, None), 1, NO_FAULTS, NO_FAULTS, 0.0, dialer
+        )
+        client = _Reading()
+        connection.client.makeConnection(cast(Any, client))
+        return client, dialer
+
+    def test_connectedInTheCall(self) -> None:
+        """
+        When the dialer connects the target's side before it returns, the
+        client's socket is never paused.
+        """
+        client, dialer = self.made(True)
+        self.assertEqual(client.calls, [])
+        self.assertEqual(dialer.server.calls, [])
+
+    def test_connectedLater(self) -> None:
+        """
+        When the connection to the target is still under way as the dialer
+        returns, the client's socket is paused until it is made.
+        """
+        client, dialer = self.made(False)
+        self.assertEqual(client.calls, ["pauseProducing"])
+        dialer.connect()
+        self.assertEqual(client.calls, ["pauseProducing", "resumeProducing"])
+        self.assertEqual(dialer.server.calls, [])

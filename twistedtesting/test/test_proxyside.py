@@ -87,28 +87,24 @@ class EarlyEndTests(SynchronousTestCase):
     def test_closeBeforeConnect(self) -> None:
         """
         A close asked for before the socket connected closes the whole
-        connection once it connects, not just its writing side.
+        connection once it connects, not just its writing side (with no
+        producer to unregister first: none was registered).
         """
-        self.assertEqual(
-            self.connectAfter("close"), ["unregisterProducer", "loseConnection"]
-        )
+        self.assertEqual(self.connectAfter("close"), ["loseConnection"])
 
     def test_shutWritingBeforeConnect(self) -> None:
         """
         A shut asked for before the socket connected shuts only the
         writing side once it connects.
         """
-        self.assertEqual(
-            self.connectAfter("shutWriting"),
-            ["unregisterProducer", "loseWriteConnection"],
-        )
+        self.assertEqual(self.connectAfter("shutWriting"), ["loseWriteConnection"])
 
     def test_closeWinsOverShut(self) -> None:
         """
         A close asked for before the socket connected wins over a shut
         asked for before or after it, in either order.
         """
-        closed = ["unregisterProducer", "loseConnection"]
+        closed = ["loseConnection"]
         self.assertEqual(self.connectAfter("shutWriting", "close"), closed)
         self.assertEqual(self.connectAfter("close", "shutWriting"), closed)
 
@@ -251,6 +247,21 @@ class FlushTests(SynchronousTestCase):
         self.assertEqual(reading.calls, ["pauseProducing"])
         socket.doWrite()
         self.assertEqual(reading.calls, ["pauseProducing", "resumeProducing"])
+
+    def test_endUnregistersProducer(self) -> None:
+        """
+        A side whose socket registered the producer that pauses the other
+        side unregisters it from the socket when it ends.
+        """
+        side, socket = self.connected()
+        other = ProxySide(cast(Any, _SideMade()), "client")
+        reading = _Reading()
+        other.makeConnection(cast(Any, reading))
+        side.pairWith(other)
+        side.write(b"x" * (socket.bufferSize + 1))
+        self.assertIsNotNone(socket.producer)
+        side.shutWriting()
+        self.assertIsNone(socket.producer)
 
     def test_busySocketWaits(self) -> None:
         """
