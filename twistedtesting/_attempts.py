@@ -21,7 +21,7 @@ import attrs
 
 from twistedtesting._derive import deriveSeed
 from twistedtesting._replay import FailingSeed, FailingSeeds, trialFailingSeeds
-from twistedtesting._runoptions import pluginOptions
+from twistedtesting._runoptions import _makers
 from twistedtesting._seedsummary import SeedsSummary, trialSummary
 
 __all__ = [
@@ -444,9 +444,11 @@ def currentOptions() -> AttemptOptions:
     """
     if _pluginOptions:
         return _pluginOptions[-1]
-    made = pluginOptions()
-    if made is not None:
-        return made
+    if _makers:
+        # The pytest plugin's (see _runoptions.pluginOptions), looked up
+        # here without that function's call: a trial run asks for them
+        # once a test.
+        return _makers[-1]()
     if not _environmentOptions:
         _environmentOptions.append(optionsFromEnvironment(os.environ, trialSummary))
     return _environmentOptions[0]

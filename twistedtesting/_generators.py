@@ -15,7 +15,7 @@ import random
 from typing import Any, Protocol
 
 from twistedtesting._checks import missingMethods
-from twistedtesting._globalrandom import DIRECT_SEED, GLOBAL_STATE
+from twistedtesting._globalrandom import DIRECT_SEED, GLOBAL_BLOCK, GLOBAL_STATE
 
 
 def insideTest() -> bool:
@@ -108,7 +108,7 @@ class SeededGenerators:
     :ivar value: The running test's seed.
     """
 
-    __slots__ = ("_globalState", "_saved", "value")
+    __slots__ = ("_block", "_gauss", "_globalState", "_saved", "value")
 
     def __init__(
         self, value: int, globalState: Any, saved: list[tuple[SeedableRandom, Any]]
@@ -116,6 +116,15 @@ class SeededGenerators:
         self.value = value
         self._globalState = globalState
         self._saved = saved
+        # Where the global generator's state is copied, when it is copied
+        # as memory (see GLOBAL_BLOCK): one buffer, written over by each
+        # test that this object seeds, rather than bytes made for each.  A
+        # view of it: copying between two views copies once, where a
+        # bytearray would first copy the block into a temporary one.
+        self._block = (
+            None if GLOBAL_BLOCK is None else memoryview(bytearray(len(GLOBAL_BLOCK)))
+        )
+        self._gauss: Any = None
 
     def __repr__(self) -> str:
         return f"<SeededGenerators value={self.value}>"
@@ -138,7 +147,13 @@ class SeededGenerators:
         one, rather than each allocating its own).
         """
         self.value = value
-        self._globalState = GLOBAL_STATE.save()
+        block = self._block
+        if block is not None:
+            # As GLOBAL_STATE.save() does, into this object's buffer.
+            block[:] = GLOBAL_BLOCK  # type: ignore[assignment]
+            self._gauss = _GLOBAL_ATTRIBUTES["gauss_next"]
+        else:
+            self._globalState = GLOBAL_STATE.save()
         if DIRECT_SEED is not None and random.seed is _MODULE_SEED:
             # As random.seed(value) does, without its Python layer.
             DIRECT_SEED(_GLOBAL, value)
@@ -167,8 +182,14 @@ class SeededGenerators:
             for generator, state in reversed(saved):
                 generator.setstate(state)
             del saved[:]
-        GLOBAL_STATE.restore(self._globalState)
-        self._globalState = None
+        block = self._block
+        if block is not None:
+            # As GLOBAL_STATE.restore() does, from this object's buffer.
+            GLOBAL_BLOCK[:] = block  # type: ignore[index]
+            _GLOBAL_ATTRIBUTES["gauss_next"] = self._gauss
+        else:
+            GLOBAL_STATE.restore(self._globalState)
+            self._globalState = None
 
 
 # The global generator, its own seed method (which random.seed is, unless

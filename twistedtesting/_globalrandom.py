@@ -80,22 +80,21 @@ class MemoryStateKeeper:
     :func:`memoryKeeper`, after the self-check.
 
     :ivar generator: The generator; held, so that its memory stays valid.
+    :ivar block: A writable view of the generator's state in memory (the
+        Mersenne Twister's position and words, without ``gauss_next``).
     """
 
     def __init__(self, generator: random.Random, block: memoryview) -> None:
-        """
-        :param block: A writable view of the generator's state in memory.
-        """
         self.generator = generator
-        self._block = block
+        self.block = block
         # Where random.Random keeps gauss_next, the rest of its state.
         self._attributes = vars(generator)
 
     def save(self) -> tuple[bytes, Any]:
-        return (self._block.tobytes(), self._attributes["gauss_next"])
+        return (self.block.tobytes(), self._attributes["gauss_next"])
 
     def restore(self, state: tuple[bytes, Any]) -> None:
-        self._block[:] = state[0]
+        self.block[:] = state[0]
         self._attributes["gauss_next"] = state[1]
 
 
@@ -287,4 +286,15 @@ exactly as ``random.seed(n)`` does for an ``int`` ``n`` (the self-check
 found so when this module was imported), else ``None``.  Use it only while
 ``random.seed`` is still the global generator's own method: a test may have
 replaced it.
+"""
+
+GLOBAL_BLOCK: memoryview | None = (
+    GLOBAL_STATE.block if isinstance(GLOBAL_STATE, MemoryStateKeeper) else None
+)
+"""
+When :data:`GLOBAL_STATE` copies memory (the self-check passed), a writable
+view of the global generator's state in memory: its state is then this
+block's bytes and its ``gauss_next`` (see :class:`MemoryStateKeeper`), which
+the seeding of each test copies into a buffer of its own and back, without
+a call of :data:`GLOBAL_STATE`'s methods.  Else ``None``.
 """

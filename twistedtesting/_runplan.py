@@ -16,7 +16,7 @@ from twisted.trial.itrial import IReporter
 from twistedtesting._attempts import currentOptions
 from twistedtesting._generators import SeededGenerators, _running
 from twistedtesting._seednote import SeedReporter
-from twistedtesting._seeds import SeedChoice
+from twistedtesting._seeds import SeedParts, choiceOf
 from twistedtesting._trialattempts import Watch, _attempting
 
 
@@ -33,13 +33,14 @@ class RunPlan:
     :ivar generators: Saves, seeds and restores the generators around the
         running test.
     :ivar test: The running test (the last one, after it ran).
-    :ivar choice: The running test's seed.
+    :ivar parts: The running test's seed, where it came from and its run
+        seed (its L{SeedChoice} is made only for a note).
     """
 
     __slots__ = (
-        "choice",
         "generators",
         "original",
+        "parts",
         "reporter",
         "result",
         "test",
@@ -66,14 +67,14 @@ class RunPlan:
         self.reporter = SeedReporter(reporter, self.note, hidden, adapted)
         self.generators = SeededGenerators(0, None, [])
         self.test: Any = None
-        self.choice: SeedChoice | None = None
+        self.parts: SeedParts | None = None
 
     def note(self) -> str:
         """
         The note of a failure of the running test.
         """
-        assert self.choice is not None
-        return self.watch.note(self.test, self.choice, self.result)
+        assert self.parts is not None
+        return self.watch.note(self.test, choiceOf(self.parts), self.result)
 
     def fits(self, result: Any) -> bool:
         """

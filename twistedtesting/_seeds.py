@@ -46,9 +46,11 @@ __all__ = [
     "SEED_VARIABLE",
     "RunSeedChooser",
     "SeedChoice",
+    "SeedParts",
     "SeedableRandom",
     "SeededGenerators",
     "checkSeed",
+    "choiceOf",
     "chooseSeed",
     "deriveSeed",
     "fastSha256",
@@ -58,6 +60,7 @@ __all__ = [
     "runSeed",
     "runSeedOverride",
     "seed",
+    "seedParts",
     "unregisterRandom",
     "useRunSeed",
 ]
@@ -229,15 +232,23 @@ class SeedChoice:
     runSeed: int | None = None
 
 
-def chooseSeed(testClass: type, testMethod: object, testId: str) -> SeedChoice:
-    """
-    Choose the seed for one test: method pin, then class pin, then derived.
+SeedParts = tuple[int, Literal["method", "class", "run"], int | None]
+"""
+A test's seed, where it came from and the run seed it was derived from: the
+fields of a L{SeedChoice}, as a plain tuple, which costs a running test less
+to make than the frozen value (that is made only for a note, by
+L{choiceOf}).
+"""
 
-    The choice depends on nothing but the arguments and the run seed, so the
-    last one made is remembered and given again for the same test and run
-    seed (a test's seed is asked for more than once as it starts: a frozen
-    value and a hash cost a passing test more than the rest of its
-    bookkeeping does).
+
+def seedParts(testClass: type, testMethod: object, testId: str) -> SeedParts:
+    """
+    Choose the seed for one test, as L{chooseSeed} does, and return the
+    fields of its choice.
+
+    The last seed derived is remembered, with the test id and run seed it
+    was derived from, and given again for them: a suite may run one test
+    many times, and a test's seed is asked for more than once as it starts.
 
     :param testClass: The test's class.
     :param testMethod: The test method.
@@ -249,10 +260,10 @@ def chooseSeed(testClass: type, testMethod: object, testId: str) -> SeedChoice:
     # failed lookup of the one attribute, the usual case.
     pinned = getattr(testMethod, "__dict__", _NO_ATTRIBUTES).get(_METHOD_SEED)
     if pinned is not None:
-        return _pinnedChoice(pinned, "method")
+        return (pinned, "method", None)
     pinned = getattr(testClass, _CLASS_SEED, None)
     if pinned is not None:
-        return _pinnedChoice(pinned, "class")
+        return (pinned, "class", None)
     run: int | None
     if runSeedOverride:
         run = runSeedOverride[-1]
@@ -264,14 +275,51 @@ def chooseSeed(testClass: type, testMethod: object, testId: str) -> SeedChoice:
     last = _lastDerived[0]
     if last is not None and last[0] == testId and last[1] == run:
         return last[2]
-    choice = SeedChoice(deriveSeed(run, testId), "run", run)
-    _lastDerived[0] = (testId, run, choice)
+    parts: SeedParts = (deriveSeed(run, testId), "run", run)
+    _lastDerived[0] = (testId, run, parts)
+    return parts
+
+
+def choiceOf(parts: SeedParts) -> SeedChoice:
+    """
+    The L{SeedChoice} of the fields ``parts`` (see L{seedParts}): the one
+    made last time for the same derived seed's fields, or for the same
+    pinned seed.
+    """
+    value, source, run = parts
+    if source != "run":
+        return _pinnedChoice(value, source)
+    last = _lastChoice[0]
+    if last is not None and last[0] is parts:
+        return last[1]
+    choice = SeedChoice(value, source, run)
+    _lastChoice[0] = (parts, choice)
     return choice
 
 
-# The last seed that chooseSeed derived, with the test id and run seed it
-# derived it from.
-_lastDerived: list[tuple[str, int, SeedChoice] | None] = [None]
+def chooseSeed(testClass: type, testMethod: object, testId: str) -> SeedChoice:
+    """
+    Choose the seed for one test: method pin, then class pin, then derived.
+
+    The choice depends on nothing but the arguments and the run seed, so the
+    last one made is remembered and given again for the same test and run
+    seed (see L{seedParts} and L{choiceOf}).
+
+    :param testClass: The test's class.
+    :param testMethod: The test method.
+    :param testId: The test's id, to derive a seed from.
+    :raises ValueError: If a derived seed is needed and the run seed cannot
+        be had (see :func:`runSeed`).
+    """
+    return choiceOf(seedParts(testClass, testMethod, testId))
+
+
+# The fields of the last seed that seedParts derived, with the test id and
+# run seed it derived it from.
+_lastDerived: list[tuple[str, int, SeedParts] | None] = [None]
+
+# The last choice that choiceOf made of a derived seed's fields, with them.
+_lastChoice: list[tuple[SeedParts, SeedChoice] | None] = [None]
 
 # The choices of pinned seeds made so far, by seed and source.
 _pinnedChoices: dict[tuple[int, str], SeedChoice] = {}

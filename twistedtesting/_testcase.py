@@ -10,6 +10,7 @@ import contextlib
 import functools
 import inspect
 import random
+import unittest as pyunit
 from collections.abc import Callable
 from types import FunctionType, MethodType
 from typing import TYPE_CHECKING, Any, ClassVar, cast, overload
@@ -29,7 +30,7 @@ from twistedtesting._pairoptions import (
     ServerProtocolT,
 )
 from twistedtesting._runplan import RunPlan, sharedPlan
-from twistedtesting._seeds import chooseSeed, runSeed
+from twistedtesting._seeds import runSeed, seedParts
 from twistedtesting._timeouts import (
     DEFAULT_TIMEOUT_EXCEPTIONS,
     Condition,
@@ -67,6 +68,23 @@ class _TestRandom:
         return generator
 
 
+# What run() and id() of a test case class call through super() when no
+# class after this module's in its class hierarchy has its own (see
+# SynchronousTestCase.__init_subclass__).
+_TRIAL_SYNC_RUN = unittest.SynchronousTestCase.run
+_TRIAL_NEXT = {"run": _TRIAL_SYNC_RUN, "id": pyunit.TestCase.id}
+
+
+def _nextDefinition(classes: tuple[type, ...], name: str) -> object:
+    """
+    The attribute ``name`` of the first of ``classes`` that defines it.
+    """
+    for base in classes:
+        if name in vars(base):
+            return vars(base)[name]
+    return None
+
+
 class SynchronousTestCase(unittest.SynchronousTestCase):
     """
     A :class:`twisted.trial.unittest.SynchronousTestCase` that runs each test
@@ -97,7 +115,9 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
     # No class pin (see _seeds._CLASS_SEED): found at once, where a missing
     # attribute would be looked for through the whole class hierarchy.
     _twistedtestingClassSeed: ClassVar[int | None] = None
-    # The test's id and the method name it was made for (see id()).
+    # Whether the run() and id() that this class's own call through super():
+    # trial's run and the standard library's id (see __init_subclass__).
+    _twistedtestingTrialNext: ClassVar[bool] = True
     # Whether a test of this class has kept a generator in self.random,
     # which the next run drops (see _TestRandom).
     _twistedtestingRandomKept: ClassVar[bool] = False
@@ -115,24 +135,16 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
 
     def id(self) -> str:
         """
-        The test's id, as trial gives it: kept from the last call (for the
-        test, method name, class, module and class name it was made for),
-        since it is asked for several times as each test starts.
+        The test's id, as trial gives it (the standard library's
+        C{unittest.TestCase.id}), made in one formatting rather than its
+        two; or the id that the class after these in the test's class
+        hierarchy gives, if one there gives its own.
         """
-        cls = type(self)
-        name = self._testMethodName
-        known = _lastId[0]
-        if (
-            known[0] is self
-            and known[1] is name
-            and known[2] is cls
-            and known[3] is cls.__module__
-            and known[4] is cls.__qualname__
-        ):
-            return known[5]
-        testId = str(super().id())
-        _lastId[0] = (self, name, cls, cls.__module__, cls.__qualname__, testId)
-        return testId
+        if self._twistedtestingTrialNext:
+            cls = self.__class__
+            # "%s.%s" % (strclass(cls), name), as unittest.TestCase.id is.
+            return f"{cls.__module__!s}.{cls.__qualname__!s}.{self._testMethodName!s}"
+        return str(super().id())
 
     @overload
     def assertTimesOut(  # type: ignore[overload-overlap]
@@ -206,22 +218,26 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
                 return
         testId = self.id()
         try:
-            choice = chooseSeed(type(self), getattr(self, self._testMethodName), testId)
+            parts = seedParts(type(self), getattr(self, self._testMethodName), testId)
         except ValueError:
             reporter = plan.original
             reporter.startTest(self)
             reporter.addError(self, Failure())
             reporter.stopTest(self)
             return
-        self.seed = choice.value
+        self.seed = value = parts[0]
         if self._twistedtestingRandomKept:
             vars(self).pop("random", None)
         plan.test = self
-        plan.choice = choice
+        plan.parts = parts
         generators = plan.generators
-        generators.seedAgain(choice.value)
+        generators.seedAgain(value)
         try:
-            super().run(plan.reporter)  # type: ignore[no-untyped-call]
+            if self._twistedtestingTrialNext:
+                # As super().run() does, without looking it up.
+                _TRIAL_SYNC_RUN(self, plan.reporter)
+            else:
+                super().run(plan.reporter)  # type: ignore[no-untyped-call]
         finally:
             generators.restore()
 
@@ -287,11 +303,11 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
             # its check, with a quicker way for the usual bound method of a
             # function.
             if type(method) is MethodType and type(method.__func__) is FunctionType:
-                generator = method.__func__.__code__.co_flags & inspect.CO_GENERATOR
+                generator = method.__func__.__code__.co_flags & _CO_GENERATOR
             else:
                 generator = inspect.isgeneratorfunction(method)
             if not generator:
-                method = functools.partial(_callChecked, method, self)
+                method = _partial(_callChecked, method, self)
         return _TRIAL_RUN(self, suppress, todo, method, result)  # type: ignore[no-any-return]
 
     def _getSkipReason(self, method: Callable[..., object], skip: object) -> object:
@@ -307,13 +323,22 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """
         Refuse a test case class that defines its own ``seed``, which every
-        test run would overwrite with the test's seed.
+        test run would overwrite with the test's seed; and note whether the
+        C{run} and C{id} that this module's classes call through C{super()}
+        are trial's and the standard library's (then they call them
+        directly, without looking them up).
 
         :raises TypeError: If the class, or a base class of it that is not
             a twistedtesting class, defines ``seed``.
         """
         super().__init_subclass__(**kwargs)
-        for base in cls.__mro__:
+        mro = cls.__mro__
+        after = mro[mro.index(SynchronousTestCase) + 1 :]
+        cls._twistedtestingTrialNext = all(
+            _nextDefinition(after, name) is function
+            for name, function in _TRIAL_NEXT.items()
+        )
+        for base in mro:
             if base is SynchronousTestCase:
                 break
             if "seed" in vars(base):
@@ -382,10 +407,9 @@ class TestCase(SynchronousTestCase, unittest.TestCase):
 # The fixtures that trial runs through SynchronousTestCase._run.
 _FIXTURES = frozenset(["setUp", "tearDown"])
 
-# The last test id that id() made, for the test, method name, class, module
-# and qualified name it was made for: a test's id is asked for several
-# times as it starts.
-_lastId: list[tuple[Any, str, type, str, str, str]] = [(None, "", type, "", "", "")]
+# Looked up once, rather than in their modules for every test.
+_CO_GENERATOR = inspect.CO_GENERATOR
+_partial = functools.partial
 
 # trial's own SynchronousTestCase._run, called directly (quicker than
 # through super(), three times a test).

@@ -71,6 +71,25 @@ class RegistryTests(SynchronousTestCase):
             expected.seed(value)
             self.assertEqual(state, expected.getstate())
 
+    def test_restoreExactAndAgain(self) -> None:
+        """
+        C{restore} puts back the global generator's exact state, the value
+        that C{gauss} keeps for its next call included; the same
+        L{SeededGenerators} seeds and restores again with C{seedAgain}, as
+        the tests of a run take turns with one.
+        """
+        random.seed(3)
+        random.gauss(0, 1)
+        before = random.getstate()
+        seeded = SeededGenerators.seedAll(8)
+        random.gauss(0, 1)
+        seeded.restore()
+        self.assertEqual(random.getstate(), before)
+        seeded.seedAgain(9)
+        self.assertEqual(random.random(), random.Random(9).random())
+        seeded.restore()
+        self.assertEqual(random.getstate(), before)
+
     def test_seedAllUsesReplacedSeed(self) -> None:
         """
         While C{random.seed} is replaced (as a test may replace it),

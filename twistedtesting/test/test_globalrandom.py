@@ -15,10 +15,12 @@ from twisted.trial.unittest import SynchronousTestCase
 
 from twistedtesting._globalrandom import (
     DIRECT_SEED,
+    GLOBAL_BLOCK,
     GLOBAL_STATE,
     ApiStateKeeper,
     MemoryStateKeeper,
     StateKeeper,
+    _expectedBlock,
     directSeed,
     findStateOffset,
     memoryKeeper,
@@ -114,6 +116,23 @@ class KeeperTests(SynchronousTestCase):
         outside = random.getstate()
         self.addCleanup(random.setstate, outside)
         self.assertRestores(GLOBAL_STATE, random._inst)
+
+    def test_globalBlock(self) -> None:
+        """
+        On CPython, L{GLOBAL_BLOCK} is the view of the global generator's
+        state that L{GLOBAL_STATE} copies: its bytes are the state that
+        C{getstate()} gives, and change with it.
+        """
+        skipUnlessCPython(self)
+        assert isinstance(GLOBAL_STATE, MemoryStateKeeper)
+        self.assertIs(GLOBAL_BLOCK, GLOBAL_STATE.block)
+        assert GLOBAL_BLOCK is not None
+        outside = random.getstate()
+        self.addCleanup(random.setstate, outside)
+        for value in (1, 2):
+            random.seed(value)
+            random.random()
+            self.assertEqual(GLOBAL_BLOCK.tobytes(), _expectedBlock(random._inst))
 
 
 class SelfCheckTests(SynchronousTestCase):

@@ -20,8 +20,10 @@ from twistedtesting import (
 from twistedtesting._seeds import (
     RunSeedChooser,
     SeedChoice,
+    choiceOf,
     chooseSeed,
     deriveSeed,
+    seedParts,
 )
 
 BAD_SEED_TYPES: list[object] = [True, False, 1.0, "1", None, b"1"]
@@ -210,6 +212,26 @@ class ChooseSeedMemoTests(SynchronousTestCase):
         self.assertIs(chooseSeed(type, None, "pkg.XTests.test_memo"), first)
         self.assertEqual(
             first, SeedChoice(deriveSeed(12, "pkg.XTests.test_memo"), "run", 12)
+        )
+
+    def test_partsAndTheirChoice(self) -> None:
+        """
+        L{seedParts} gives the fields of the choice that L{chooseSeed}
+        makes, as a tuple, and L{choiceOf} makes that choice of them: the
+        same object again for the same fields, and for a pinned seed.
+        """
+        from twistedtesting import _seeds
+
+        self.patch(_seeds, "runSeedOverride", [12])
+        parts = seedParts(type, None, "pkg.XTests.test_parts")
+        self.assertEqual(parts, (deriveSeed(12, "pkg.XTests.test_parts"), "run", 12))
+        choice = choiceOf(parts)
+        self.assertEqual(choice, SeedChoice(parts[0], "run", 12))
+        self.assertIs(choiceOf(parts), choice)
+        self.assertEqual(choiceOf((5, "method", None)), SeedChoice(5, "method"))
+        self.assertIs(choiceOf((5, "method", None)), choiceOf((5, "method", None)))
+        self.assertEqual(
+            seedParts(_PinnedClass, None, "pkg.XTests.test_parts"), (3, "class", None)
         )
 
     def test_otherTestOrRunSeed(self) -> None:

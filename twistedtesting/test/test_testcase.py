@@ -1244,7 +1244,8 @@ class ProcessTests(unittest.SynchronousTestCase):
 
 class TestIdTests(SynchronousTestCase):
     """
-    Tests for the id of a seed-managed test, which is kept once made.
+    Tests for the id of a seed-managed test, and for the C{id} and C{run}
+    of a class after twistedtesting's in its class hierarchy.
     """
 
     def test_idAsTrial(self) -> None:
@@ -1295,6 +1296,43 @@ class TestIdTests(SynchronousTestCase):
         test = _IdCase("test_one")
         test._testMethodName = ""
         self.assertEqual(test.id(), f"{__name__}._IdCase.")
+
+    def test_nextClassId(self) -> None:
+        """
+        When a class after twistedtesting's in the test's class hierarchy
+        has its own C{id}, the test's id is that one's.
+        """
+
+        class Named(unittest.SynchronousTestCase):
+            def id(self) -> str:
+                return f"named:{self._testMethodName}"
+
+        class Mixed(_IdCase, Named):
+            pass
+
+        self.assertEqual(Mixed("test_one").id(), "named:test_one")
+        self.assertEqual(_IdCase("test_one").id(), f"{__name__}._IdCase.test_one")
+
+    def test_nextClassRun(self) -> None:
+        """
+        When a class after twistedtesting's in the test's class hierarchy
+        has its own C{run}, the test runs through it, with its seed set.
+        """
+        seen: list[int] = []
+
+        class Wrapping(unittest.SynchronousTestCase):
+            def run(self, result: Any = None) -> None:
+                seen.append(random.getrandbits(32))
+                super().run(result)  # type: ignore[no-untyped-call]
+
+        class Mixed(_IdCase, Wrapping):
+            pass
+
+        test = Mixed("test_one")
+        result = reporter.TestResult()
+        test.run(result)
+        self.assertEqual(seen, [random.Random(test.seed).getrandbits(32)])
+        self.assertEqual((result.testsRun, result.wasSuccessful()), (1, True))
 
 
 class _IdCase(SynchronousTestCase):
