@@ -38,6 +38,8 @@ DEFAULT_MODULES = (
     "twisted.test.test_task",
     "twisted.trial.test.test_warning",
     "twisted.trial.test.test_assertions",
+    "twisted.trial.test.test_tests",
+    "twisted.trial.test.test_pyunitcompat",
 )
 
 # Tests that assert the exact text of a failure report, which under

@@ -240,6 +240,9 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
                 super().run(plan.reporter)  # type: ignore[no-untyped-call]
         finally:
             generators.restore()
+            # A shared plan outlives the test: keep no reference to it, as
+            # trial keeps none to a test that passed.
+            plan.test = None
 
     def _plan(self, result: Any) -> RunPlan | None:
         """

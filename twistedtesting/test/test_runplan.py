@@ -7,8 +7,10 @@ states.
 
 from __future__ import annotations
 
+import gc
 import random
 import unittest as pyunit
+import weakref
 from io import StringIO
 
 import attrs
@@ -76,18 +78,46 @@ class SharedPlanTests(_FixedRunSeed, unittest.SynchronousTestCase):
     def test_oneSharedPlan(self) -> None:
         """
         The first test makes the run's shared plan, for the reporter it was
-        given, and the second test runs with that same plan.
+        given, and the second test runs with that same plan; while each
+        runs, the plan's test is that test.
         """
-        drawn: list[float] = []
+        running: list[object] = []
+
+        class Recording(SynchronousTestCase):
+            def test_a(self) -> None:
+                running.append(sharedPlan[0].test)
+
+            test_b = test_a
+
         result = reporter.Reporter(stream=StringIO())
-        first, second = failing("a", drawn), failing("b", drawn)
+        first, second = Recording("test_a"), Recording("test_b")
         first.run(result)
         [plan] = sharedPlan
         self.assertIs(plan.result, result)
-        self.assertIs(plan.test, first)
         second.run(result)
         self.assertEqual(sharedPlan, [plan])
-        self.assertIs(plan.test, second)
+        self.assertEqual(running, [first, second])
+
+    def test_noReference(self) -> None:
+        """
+        The shared plan, which outlives its tests, keeps no reference to a
+        test that ran (as trial keeps none to a test that passed): once the
+        caller drops it, it is freed.
+        """
+
+        class Passing(SynchronousTestCase):
+            def test_pass(self) -> None:
+                pass
+
+        result = reporter.Reporter(stream=StringIO())
+        test = Passing("test_pass")
+        test.run(result)
+        self.assertEqual((len(sharedPlan), result.successes), (1, 1))
+        self.assertIsNone(sharedPlan[0].test)
+        ref = weakref.ref(test)
+        del test
+        gc.collect()
+        self.assertIsNone(ref())
 
     def test_eachOwnSeedAndNote(self) -> None:
         """
@@ -148,7 +178,7 @@ class SharedPlanTests(_FixedRunSeed, unittest.SynchronousTestCase):
         self.assertEqual(mine.random(), expected)
         mine.seed(5)
         second.run(result)
-        self.assertEqual(sharedPlan[0].test, second)
+        self.assertIsNone(sharedPlan[0].test)
         self.assertEqual(
             seen,
             [random.Random(first.seed).random(), random.Random(second.seed).random()],
