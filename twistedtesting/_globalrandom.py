@@ -227,10 +227,15 @@ def memoryViewer() -> Callable[[int, int], memoryview]:
     # As ctypes defines c_char.
     char = type("c_char", (_ctypes._SimpleCData,), {"_type_": "c"})
 
+    # The array type of each size, made once (as ctypes caches them).
+    arrays: dict[int, Any] = {}
+
     def viewAt(address: int, size: int) -> memoryview:
-        array: Any = type(
-            "c_char_Array", (_ctypes.Array,), {"_type_": char, "_length_": size}
-        )
+        array: Any = arrays.get(size)
+        if array is None:
+            array = arrays[size] = type(
+                "c_char_Array", (_ctypes.Array,), {"_type_": char, "_length_": size}
+            )
         return memoryview(array.from_address(address)).cast("B")
 
     return viewAt

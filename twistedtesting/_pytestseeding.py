@@ -173,11 +173,6 @@ class PlainSeeding:
         self._runSeed: int | None = None
         self._attempted = False
 
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_setup(self, item: pytest.Item) -> None:
-        if not isinstance(item, TestCaseFunction):
-            self.seed(item)
-
     pytest_runtest_teardown = teardownWrapper()
 
     # First: the note is in the report before other plugins see it
@@ -199,16 +194,22 @@ class PlainSeeding:
             return None
         return ItemSeed(nodeid, self._value, self._runSeed, self._attempted)
 
-    def seed(self, item: pytest.Item) -> None:
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
         """
         Seed the generators for ``item``, a plain test, as it is set up,
-        until :meth:`restore`.
+        until :meth:`restore`; a unittest (or trial) test case is left
+        alone (see :func:`managed`).
         """
+        if isinstance(item, TestCaseFunction):
+            return
         nodeid = item.nodeid
-        pinned = pinnedSeed(item)
+        # As pinnedSeed(item) does, without a call for each test.
+        function = getattr(item, "obj", None)
+        pinned = getattr(function, "__dict__", _NO_ATTRIBUTES).get(METHOD_SEED)
         attempt = self.attempt
         runSeed: int | None
-        if pinned is not None:
+        if isinstance(pinned, int):
             value, runSeed = pinned, None
         elif attempt is not None and attempt.runSeed is not None:
             runSeed = attempt.runSeed
@@ -225,6 +226,10 @@ class PlainSeeding:
         self._value = value
         self._runSeed = runSeed
         self._attempted = attempt is not None
+
+    # The setup hook itself, the one place that seeds: a call fewer for
+    # each test.
+    seed = pytest_runtest_setup
 
     def restore(self) -> None:
         """
