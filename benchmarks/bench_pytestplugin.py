@@ -11,7 +11,7 @@ plugin, wherever the benchmark runs.
 Run it from the repository's root::
 
     python benchmarks/bench_pytestplugin.py            # 15 rounds, about 1-3 min
-    python benchmarks/bench_pytestplugin.py --quick    # 4 rounds of 1000 tests
+    python benchmarks/bench_pytestplugin.py --quick    # 6 rounds of 1000 tests
     python benchmarks/bench_pytestplugin.py --check    # exit 1 if the ratio > 1.05
 
 The two runs take turns, round after round (in the order ours, baseline,
@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true")
     options = parser.parse_args(argv)
     tests = options.tests or (1000 if options.quick else 2000)
-    rounds = options.rounds or (4 if options.quick else 15)
+    rounds = options.rounds or (6 if options.quick else 15)
     runs = measure(tests, rounds, options.every)
     timings = runs.timings()
     print(
