@@ -200,19 +200,44 @@ def stateKeeper(generator: random.Random) -> StateKeeper:
     if sys.implementation.name == "cpython":
         try:
             import _random
-            import ctypes
-        except ImportError:
+
+            viewAt = memoryViewer()
+        except Exception:
             pass
         else:
-
-            def viewAt(address: int, size: int) -> memoryview:
-                block = (ctypes.c_char * size).from_address(address)
-                return memoryview(block).cast("B")
-
             fast = memoryKeeper(generator, viewAt, _random.Random.__basicsize__)
             if fast is not None:
                 return fast
     return ApiStateKeeper(generator)
+
+
+def memoryViewer() -> Callable[[int, int], memoryview]:
+    """
+    A function that gives a writable view of memory, ``viewAt(address,
+    size)``, made with CPython's ``_ctypes``: the arrays of
+    :class:`ctypes.c_char` that ``(c_char * size).from_address(address)``
+    makes, without the :mod:`ctypes` package, whose import costs several
+    times what the rest of the plugin's loading does.
+
+    :raises ImportError: Without ``_ctypes``.
+    """
+    import _ctypes
+
+    # As ctypes defines c_char.
+    char = type("c_char", (_ctypes._SimpleCData,), {"_type_": "c"})
+
+    # The array type of each size, made once (as ctypes caches them).
+    arrays: dict[int, Any] = {}
+
+    def viewAt(address: int, size: int) -> memoryview:
+        array: Any = arrays.get(size)
+        if array is None:
+            array = arrays[size] = type(
+                "c_char_Array", (_ctypes.Array,), {"_type_": char, "_length_": size}
+            )
+        return memoryview(array.from_address(address)).cast("B")
+
+    return viewAt
 
 
 # Seeds that the self-check of a seeding function tries: 0 (which the C

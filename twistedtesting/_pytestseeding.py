@@ -22,7 +22,7 @@ import pytest
 # collects; already imported by pytest.
 from _pytest.unittest import TestCaseFunction
 
-from twistedtesting._derive import METHOD_SEED, deriveSeed
+from twistedtesting._derive import METHOD_SEED, deriveSeed, seedDeriver
 from twistedtesting._generators import SeededGenerators
 
 if TYPE_CHECKING:
@@ -139,26 +139,39 @@ class PlainSeeding:
     one run, whose hooks run for every test.
 
     :ivar plan: The run's plan.
-    :ivar current: The seed of the plain test seeded last, or ``None``.
     :ivar attempt: While the plugin's attempts run a test, the attempt
         running, else ``None``.
     :ivar logNotes: Whether a failure's report gets its note when it is
         logged (the attempts add it themselves to reports they log later).
     """
 
-    __slots__ = ("_generators", "attempt", "current", "logNotes", "plan")
+    # The plain test seeded last is kept as its fields (its ItemSeed is made
+    # only when asked for: most tests never are); the run's outermost tests
+    # take turns with one SeededGenerators.
+    __slots__ = (
+        "_attempted",
+        "_derive",
+        "_generators",
+        "_nodeid",
+        "_runSeed",
+        "_seeded",
+        "_value",
+        "attempt",
+        "logNotes",
+        "plan",
+    )
 
     def __init__(self, plan: RunPlan) -> None:
         self.plan = plan
-        self.current: ItemSeed | None = None
         self.attempt: Attempt | None = None
         self.logNotes = True
-        self._generators: SeededGenerators | None = None
-
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_setup(self, item: pytest.Item) -> None:
-        if not isinstance(item, TestCaseFunction):
-            self.seed(item)
+        self._derive = seedDeriver(plan.runSeed)
+        self._generators = SeededGenerators(0, None, [])
+        self._seeded = False
+        self._nodeid: str | None = None
+        self._value = 0
+        self._runSeed: int | None = None
+        self._attempted = False
 
     pytest_runtest_teardown = teardownWrapper()
 
@@ -166,49 +179,79 @@ class PlainSeeding:
     # (pytest-xdist's worker sends it to the controller from this hook).
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if report.failed:
-            # Three times a test; a passing report needs nothing.
+        # Three times a test; a passing report needs nothing.  (The outcome
+        # itself rather than report.failed, a property that compares it.)
+        if report.outcome == "failed":
             self.noteFailure(report)
 
-    def seed(self, item: pytest.Item) -> None:
+    @property
+    def current(self) -> ItemSeed | None:
+        """
+        The seed of the plain test seeded last, or ``None``.
+        """
+        nodeid = self._nodeid
+        if nodeid is None:
+            return None
+        return ItemSeed(nodeid, self._value, self._runSeed, self._attempted)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
         """
         Seed the generators for ``item``, a plain test, as it is set up,
-        until :meth:`restore`.
+        until :meth:`restore`; a unittest (or trial) test case is left
+        alone (see :func:`managed`).
         """
+        if isinstance(item, TestCaseFunction):
+            return
         nodeid = item.nodeid
-        pinned = pinnedSeed(item)
+        # As pinnedSeed(item) does, without a call for each test.
+        function = getattr(item, "obj", None)
+        pinned = getattr(function, "__dict__", _NO_ATTRIBUTES).get(METHOD_SEED)
         attempt = self.attempt
         runSeed: int | None
-        if pinned is not None:
+        if isinstance(pinned, int):
             value, runSeed = pinned, None
+        elif attempt is not None and attempt.runSeed is not None:
+            runSeed = attempt.runSeed
+            value = deriveSeed(runSeed, nodeid)
         else:
             runSeed = self.plan.runSeed
-            if attempt is not None and attempt.runSeed is not None:
-                runSeed = attempt.runSeed
-            value = deriveSeed(runSeed, nodeid)
-        if self._generators is not None:
+            value = self._derive(nodeid)
+        if self._seeded:
             # A test whose teardown never ran (a plugin that stopped it).
             self.restore()
-        self._generators = SeededGenerators.seedAll(value)
-        self.current = ItemSeed(nodeid, value, runSeed, attempt is not None)
+        self._generators.seedAgain(value)
+        self._seeded = True
+        self._nodeid = nodeid
+        self._value = value
+        self._runSeed = runSeed
+        self._attempted = attempt is not None
+
+    # The setup hook itself, the one place that seeds: a call fewer for
+    # each test.
+    seed = pytest_runtest_setup
 
     def restore(self) -> None:
         """
         Put back the states the generators had before the plain test.
         """
-        generators = self._generators
-        if generators is not None:
-            self._generators = None
-            generators.restore()
+        if self._seeded:
+            self._seeded = False
+            try:
+                self._generators.restore()
+            except BaseException:
+                # A registered generator refused its state: the next test
+                # takes a new SeededGenerators, not this one, left half way.
+                self._generators = SeededGenerators(0, None, [])
+                raise
 
     def seedOf(self, item: pytest.Item) -> ItemSeed | None:
         """
         The seed of ``item`` if it is the plain test seeded last.
         """
-        current = self.current
-        if current is None or current.nodeid != item.nodeid:
+        if self._nodeid is None or self._nodeid != item.nodeid:
             return None
-        return current
+        return self.current
 
     def noteFailure(self, report: pytest.TestReport) -> None:
         """

@@ -13,7 +13,13 @@ import sys
 import types
 
 from twistedtesting import SynchronousTestCase
-from twistedtesting._derive import SEED_VARIABLE, deriveSeed, fastSha256, parseRunSeed
+from twistedtesting._derive import (
+    SEED_VARIABLE,
+    deriveSeed,
+    fastSha256,
+    parseRunSeed,
+    seedDeriver,
+)
 
 
 class DeriveSeedTests(SynchronousTestCase):
@@ -45,6 +51,22 @@ class DeriveSeedTests(SynchronousTestCase):
         sys.modules[wrong.__name__] = wrong
         self.addCleanup(sys.modules.pop, wrong.__name__)
         self.assertIs(fastSha256((wrong.__name__,)), hashlib.sha256)
+
+    def test_deriver(self) -> None:
+        """
+        L{seedDeriver} gives, for each test id, the seed that L{deriveSeed}
+        gives with its run seed: for the known values, for ids beyond ASCII
+        and for ids longer than one block of SHA-256.
+        """
+        self.assertEqual(seedDeriver(0)("pkg.test_x.XTests.test_y"), 0xB70CA46F)
+        self.assertEqual(seedDeriver(12345)("a"), 0xA3BE0BC8)
+        testIds = ["", "t.py::test_\u00e9[\u2603]", "t.py::test_" + "x" * 200]
+        for run in (0, 7, 2**32 - 1, 3**90):
+            derive = seedDeriver(run)
+            self.assertEqual(
+                [derive(testId) for testId in testIds],
+                [deriveSeed(run, testId) for testId in testIds],
+            )
 
     def test_dependsOnBothInputs(self) -> None:
         """

@@ -24,6 +24,7 @@ from twistedtesting._globalrandom import (
     directSeed,
     findStateOffset,
     memoryKeeper,
+    memoryViewer,
     reproduces,
     seedsExactly,
     stateKeeper,
@@ -105,6 +106,21 @@ class KeeperTests(SynchronousTestCase):
         assert keeper is not None
         self.assertIsInstance(keeper, MemoryStateKeeper)
         self.assertRestores(keeper, generator)
+
+    def test_memoryViewer(self) -> None:
+        """
+        A view that L{memoryViewer}'s function gives, without the C{ctypes}
+        package, reads and writes the memory at its address, as a view of
+        C{ctypes}' array of C{c_char} there does.
+        """
+        skipUnlessCPython(self)
+        viewAt = memoryViewer()
+        buffer = ctypes.create_string_buffer(b"abcdefgh")
+        view = viewAt(ctypes.addressof(buffer) + 2, 4)
+        self.assertEqual(view.tobytes(), b"cdef")
+        view[:] = b"WXYZ"
+        self.assertEqual(buffer.raw, b"abWXYZgh\x00")
+        self.assertEqual(view.tobytes(), realView(ctypes.addressof(buffer) + 2, 4))
 
     def test_globalGenerator(self) -> None:
         """
