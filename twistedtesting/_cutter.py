@@ -409,6 +409,9 @@ class ChunkCutter:
         try:
             for chunk in map(reader.read, remaining):
                 dataReceived(chunk)
+                # Free it before the next is read, as a slicing loop does:
+                # the next then reuses its memory, still in the cache.
+                del chunk
                 if self.halted:
                     break
         finally:
