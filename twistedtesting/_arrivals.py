@@ -120,7 +120,9 @@ class Arrivals:
         """
         if not self.timed:
             return
-        now = self._now()
+        clock = self._clock
+        assert clock is not None
+        now = clock.seconds()
         bandwidth = self._bandwidth
         arrival = now + next(self._latencies)
         if bandwidth is None:

@@ -365,8 +365,17 @@ class SizeList(list[int]):
 
     __slots__ = ("offset", "words")
 
-    def __init__(self, words: bytes | array.array[int], offset: int) -> None:
-        super().__init__([word + offset for word in words])
+    def __init__(
+        self,
+        words: bytes | array.array[int],
+        offset: int,
+        sizes: Iterable[int] | None = None,
+    ) -> None:
+        """
+        :param sizes: The sizes, if the caller made them (faster than one
+            by one, in Python): each word plus ``offset``, in order.
+        """
+        super().__init__([word + offset for word in words] if sizes is None else sizes)
         self.words = words
         self.offset = offset
 
@@ -429,27 +438,51 @@ def _drawnMasked(
     batches are :class:`SizeList` objects (but for 16-bit words of which
     some are skipped), so that a link records the words, not the sizes.
     """
+    maxSize = minSize + span - 1
     if bits <= 8:
         byteMask = bytes(value & ((1 << bits) - 1) for value in range(256))
         # The words of at least span, deleted by C code too.
         skipped = bytes(range(span, 1 << bits))
+        # With sizes that fit in a byte, the sizes too: the words plus
+        # minSize, by a table (ints of at most 255 are shared objects).
+        plus = (
+            None
+            if maxSize > 0xFF
+            else bytes((value + minSize) & 0xFF for value in range(256))
+        )
         while True:
             words = rng.randbytes(BATCH).translate(byteMask)
+            if skipped:
+                words = words.translate(None, skipped)
             yield SizeList(
-                words.translate(None, skipped) if skipped else words, minSize
+                words, minSize, None if plus is None else words.translate(plus)
             )
     highMask = bytes(value & ((1 << (bits - 8)) - 1) for value in range(256))
     swap = sys.byteorder == "big"
+    # With sizes below 2 ** 16, the sizes are the words plus minSize added
+    # as one big int, each word's sum in its own 16 bits (no carry crosses
+    # into the next word), read back as words by C code.
+    offsets = (
+        None
+        if maxSize > 0xFFFF
+        else int.from_bytes(minSize.to_bytes(2, "little") * BATCH, "little")
+    )
     while True:
         raw = bytearray(rng.randbytes(2 * BATCH))
         raw[1::2] = raw[1::2].translate(highMask)
         wide = array.array("H", raw)
         if swap:
             wide.byteswap()
-        if span == 1 << bits:
+        if span != 1 << bits:
+            yield [word + minSize for word in wide if word < span]
+        elif offsets is None:
             yield SizeList(wide, minSize)
         else:
-            yield [word + minSize for word in wide if word < span]
+            summed = int.from_bytes(raw, "little") + offsets
+            sizes = array.array("H", summed.to_bytes(2 * BATCH, "little"))
+            if swap:
+                sizes.byteswap()
+            yield SizeList(wide, minSize, sizes.tolist())
 
 
 def _drawnOneByOne(rng: random.Random, minSize: int, maxSize: int) -> Iterator[int]:

@@ -24,6 +24,41 @@ recording at the first delivery that finds this many recorded.
 """
 
 
+GATHER = 256 * 1024
+"""
+The size up to which a cutter joins small pieces of bytes into one (see
+:func:`gathered`): well within a processor's second-level cache.
+"""
+
+
+def gathered(
+    queue: deque[bytes], head: bytes, pos: int, base: int, limit: int
+) -> bytes | None:
+    """
+    Join the rest of ``head``, from ``pos``, and the small pieces first in
+    ``queue`` (which start at the stream offset ``base``) that start
+    before ``limit``, taking them from ``queue``, into bytes of up to about
+    :data:`GATHER`, if there are such pieces.
+
+    One copy at the speed of memory, after which a cutter reads the chunks
+    from bytes still in the processor's cache, in runs as long as the
+    joined bytes, instead of a run and a chunk joined across two pieces
+    per piece.  The chunks are the same.
+
+    :returns: The joined bytes, or ``None`` if no piece was taken.
+    """
+    size = len(head) - pos
+    parts: list[bytes | memoryview] = [memoryview(head)[pos:]]
+    while queue and size < GATHER and base < limit:
+        piece = queue[0]
+        if len(piece) >= GATHER:
+            break
+        parts.append(queue.popleft())
+        size += len(piece)
+        base += len(piece)
+    return None if len(parts) == 1 else b"".join(parts)
+
+
 class _Remaining:
     """
     An iterator over a list that says how many items it has left, by
@@ -304,6 +339,9 @@ class ChunkCutter:
                     if reach < base + cut and not cutShort:
                         self._untilCut = untilCut
                         break
+                    if end - pos < GATHER and self._gather(head, pos, limit):
+                        self._untilCut = untilCut
+                        continue
                     chunk = self._joinAcross(head, pos, base + cut, reach)
                 count += 1
                 self.chunksDelivered += 1
@@ -313,6 +351,17 @@ class ChunkCutter:
         finally:
             self._delivering = False
         return count
+
+    def _gather(self, head: bytes, pos: int, limit: int) -> bool:
+        """
+        Make the rest of ``head`` and small pieces queued after it the head,
+        if :func:`gathered` joins any.
+        """
+        joined = gathered(self._queue, head, pos, self._headBase + len(head), limit)
+        if joined is None:
+            return False
+        self._setHead(joined, self._headBase + pos, 0)
+        return True
 
     def _fitting(self, index: int, room: int) -> int:
         """
@@ -361,6 +410,9 @@ class ChunkCutter:
         try:
             for chunk in map(reader.read, remaining):
                 dataReceived(chunk)
+                # Free it before the next is read, as a slicing loop does:
+                # the next then reuses its memory, still in the cache.
+                del chunk
                 if self.halted:
                     break
         finally:

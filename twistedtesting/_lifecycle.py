@@ -64,21 +64,21 @@ class ConnectionState(enum.Enum):
         """
         Whether input may still be delivered.
         """
-        return self in _READING
+        return self._value_ in _READING
 
     @property
     def writing(self) -> bool:
         """
         Whether what the protocol writes is still sent.
         """
-        return self in _WRITING
+        return self._value_ in _WRITING
 
     @property
     def closing(self) -> bool:
         """
         Whether a close was asked for, or the connection is lost.
         """
-        return self in _CLOSING
+        return self._value_ in _CLOSING
 
     def shutRead(self) -> ConnectionState:
         """
@@ -93,12 +93,22 @@ class ConnectionState(enum.Enum):
         return _SHUT_WRITE.get(self, self)
 
 
-_READING = frozenset({ConnectionState.OPEN, ConnectionState.WRITE_SHUT})
+# The values of the states, not the states: a state's hash is Python code
+# (Enum.__hash__), a string's is cached; a write asks for one.
+_READING = frozenset(
+    state.value for state in (ConnectionState.OPEN, ConnectionState.WRITE_SHUT)
+)
 _WRITING = frozenset(
-    {ConnectionState.OPEN, ConnectionState.READ_SHUT, ConnectionState.CLOSING}
+    state.value
+    for state in (
+        ConnectionState.OPEN,
+        ConnectionState.READ_SHUT,
+        ConnectionState.CLOSING,
+    )
 )
 _CLOSING = frozenset(
-    {ConnectionState.CLOSING, ConnectionState.LOSING, ConnectionState.LOST}
+    state.value
+    for state in (ConnectionState.CLOSING, ConnectionState.LOSING, ConnectionState.LOST)
 )
 _SHUT_READ = {
     ConnectionState.OPEN: ConnectionState.READ_SHUT,

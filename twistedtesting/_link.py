@@ -129,9 +129,13 @@ class Link(LinkStatus):
             return
         cutter = self._cutter
         start = cutter.fed
+        idle = not cutter.pending
         cutter.append(data)
         self._arrivals.stamp(start, cutter.fed)
-        self._reschedule()
+        # Behind bytes pending, the next delivery is due when it was: that
+        # depends on the first bytes pending only.
+        if idle:
+            self._reschedule()
 
     def sendEnd(self) -> None:
         """

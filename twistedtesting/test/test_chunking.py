@@ -242,15 +242,36 @@ class RandomChunksTests(SynchronousTestCase):
         """
         The batches of sizes drawn from words that are all used, or of at
         most 8 bits, are L{SizeList}s: each size is the offset (the least
-        size) more than its word.
+        size) more than its word.  That holds also where the sizes are made
+        by adding in C code: sizes that fit in a byte (by a table; 255 the
+        largest) or in 16 bits (as one big int; 65535 the largest), and
+        where they are added in Python: sizes past 255 from 8-bit words, and
+        past 65535 from 16-bit words.
         """
-        for minSize, maxSize in [(1, 4096), (1, 200), (5, 12), (7, 7)]:
+        ranges = [
+            (1, 4096),
+            (1, 200),
+            (5, 12),
+            (7, 7),
+            (128, 255),
+            (129, 256),
+            (32768, 65535),
+            (32769, 65536),
+            (40000, 40000 + 4095),
+        ]
+        for minSize, maxSize in ranges:
             batches = RandomChunks(minSize, maxSize, self.random).sizeLists()
             for batch in itertools.islice(batches, 3):
                 assert isinstance(batch, SizeList)
                 self.assertEqual(batch.offset, minSize)
                 self.assertEqual(batch, [word + minSize for word in batch.words])
+                self.assertTrue(all(type(size) is int for size in batch))
                 self.assertTrue(all(minSize <= size <= maxSize for size in batch))
+            # The largest size is drawn, so no sum was cut to 16 bits.
+            sizes = RandomChunks(minSize, maxSize, random.Random(5)).chunkSizes()
+            self.assertEqual(
+                max(itertools.islice(sizes, 200_000)), maxSize, (minSize, maxSize)
+            )
 
     def test_repr(self) -> None:
         """

@@ -216,6 +216,79 @@ class RunTests(SynchronousTestCase):
         self.assertEqual(chunks, [b"abcd", b"ef12", b"3456"])
 
 
+class GatherTests(SynchronousTestCase):
+    """
+    Small pieces queued behind a chunk that crosses the end of the bytes
+    being handed out are joined into one (up to L{_cutter.GATHER} bytes,
+    those that start before the limit): the chunks, the record and the
+    counts are those of the same bytes appended as one piece.
+    """
+
+    data = random.Random(1).randbytes(1_200_000)
+
+    def deliverPieces(
+        self, pieceSize: int, limits: list[int], cutShort: bool
+    ) -> tuple[ChunkCutter, list[bytes], list[tuple[int, int, int]]]:
+        """
+        Append C{self.data} in pieces of C{pieceSize} bytes to a cutter of
+        random chunks, then deliver up to each of C{limits}.
+
+        @returns: The cutter, the chunks, and per delivery its count and
+            the bytes delivered and pending after it.
+        """
+        cutter = randomCutter(11)
+        for start in range(0, len(self.data), pieceSize):
+            cutter.append(self.data[start : start + pieceSize])
+        chunks: list[bytes] = []
+        counts = []
+        for limit in limits:
+            count = cutter.deliver(chunks.append, limit, cutShort, None)
+            counts.append((count, cutter.delivered, cutter.pending))
+        return cutter, chunks, counts
+
+    def test_sameChunks(self) -> None:
+        """
+        Pieces of 1000 and of 65536 bytes (joined) and of 300,000 bytes (not
+        joined, being larger) are delivered in the same chunks as the data
+        in one piece, up to limits in the middle of pieces, whether a chunk
+        that crosses a limit is cut short there or waits for its last bytes.
+        """
+        total = len(self.data)
+        limits = [5000, 70000, 70001, 333333, 600000, 1_000_000, total]
+        for cutShort in (True, False):
+            expected = self.deliverPieces(total, limits, cutShort)
+            # All of it, or all but the last chunk, which waits for bytes.
+            delivered = b"".join(expected[1])
+            self.assertEqual(delivered, self.data[: len(delivered)])
+            self.assertEqual(len(delivered) == total, cutShort)
+            for pieceSize in (1000, 65536, 300_000):
+                cutter, chunks, counts = self.deliverPieces(pieceSize, limits, cutShort)
+                self.assertEqual(chunks, expected[1], (pieceSize, cutShort))
+                self.assertEqual(counts, expected[2], (pieceSize, cutShort))
+                self.assertEqual(list(cutter.sizes), [len(c) for c in chunks])
+                self.assertEqual(cutter.chunksDelivered, len(chunks))
+
+    def test_joinsUpToGather(self) -> None:
+        """
+        The bytes handed out come from heads of at most C{GATHER} bytes
+        and a piece: pieces are joined, but not past that, and not past
+        the limit.
+        """
+        cutter = randomCutter(12)
+        for start in range(0, len(self.data), 65536):
+            cutter.append(self.data[start : start + 65536])
+        heads: list[int] = []
+        cutter.deliver(
+            lambda chunk: heads.append(len(cutter._head)), 800_000, True, None
+        )
+        self.assertGreater(max(heads), 65536)
+        self.assertLessEqual(max(heads), _cutter.GATHER + 65536)
+        # Only the pieces that start before the limit were taken.
+        queued = sum(len(piece) for piece in cutter._queue)
+        self.assertGreater(queued, 0)
+        self.assertLessEqual(len(self.data) - queued, 800_000 + 65536)
+
+
 class CountingFallbackTests(SynchronousTestCase):
     """
     On an interpreter whose list iterators do not say how many items they
