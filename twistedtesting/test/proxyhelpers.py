@@ -81,6 +81,23 @@ class Refusal(ClientFactory):
         self.failed.errback(reason)
 
 
+class PauseRecorder:
+    """
+    A transport that records when its reading is paused and resumed.
+
+    :ivar calls: The names of the calls, in order.
+    """
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def pauseProducing(self) -> None:
+        self.calls.append("pauseProducing")
+
+    def resumeProducing(self) -> None:
+        self.calls.append("resumeProducing")
+
+
 def connectClient(
     test: TestCase | None, address: IAddress, protocol: type[Recorder] = Recorder
 ) -> Deferred[Recorder]:

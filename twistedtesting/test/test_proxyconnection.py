@@ -21,6 +21,7 @@ from twistedtesting import SynchronousTestCase, TestCase, startFaultProxy
 from twistedtesting._proxyconnection import ProxiedConnection
 from twistedtesting._proxypolicy import NO_FAULTS
 from twistedtesting.test.proxyhelpers import (
+    PauseRecorder,
     ProxyTestsMixin,
     connectClient,
     listenTarget,
@@ -144,21 +145,6 @@ class UNIXProxiedConnectionTests(ProxiedConnectionMixin, TestCase):
     skip = UNIX_SKIP
 
 
-class _Reading:
-    """
-    A transport that records when its reading is paused and resumed.
-    """
-
-    def __init__(self) -> None:
-        self.calls: list[str] = []
-
-    def pauseProducing(self) -> None:
-        self.calls.append("pauseProducing")
-
-    def resumeProducing(self) -> None:
-        self.calls.append("resumeProducing")
-
-
 class _Dialer:
     """
     Connects the target's side of a connection when told to: at once, in
@@ -168,7 +154,7 @@ class _Dialer:
     def __init__(self, atOnce: bool) -> None:
         self.atOnce = atOnce
         self.factory: ClientFactory | None = None
-        self.server = _Reading()
+        self.server = PauseRecorder()
 
     def __call__(self, factory: ClientFactory) -> object:
         self.factory = factory
@@ -192,7 +178,7 @@ class WaitForTargetTests(SynchronousTestCase):
     made.
     """
 
-    def made(self, atOnce: bool) -> tuple[_Reading, _Dialer]:
+    def made(self, atOnce: bool) -> tuple[PauseRecorder, _Dialer]:
         """
         Connect the client's side of a connection whose dialer connects
         the target's side at once or not.
@@ -201,7 +187,7 @@ class WaitForTargetTests(SynchronousTestCase):
         connection = ProxiedConnection(
             0, cast(Any, None), 1, NO_FAULTS, NO_FAULTS, 0.0, dialer
         )
-        client = _Reading()
+        client = PauseRecorder()
         connection.client.makeConnection(cast(Any, client))
         return client, dialer
 

@@ -18,6 +18,7 @@ from twisted.internet.error import ConnectionLost
 
 from twistedtesting import SynchronousTestCase
 from twistedtesting._proxyside import FLUSH_AT_MOST, ProxySide
+from twistedtesting.test.proxyhelpers import PauseRecorder
 
 
 class _EndRecorder:
@@ -36,21 +37,6 @@ class _EndRecorder:
 
     def loseWriteConnection(self) -> None:
         self.calls.append("loseWriteConnection")
-
-
-class _Reading:
-    """
-    A transport that records when its reading is paused and resumed.
-    """
-
-    def __init__(self) -> None:
-        self.calls: list[str] = []
-
-    def pauseProducing(self) -> None:
-        self.calls.append("pauseProducing")
-
-    def resumeProducing(self) -> None:
-        self.calls.append("resumeProducing")
 
 
 class _SideMade:
@@ -240,7 +226,7 @@ class FlushTests(SynchronousTestCase):
         """
         side, socket = self.connected()
         other = ProxySide(cast(Any, _SideMade()), "client")
-        reading = _Reading()
+        reading = PauseRecorder()
         other.makeConnection(cast(Any, reading))
         side.pairWith(other)
         side.write(b"x" * (socket.bufferSize + 1))
@@ -255,7 +241,7 @@ class FlushTests(SynchronousTestCase):
         """
         side, socket = self.connected()
         other = ProxySide(cast(Any, _SideMade()), "client")
-        reading = _Reading()
+        reading = PauseRecorder()
         other.makeConnection(cast(Any, reading))
         side.pairWith(other)
         side.write(b"x" * (socket.bufferSize + 1))
