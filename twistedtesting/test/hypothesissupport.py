@@ -1,6 +1,7 @@
 # -*- test-case-name: twistedtesting.test.test_hypothesissupport -*-
 """
-Hypothesis for the property tests, or, when it is not installed, stand-ins
+Hypothesis for the property tests, with settings that let C{trial -j -u}
+run them again on new instances, or, when it is not installed, stand-ins
 that skip those tests with a clear reason.
 
 The wheel ships this test suite so that C{trial twistedtesting} can check an
@@ -61,8 +62,22 @@ def skippingSettings(*args: object, **kwargs: object) -> Callable[[_F], _F]:
 
 
 if TYPE_CHECKING or HYPOTHESIS_SKIP is None:
-    from hypothesis import given, settings
+    from hypothesis import HealthCheck, given
+    from hypothesis import settings as _settings
     from hypothesis import strategies as st
+
+    def settings(**kwargs: Any) -> _settings:
+        """
+        C{hypothesis.settings}, with the health check of a test method
+        called on different instances of its class turned off (unless
+        C{suppress_health_check} is given): C{trial -j} makes a new instance
+        of each test for every run of C{trial -u}, and a worker that runs
+        the same property test twice would fail it.  The property tests
+        keep no state on the instance between examples.
+        """
+        kwargs.setdefault("suppress_health_check", [HealthCheck.differing_executors])
+        return _settings(**kwargs)
+
 else:
     given = skippingGiven
     settings = skippingSettings

@@ -1,7 +1,8 @@
 # -*- test-case-name: twistedtesting.test.test_hypothesissupport -*-
 """
-Tests for L{twistedtesting.test.hypothesissupport}: the property tests are
-skipped, with a clear reason, where Hypothesis is not installed.
+Tests for L{twistedtesting.test.hypothesissupport}: the property tests run
+again on new instances (as under C{trial -j -u}), and are skipped, with a
+clear reason, where Hypothesis is not installed.
 """
 
 from __future__ import annotations
@@ -46,6 +47,42 @@ for module in pkgutil.iter_modules(twistedtesting.test.__path__):
 def _runPython(script: str) -> tuple[int, str]:
     completed = runPython(script)
     return completed.returncode, completed.stdout + completed.stderr
+
+
+class SettingsTests(SynchronousTestCase):
+    """
+    The suite's C{settings}, where Hypothesis is installed.
+    """
+
+    skip = hypothesissupport.HYPOTHESIS_SKIP
+
+    def test_newInstanceEachRun(self) -> None:
+        """
+        A property test under the suite's C{settings} passes when it runs
+        on a new instance of its class each time, as C{trial -j -u} runs it;
+        under Hypothesis's own settings the second run is a failed health
+        check.
+        """
+        from hypothesis import settings as plainSettings
+        from hypothesis.errors import FailedHealthCheck
+
+        from twistedtesting.test.hypothesissupport import given, settings, st
+
+        class Inner(SynchronousTestCase):
+            @settings(max_examples=2, database=None)
+            @given(st.integers())
+            def test_ours(self, value: int) -> None:
+                pass
+
+            @plainSettings(max_examples=2, database=None)
+            @given(st.integers())
+            def test_plain(self, value: int) -> None:
+                pass
+
+        Inner("test_ours").test_ours()
+        Inner("test_ours").test_ours()
+        Inner("test_plain").test_plain()
+        self.assertRaises(FailedHealthCheck, Inner("test_plain").test_plain)
 
 
 class StandInTests(SynchronousTestCase):
