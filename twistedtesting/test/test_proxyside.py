@@ -152,6 +152,19 @@ class FlushTests(SynchronousTestCase):
         side.makeConnection(socket)
         return side, socket
 
+    def overfilled(self) -> tuple[ProxySide, _Socket, PauseRecorder]:
+        """
+        A side connected to a L{_Socket}, paired with a side whose
+        transport records pauses, and written more than its socket holds.
+        """
+        side, socket = self.connected()
+        other = ProxySide(cast(Any, _SideMade()), "client")
+        reading = PauseRecorder()
+        other.makeConnection(cast(Any, reading))
+        side.pairWith(other)
+        side.write(b"x" * (socket.bufferSize + 1))
+        return side, socket, reading
+
     def test_idleSocketSendsAtOnce(self) -> None:
         """
         Written to a socket with nothing waiting, bytes are sent at once.
@@ -224,12 +237,7 @@ class FlushTests(SynchronousTestCase):
         Once paired, a side whose socket buffers more than it holds pauses
         reading the other side, and resumes it once the buffer is sent.
         """
-        side, socket = self.connected()
-        other = ProxySide(cast(Any, _SideMade()), "client")
-        reading = PauseRecorder()
-        other.makeConnection(cast(Any, reading))
-        side.pairWith(other)
-        side.write(b"x" * (socket.bufferSize + 1))
+        _, socket, reading = self.overfilled()
         self.assertEqual(reading.calls, ["pauseProducing"])
         socket.doWrite()
         self.assertEqual(reading.calls, ["pauseProducing", "resumeProducing"])
@@ -239,12 +247,7 @@ class FlushTests(SynchronousTestCase):
         A side whose socket registered the producer that pauses the other
         side unregisters it from the socket when it ends.
         """
-        side, socket = self.connected()
-        other = ProxySide(cast(Any, _SideMade()), "client")
-        reading = PauseRecorder()
-        other.makeConnection(cast(Any, reading))
-        side.pairWith(other)
-        side.write(b"x" * (socket.bufferSize + 1))
+        side, socket, _ = self.overfilled()
         self.assertIsNotNone(socket.producer)
         side.shutWriting()
         self.assertIsNone(socket.producer)
