@@ -15,7 +15,7 @@ Both sides run over TCP on 127.0.0.1, taking turns round after round.
 
 Run it from anywhere, with twistedtesting installed::
 
-    python benchmarks/bench_proxy.py            # 5 rounds, about 10 s
+    python benchmarks/bench_proxy.py            # 15 rounds, about 10 s
     python benchmarks/bench_proxy.py --quick    # 3 rounds, for CI
     python benchmarks/bench_proxy.py --check    # exit 1 if a ratio is over
 """
@@ -243,7 +243,7 @@ def parseArguments(argv: Sequence[str]) -> argparse.Namespace:
         "--rounds",
         type=positive,
         default=None,
-        help="timed rounds per side (default: 5, or 3 with --quick)",
+        help="timed rounds per side (default: 15, or 3 with --quick)",
     )
     return parser.parse_args(argv)
 
@@ -256,7 +256,7 @@ async def run(reactor: Any, argv: Sequence[str]) -> int:
         over its target, otherwise 0.
     """
     arguments = parseArguments(argv)
-    rounds: int = arguments.rounds or (3 if arguments.quick else 5)
+    rounds: int = arguments.rounds or (3 if arguments.quick else 15)
     size = (8 if arguments.quick else 32) * 1024 * 1024
     count = 50 if arguments.quick else 200
     print(
