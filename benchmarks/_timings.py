@@ -1,7 +1,7 @@
 """
 What the benchmark scripts share: the timings of two contenders over rounds,
-a command line argument check, and the entry point of the benchmarks that
-run in a reactor.  Not a benchmark itself.
+whole or cut into pieces, a command line argument check, and the entry
+point of the benchmarks that run in a reactor.  Not a benchmark itself.
 """
 
 from __future__ import annotations
@@ -40,6 +40,41 @@ class Timings:
         """
         pairs = zip(self.ours, self.baseline, strict=True)
         return statistics.median(ours / theirs for ours, theirs in pairs)
+
+
+def fastestPieces(runs: Sequence[Sequence[float]]) -> float:
+    """
+    The sum, over the pieces of a side's runs, of each piece's fastest
+    round: the estimate of the side's time when undisturbed.
+
+    :param runs: The pieces of each round's run.
+    """
+    return float(sum(min(piece) for piece in zip(*runs, strict=True)))
+
+
+@attrs.define
+class Runs:
+    """
+    The pieces of each round's run, for our side and for the baseline.
+    """
+
+    ours: list[list[float]] = attrs.Factory(list)
+    baseline: list[list[float]] = attrs.Factory(list)
+
+    def timings(self) -> Timings:
+        """
+        The whole runs' times.
+        """
+        return Timings(
+            [sum(run) for run in self.ours], [sum(run) for run in self.baseline]
+        )
+
+    def ratio(self) -> float:
+        """
+        Our estimate over the baseline's, from the fastest round of each
+        piece (see :func:`fastestPieces`).
+        """
+        return fastestPieces(self.ours) / fastestPieces(self.baseline)
 
 
 def positive(text: str) -> int:

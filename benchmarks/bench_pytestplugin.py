@@ -51,11 +51,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 
-import attrs
-from _timings import Timings, positive
+from _timings import Runs, fastestPieces, positive
 
 TARGET = 1.05
 """
@@ -142,41 +140,6 @@ def timeRun(directory: Path, plugin: str) -> list[float]:
     noted = [0.0, *json.loads(marks.read_text()), elapsed]
     marks.unlink()
     return [end - start for start, end in itertools.pairwise(noted)]
-
-
-def fastestPieces(runs: Sequence[Sequence[float]]) -> float:
-    """
-    The sum, over the pieces of a side's runs, of each piece's fastest
-    round: the estimate of the side's time when undisturbed.
-
-    :param runs: The pieces of each round's run.
-    """
-    return float(sum(min(piece) for piece in zip(*runs, strict=True)))
-
-
-@attrs.define
-class Runs:
-    """
-    The pieces of each round's run, for our side and for the baseline.
-    """
-
-    ours: list[list[float]] = attrs.Factory(list)
-    baseline: list[list[float]] = attrs.Factory(list)
-
-    def timings(self) -> Timings:
-        """
-        The whole runs' times.
-        """
-        return Timings(
-            [sum(run) for run in self.ours], [sum(run) for run in self.baseline]
-        )
-
-    def ratio(self) -> float:
-        """
-        Our estimate over the baseline's, from the fastest round of each
-        piece (see :func:`fastestPieces`).
-        """
-        return fastestPieces(self.ours) / fastestPieces(self.baseline)
 
 
 def measure(tests: int, rounds: int, every: int) -> Runs:

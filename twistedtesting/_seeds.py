@@ -30,6 +30,7 @@ from twistedtesting._derive import (
     deriveSeed,
     fastSha256,
     parseRunSeed,
+    seedDeriver,
 )
 from twistedtesting._generators import (
     SeedableRandom,
@@ -275,7 +276,12 @@ def seedParts(testClass: type, testMethod: object, testId: str) -> SeedParts:
     last = _lastDerived[0]
     if last is not None and last[0] == testId and last[1] == run:
         return last[2]
-    parts: SeedParts = (deriveSeed(run, testId), "run", run)
+    deriver = _deriver[0]
+    if deriver[0] != run:
+        # A run's tests share one run seed: its part of the hashed text is
+        # written out once (see seedDeriver), not for every test.
+        deriver = _deriver[0] = (run, seedDeriver(run))
+    parts: SeedParts = (deriver[1](testId), "run", run)
     _lastDerived[0] = (testId, run, parts)
     return parts
 
@@ -317,6 +323,11 @@ def chooseSeed(testClass: type, testMethod: object, testId: str) -> SeedChoice:
 # The fields of the last seed that seedParts derived, with the test id and
 # run seed it derived it from.
 _lastDerived: list[tuple[str, int, SeedParts] | None] = [None]
+
+# The run seed that seedParts derived a seed from last, and seedDeriver's
+# function for it; at first none (no run seed is None, and int is never
+# called).
+_deriver: list[tuple[int | None, Callable[[str], int]]] = [(None, int)]
 
 # The last choice that choiceOf made of a derived seed's fields, with them.
 _lastChoice: list[tuple[SeedParts, SeedChoice] | None] = [None]

@@ -294,23 +294,27 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
         The test's own method is not replaced: while the test runs,
         ``self.test_x`` is its bound method, as under trial.
         """
-        name = getattr(method, "__name__", None)
-        if name in _FIXTURES and name != self._testMethodName:
-            # setUp or tearDown, as trial runs them.
-            return _TRIAL_RUN(self, suppress, todo, method, result)  # type: ignore[no-any-return]
-        if name == self._testMethodName or method == getattr(
-            self, self._testMethodName
+        testName = self._testMethodName
+        try:
+            name = method.__name__
+        except AttributeError:
+            name = None
+        if name != testName and (
+            # setUp or tearDown, as trial runs them; or something else
+            # that is not the test method (whose decorator may not have
+            # kept its name).
+            name in _FIXTURES or method != getattr(self, testName)
         ):
-            # The test method (or one whose decorator did not keep its
-            # name).  trial reports a generator function itself.  This is
-            # its check, with a quicker way for the usual bound method of a
-            # function.
-            if type(method) is MethodType and type(method.__func__) is FunctionType:
-                generator = method.__func__.__code__.co_flags & _CO_GENERATOR
-            else:
-                generator = inspect.isgeneratorfunction(method)
-            if not generator:
-                method = _partial(_callChecked, method, self)
+            return _TRIAL_RUN(self, suppress, todo, method, result)  # type: ignore[no-any-return]
+        # The test method.  trial reports a generator function itself.  This
+        # is its check, with a quicker way for the usual bound method of a
+        # function.
+        if type(method) is MethodType and type(method.__func__) is FunctionType:
+            generator = method.__func__.__code__.co_flags & _CO_GENERATOR
+        else:
+            generator = inspect.isgeneratorfunction(method)
+        if not generator:
+            method = _partial(_callChecked, method, self)
         return _TRIAL_RUN(self, suppress, todo, method, result)  # type: ignore[no-any-return]
 
     def _getSkipReason(self, method: Callable[..., object], skip: object) -> object:

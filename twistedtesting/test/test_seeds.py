@@ -236,8 +236,8 @@ class ChooseSeedMemoTests(SynchronousTestCase):
 
     def test_otherTestOrRunSeed(self) -> None:
         """
-        Another test id, or another run seed, gets its own derivation, not
-        the remembered one.
+        Another test id, or another run seed (then the first one again),
+        gets its own derivation, not the remembered one.
         """
         from twistedtesting import _seeds
 
@@ -251,6 +251,12 @@ class ChooseSeedMemoTests(SynchronousTestCase):
         self.assertEqual(
             chooseSeed(type, None, "pkg.XTests.test_b"),
             SeedChoice(deriveSeed(13, "pkg.XTests.test_b"), "run", 13),
+        )
+        # Back to the first run seed, whose derivation was made before.
+        _seeds.runSeedOverride.pop()
+        self.assertEqual(
+            chooseSeed(type, None, "pkg.XTests.test_c"),
+            SeedChoice(deriveSeed(12, "pkg.XTests.test_c"), "run", 12),
         )
 
 
