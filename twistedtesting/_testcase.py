@@ -11,12 +11,14 @@ import functools
 import inspect
 import random
 import unittest as pyunit
+import warnings
 from collections.abc import Callable
 from types import FunctionType, MethodType
 from typing import TYPE_CHECKING, Any, ClassVar, cast, overload
 
 from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import IReactorTime
+from twisted.python import failure, log
 from twisted.python.failure import Failure
 from twisted.trial import unittest
 from twisted.trial.itrial import IReporter
@@ -38,6 +40,11 @@ from twistedtesting._timeouts import (
     assertTimesOut,
 )
 from twistedtesting._trialattempts import takeOver
+from twistedtesting._warningregistries import (
+    RegistryReset,
+    collectWarnings,
+    knownTrialRun,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -234,8 +241,8 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
         generators.seedAgain(value)
         try:
             if self._twistedtestingTrialNext:
-                # As super().run() does, without looking it up.
-                _TRIAL_SYNC_RUN(self, plan.reporter)
+                # What super().run() does, without looking it up.
+                _RUN_AS_TRIAL(self, plan.reporter)
             else:
                 super().run(plan.reporter)  # type: ignore[no-untyped-call]
         finally:
@@ -243,6 +250,45 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
             # A shared plan outlives the test: keep no reference to it, as
             # trial keeps none to a test that passed.
             plan.test = None
+
+    def _runAsTrial(self, result: Any) -> None:
+        """
+        Run the test as trial's C{SynchronousTestCase.run} does, statement
+        for statement, but with the warning registries reset by
+        L{RegistryReset}, which skips the modules that already need no
+        reset (see L{twistedtesting._warningregistries}).  Used only while
+        L{knownTrialRun} finds trial's C{run} to be the one reproduced.
+
+        :param result: A trial reporter, or a standard library test result.
+        """
+        log.msg(f"--> {self.id()} <--")
+        adapted = cast("IReporter | None", IReporter(result, None))
+        if adapted is None:
+            adapted = cast(IReporter, unittest.PyUnitResultAdapter(result))
+        reporter: IReporter = adapted
+        reporter.startTest(self)
+        (doSkip, skipReason) = self.getSkip()
+        if doSkip:
+            reporter.addSkip(self, skipReason)
+            reporter.stopTest(self)
+            return
+        self._passed = False
+        self._warnings: list[Any] = []
+        self._installObserver()
+        collectWarnings(
+            _RESET_REGISTRIES,
+            self._warnings.append,
+            self._runFixturesAndTest,
+            reporter,
+        )
+        # Warnings that the test did not flush are emitted again, as trial
+        # does, to be logged or shown.
+        for w in self.flushWarnings():
+            try:
+                warnings.warn_explicit(**w)
+            except BaseException:
+                reporter.addError(self, failure.Failure())
+        reporter.stopTest(self)
 
     def _plan(self, result: Any) -> RunPlan | None:
         """
@@ -306,16 +352,43 @@ class SynchronousTestCase(unittest.SynchronousTestCase):
             name in _FIXTURES or method != getattr(self, testName)
         ):
             return _TRIAL_RUN(self, suppress, todo, method, result)  # type: ignore[no-any-return]
-        # The test method.  trial reports a generator function itself.  This
-        # is its check, with a quicker way for the usual bound method of a
-        # function.
-        if type(method) is MethodType and type(method.__func__) is FunctionType:
-            generator = method.__func__.__code__.co_flags & _CO_GENERATOR
-        else:
-            generator = inspect.isgeneratorfunction(method)
-        if not generator:
-            method = _partial(_callChecked, method, self)
-        return _TRIAL_RUN(self, suppress, todo, method, result)  # type: ignore[no-any-return]
+        return _TRIAL_RUN(self, suppress, todo, _checked(method, self), result)  # type: ignore[no-any-return]
+
+    def _runFixturesAndTest(self, result: IReporter) -> None:
+        """
+        Run ``setUp``, the test method, the cleanups and ``tearDown`` as
+        trial's C{SynchronousTestCase} does, statement for statement, but
+        calling trial's C{_run} for each directly, with the test method
+        wrapped to check what it returns (as L{_run} does), rather than
+        through L{_run}.  A class that overrides C{_run}, or another trial
+        than the one reproduced (see L{knownTrialRun}), gets trial's own,
+        which runs each through C{self._run}.
+
+        :param result: The reporter.
+        """
+        if not _KNOWN_TRIAL or type(self)._run is not _OWN_RUN:
+            _TRIAL_SYNC_FIXTURES(self, result)
+            return
+        suppress = self._getSuppress()
+        try:
+            if _TRIAL_RUN(self, suppress, None, self.setUp, result):
+                return
+            todo = self.getTodo()
+            method = getattr(self, self._testMethodName)
+            failed = _TRIAL_RUN(self, suppress, todo, _checked(method, self), result)
+        finally:
+            self._runCleanups(result)
+        if todo and not failed:
+            result.addUnexpectedSuccess(self, todo)
+        if _TRIAL_RUN(self, suppress, None, self.tearDown, result):
+            failed = True
+        for error in self._observer.getErrors():
+            result.addError(self, error)
+            failed = True
+        self._observer.flushErrors()
+        self._removeObserver()
+        if not (failed or todo):
+            result.addSuccess(self)
 
     def _getSkipReason(self, method: Callable[..., object], skip: object) -> object:
         """
@@ -369,8 +442,10 @@ class TestCase(SynchronousTestCase, unittest.TestCase):
     runs with the test's seed.
     """
 
-    # trial's asynchronous _run, which waits for what the test returns,
-    # rather than SynchronousTestCase's, which refuses what it cannot wait for.
+    # trial's asynchronous way of running the fixtures and the test, which
+    # waits for what they return, rather than SynchronousTestCase's, which
+    # refuses what it cannot wait for.
+    _runFixturesAndTest = unittest.TestCase._runFixturesAndTest
     _run = unittest.TestCase._run  # type: ignore[assignment]
 
     def connectedPair(
@@ -411,16 +486,49 @@ class TestCase(SynchronousTestCase, unittest.TestCase):
         return attempt.deferred
 
 
-# The fixtures that trial runs through SynchronousTestCase._run.
-_FIXTURES = frozenset(["setUp", "tearDown"])
-
 # Looked up once, rather than in their modules for every test.
 _CO_GENERATOR = inspect.CO_GENERATOR
 _partial = functools.partial
 
+# The fixtures that trial runs through SynchronousTestCase._run.
+_FIXTURES = frozenset(["setUp", "tearDown"])
+
+# The reset of the modules' warning registries before each test, shared by
+# every test of the process.
+_RESET_REGISTRIES = RegistryReset()
+
+# What SynchronousTestCase.run calls as trial's run: its copy with the
+# quicker reset, while trial's run is the one that it reproduces.
+_KNOWN_TRIAL = knownTrialRun()
+_RUN_AS_TRIAL = SynchronousTestCase._runAsTrial if _KNOWN_TRIAL else _TRIAL_SYNC_RUN
+
+# SynchronousTestCase's own _run, and trial's synchronous way of running the
+# fixtures and the test, for classes that override _run.
+_OWN_RUN = SynchronousTestCase._run
+_TRIAL_SYNC_FIXTURES = unittest.SynchronousTestCase._runFixturesAndTest
+
 # trial's own SynchronousTestCase._run, called directly (quicker than
 # through super(), three times a test).
 _TRIAL_RUN = unittest.SynchronousTestCase._run
+
+
+def _checked(
+    method: Callable[[], object], test: SynchronousTestCase
+) -> Callable[[], object]:
+    """
+    What trial's C{_run} runs for the test method C{method} of C{test}:
+    C{method} wrapped to check what it returns (L{_callChecked}), or, for a
+    generator function, which trial reports itself, C{method}.
+    """
+    # inspect.isgeneratorfunction, with a quicker way for the usual bound
+    # method of a function.
+    if type(method) is MethodType and type(method.__func__) is FunctionType:
+        generator = method.__func__.__code__.co_flags & _CO_GENERATOR
+    else:
+        generator = inspect.isgeneratorfunction(method)
+    if generator:
+        return method
+    return _partial(_callChecked, method, test)
 
 
 def _callChecked(method: Callable[[], object], test: SynchronousTestCase) -> object:

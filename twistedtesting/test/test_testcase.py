@@ -9,6 +9,8 @@ by the run seed start real processes on generated modules.
 
 from __future__ import annotations
 
+import contextlib
+import operator
 import os
 import random
 import re
@@ -17,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import types
 import unittest as pyunit
 import warnings
 from collections.abc import Callable, Generator
@@ -27,7 +30,7 @@ from twisted.internet import defer, reactor, task
 from twisted.python import log
 from twisted.python.failure import Failure
 from twisted.python.reflect import fullyQualifiedName
-from twisted.trial import reporter, unittest
+from twisted.trial import _synctest, reporter, unittest, util
 from twisted.trial.itrial import IReporter
 from zope.interface import implementer
 from zope.interface.verify import verifyObject
@@ -960,6 +963,408 @@ class OwnMethodTests(_FixedRunSeed, unittest.SynchronousTestCase):
         self.assertEqual(filename, __file__)
         self.assertIn("Do not raise unittest.SkipTest with no arguments", message)
         self.assertEqual(ours, trial)
+
+
+class _TrialOutcomes:
+    """
+    Test methods with each kind of outcome that trial's C{run} reports, run
+    on trial's L{unittest.SynchronousTestCase} and on ours side by side.
+    """
+
+    seen: list[object]
+    addCleanup: Callable[..., None]
+
+    def setUp(self) -> None:
+        if self._testMethodName == "test_setUpError":  # type: ignore[attr-defined]
+            raise ValueError("setUp")
+
+    def tearDown(self) -> None:
+        self.seen.append("tearDown")
+        if self._testMethodName == "test_tearDownError":  # type: ignore[attr-defined]
+            raise ValueError("tearDown")
+
+    def test_todoFails(self) -> None:
+        raise ValueError("known")
+
+    test_todoFails.todo = "known bug"  # type: ignore[attr-defined]
+
+    def test_todoOtherError(self) -> None:
+        raise ValueError("not the one expected")
+
+    test_todoOtherError.todo = (KeyError, "known bug")  # type: ignore[attr-defined]
+
+    def test_todoPasses(self) -> None:
+        self.seen.append("ran")
+
+    test_todoPasses.todo = "known bug"  # type: ignore[attr-defined]
+
+    def test_fails(self) -> None:
+        self.fail("wrong")  # type: ignore[attr-defined]
+
+    def test_interrupted(self) -> None:
+        raise KeyboardInterrupt("stop")
+
+    def test_suppressed(self) -> None:
+        _deprecatedHelper()
+
+    test_suppressed.suppress = (  # type: ignore[attr-defined]
+        util.suppress(category=DeprecationWarning),
+    )
+
+    def test_setUpError(self) -> None:
+        self.seen.append("ran")
+
+    def test_tearDownError(self) -> None:
+        self.seen.append("ran")
+
+    def test_cleanupError(self) -> None:
+        self.addCleanup(self.seen.append, "second cleanup")
+        self.addCleanup(operator.truediv, 1, 0)
+
+    def test_loggedError(self) -> None:
+        log.err(KeyError("logged"))
+
+    def test_skipAttribute(self) -> None:
+        self.seen.append("ran")
+
+    test_skipAttribute.skip = "not today"  # type: ignore[attr-defined]
+
+    def test_returnsValue(self) -> int:
+        return 5
+
+    def test_warns(self) -> None:
+        _deprecatedHelper()
+        self.seen.append("warned")
+
+
+def messageOf(problem: Failure | str) -> str:
+    """
+    The message of a failure or error that a trial reporter recorded.
+    """
+    return problem if isinstance(problem, str) else problem.getErrorMessage()
+
+
+class _EventReporter(reporter.Reporter):
+    """
+    A trial reporter that also records each test's start and stop.
+
+    :ivar events: C{"start"} and C{"stop"}, in order.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[no-untyped-call]
+        self.events: list[str] = []
+
+    def startTest(self, test: pyunit.TestCase) -> None:
+        self.events.append("start")
+        super().startTest(test)  # type: ignore[no-untyped-call]
+
+    def stopTest(self, test: pyunit.TestCase) -> None:
+        self.events.append("stop")
+        super().stopTest(test)  # type: ignore[no-untyped-call]
+
+
+class TrialRunTests(_FixedRunSeed, unittest.SynchronousTestCase):
+    """
+    L{SynchronousTestCase} runs a test as trial's C{run} and
+    C{_runFixturesAndTest} do (its own copies of them reset the warning
+    registries more quickly and check what the test method returns): every
+    kind of outcome is reported as trial reports it.
+    """
+
+    def runBoth(
+        self,
+        name: str,
+        around: Callable[[], contextlib.AbstractContextManager[object]] = (
+            contextlib.nullcontext
+        ),
+    ) -> list[tuple[list[str], list[object], list[str]]]:
+        """
+        Run the test method C{name} of L{_TrialOutcomes} on trial's class
+        and on ours, each inside C{around()}, and return, for each: its
+        outcome (the reporter's counts, the messages of failures and of
+        errors, the start and stop of the test, the log observers it left
+        behind, and the messages it logged that name it), what the test
+        recorded, and the messages of the warnings the run left.
+        """
+        found = []
+        for base in unittest.SynchronousTestCase, SynchronousTestCase:
+            inner = type("Inner", (_TrialOutcomes, base), {"seen": []})
+            test = inner(name)
+            result = _EventReporter(stream=StringIO())
+            logged: list[str] = []
+
+            def observe(event: dict[str, Any], logged: list[str] = logged) -> None:
+                logged.extend(m for m in event.get("message", ()) if name in m)
+
+            # trial's observer of logged errors counts the tests using it.
+            observers = _synctest._logObserver._added
+            log.addObserver(observe)
+            try:
+                with around():
+                    test.run(result)
+            finally:
+                log.removeObserver(observe)
+            left = [str(w["message"]) for w in self.flushWarnings()]
+            self.flushLoggedErrors(KeyError)
+            outcome = [
+                f"successes={result.successes}",
+                f"failures={[messageOf(f) for _, f in result.failures]}",
+                f"errors={[messageOf(f) for _, f in result.errors]}",
+                f"skips={[reason for _, reason in result.skips]}",
+                f"expected={len(result.expectedFailures)}",
+                f"unexpected={len(result.unexpectedSuccesses)}",
+                f"events={result.events}",
+                f"observersLeft={_synctest._logObserver._added - observers}",
+                f"logged={logged}",
+            ]
+            found.append((outcome, test.seen, left))
+        return found
+
+    def assertLikeTrial(
+        self,
+        name: str,
+        expected: dict[str, object],
+        seen: list[object],
+        left: list[str],
+        around: Callable[[], contextlib.AbstractContextManager[object]] = (
+            contextlib.nullcontext
+        ),
+    ) -> None:
+        """
+        Check that the test method C{name} of L{_TrialOutcomes} has, under
+        trial's class, the outcome that C{expected} changes from a plain
+        success, that it recorded C{seen} and left the warnings C{left};
+        and that ours gives exactly what trial's gives.
+        """
+        fields: dict[str, object] = {
+            "successes": 1,
+            "failures": [],
+            "errors": [],
+            "skips": [],
+            "expected": 0,
+            "unexpected": 0,
+            "events": ["start", "stop"],
+            "observersLeft": 0,
+        }
+        fields.update(expected)
+        testId = f"{__name__}.Inner.{name}"
+        outcome = [f"{key}={value}" for key, value in fields.items()]
+        outcome.append(f"logged={[f'--> {testId} <--']}")
+        trial, ours = self.runBoth(name, around)
+        self.assertEqual(trial, (outcome, seen, left), name)
+        self.assertEqual(ours, trial, name)
+
+    def test_todo(self) -> None:
+        """
+        A todo test that fails as expected is an expected failure; one that
+        fails otherwise is an error; one that passes is an unexpected
+        success.
+        """
+        self.assertLikeTrial(
+            "test_todoFails", {"successes": 0, "expected": 1}, ["tearDown"], []
+        )
+        self.assertLikeTrial(
+            "test_todoOtherError",
+            {"successes": 0, "errors": ["not the one expected"]},
+            ["tearDown"],
+            [],
+        )
+        self.assertLikeTrial(
+            "test_todoPasses",
+            {"successes": 0, "unexpected": 1},
+            ["ran", "tearDown"],
+            [],
+        )
+
+    def test_failuresAndErrors(self) -> None:
+        """
+        A failure is a failure, a C{KeyboardInterrupt} in the test an error,
+        an error in C{setUp} an error (and the test does not run), one in
+        C{tearDown} or in a cleanup an error (the other cleanups still run;
+        trial counts the test a success too), and a logged error an error.
+        """
+        self.assertLikeTrial(
+            "test_fails", {"successes": 0, "failures": ["wrong"]}, ["tearDown"], []
+        )
+        self.assertLikeTrial(
+            "test_interrupted", {"successes": 0, "errors": ["stop"]}, ["tearDown"], []
+        )
+        # trial leaves its observer of logged errors in use after an error
+        # in setUp: it returns before removing it.
+        self.assertLikeTrial(
+            "test_setUpError",
+            {"successes": 0, "errors": ["setUp"], "observersLeft": 1},
+            [],
+            [],
+        )
+        self.assertLikeTrial(
+            "test_tearDownError",
+            {"successes": 0, "errors": ["tearDown"]},
+            ["ran", "tearDown"],
+            [],
+        )
+        self.assertLikeTrial(
+            "test_cleanupError",
+            {"errors": ["division by zero"]},
+            ["second cleanup", "tearDown"],
+            [],
+        )
+        self.assertLikeTrial(
+            "test_loggedError",
+            {"successes": 0, "errors": ["'logged'"]},
+            ["tearDown"],
+            [],
+        )
+
+    def test_skipsAndResults(self) -> None:
+        """
+        A skip attribute skips the test, which does not run; what a test
+        returns is disregarded.
+        """
+        self.assertLikeTrial(
+            "test_skipAttribute",
+            {"successes": 0, "skips": ["not today"]},
+            [],
+            [],
+        )
+        self.assertLikeTrial("test_returnsValue", {}, ["tearDown"], [])
+
+    def test_warnings(self) -> None:
+        """
+        Warnings that the test's C{suppress} names are not shown; one left
+        unflushed is emitted again after the test; when it is emitted as
+        an exception (the filters make it an error, or C{showwarning}
+        raises, even a C{BaseException}), that is the test's error.
+        """
+
+        @contextlib.contextmanager
+        def asErrors() -> Generator[None, None, None]:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", DeprecationWarning)
+                yield
+
+        @contextlib.contextmanager
+        def interrupting() -> Generator[None, None, None]:
+            def show(*args: object, **kwargs: object) -> None:
+                raise KeyboardInterrupt("shown")
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("always")
+                warnings.showwarning = show
+                yield
+
+        self.assertLikeTrial("test_suppressed", {}, ["tearDown"], [])
+        self.assertLikeTrial("test_warns", {}, ["warned", "tearDown"], ["old helper"])
+        self.assertLikeTrial(
+            "test_warns",
+            {"errors": ["old helper"]},
+            ["warned", "tearDown"],
+            [],
+            asErrors,
+        )
+        self.assertLikeTrial(
+            "test_warns",
+            {"errors": ["shown"]},
+            ["warned", "tearDown"],
+            [],
+            interrupting,
+        )
+
+    def test_runAgain(self) -> None:
+        """
+        A L{TestCase} test that passes, run again on the same instance with
+        an error in C{setUp}, is reported as that error and not as a
+        success too, as under trial.
+        """
+        found = []
+        for base in unittest.TestCase, TestCase:
+
+            class Inner(base):  # type: ignore[valid-type,misc]
+                failSetUp = False
+
+                def setUp(self) -> None:
+                    if self.failSetUp:
+                        raise ValueError("setUp")
+
+                def test_pass(self) -> None:
+                    pass
+
+            test = Inner("test_pass")
+            first, _ = runQuietly(test)
+            test.failSetUp = True
+            second, _ = runQuietly(test)
+            found.append(
+                [
+                    (r.successes, [messageOf(f) for _, f in r.errors])
+                    for r in (first, second)
+                ]
+            )
+        trial, ours = found
+        self.assertEqual(trial, [(1, []), (0, ["setUp"])])
+        self.assertEqual(ours, trial)
+
+    def test_ownRunOverride(self) -> None:
+        """
+        A class that overrides C{_run} has it run C{setUp}, the test method
+        itself and C{tearDown}, in that order, as under trial; what the
+        test method returns is still checked, and a generator test method is
+        still reported as trial reports it.
+        """
+        ran: list[str] = []
+
+        class Inner(SynchronousTestCase):
+            def _run(
+                self, suppress: object, todo: object, method: Any, result: Any
+            ) -> bool:
+                ran.append(method.__name__)
+                return bool(super()._run(suppress, todo, method, result))
+
+            def test_unfired(self) -> defer.Deferred[None]:
+                return defer.Deferred()
+
+            def test_gen(self) -> Generator[None, None, None]:
+                yield None
+
+        unfired, gen = Inner("test_unfired"), Inner("test_gen")
+        result, _ = runQuietly(unfired, gen)
+        self.assertEqual(
+            ran, ["setUp", "test_unfired", "tearDown", "setUp", "test_gen", "tearDown"]
+        )
+        [deferredError, generatorError] = problemsOf(result)
+        self.assertIn("returned a Deferred", deferredError.getErrorMessage())
+        self.assertIn("is a generator function", generatorError.getErrorMessage())
+
+    def test_warningRegistriesReset(self) -> None:
+        """
+        When a test starts, every module's warning registry is C{None}, as
+        under trial: one that a warning made since the test before, and one
+        of a module imported since.
+        """
+        warned = types.ModuleType("twistedtesting.test.warnedmodule")
+        later = types.ModuleType("twistedtesting.test.latermodule")
+        self.patch(sys, "modules", dict(sys.modules, **{warned.__name__: warned}))
+        seen: list[object] = []
+
+        class Inner(SynchronousTestCase):
+            def test_look(self) -> None:
+                for module in warned, later:
+                    seen.append(vars(module).get("__warningregistry__", "missing"))
+
+        runQuietly(Inner("test_look"))
+        del warned.__warningregistry__
+        with warnings.catch_warnings(record=True):
+            warnings.simplefilter("always")
+            exec("import warnings; warnings.warn('made')", vars(warned))
+        self.assertIsInstance(vars(warned)["__warningregistry__"], dict)
+        # sys.modules is unchanged, so only reading each registry finds it.
+        runQuietly(Inner("test_look"))
+        sys.modules[later.__name__] = later
+        runQuietly(Inner("test_look"))
+        self.assertEqual(seen, [None, "missing", None, "missing", None, None])
+        # The quicker reset, not trial's, did it (the installed Twisted is one
+        # whose run is reproduced).
+        self.assertIs(_testcase._RUN_AS_TRIAL, SynchronousTestCase._runAsTrial)
 
 
 class SeedAttributeTests(unittest.SynchronousTestCase):
