@@ -68,14 +68,15 @@ class RegistryReset:
     Where this differs from trial's reset, each time for the sake of a check
     that costs a small part of trial's ``setattr`` on every module:
 
-    - The objects are compared as lists are: by identity, and by equality
-      only where two are not the same object.  So an object put in place of
-      a module, in the same place in the dictionary, that says it equals
-      that module (a proxy of it), is not given its own ``setattr``; the
-      module it stands for still has its registry reset, and the warning
-      machinery only uses modules' namespaces.  (When an object of the last
-      whole reset is not a plain module and has an ``__eq__`` of its own,
-      every call does the whole reset.)
+    - The objects are compared as lists are: by position, by identity, and
+      with ``==`` only where two are not the same object, so an entry's
+      ``__eq__`` may be called, which trial never does.  An object put at
+      the position of another that says it equals it (a proxy of a module,
+      or a module whose class was changed to one with its own ``__eq__``)
+      is not given its own ``setattr``, and may hide a module put in its
+      place.  (When an object of the last whole reset that is not a plain
+      module has an ``__eq__`` of its own, every call does the whole
+      reset.)
     - A plain module whose class is changed to a subclass after a whole
       reset is not given its ``setattr`` until the next whole reset.
     - The objects of the last whole reset are kept, so a module removed
